@@ -1,0 +1,247 @@
+package merkle
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"testing"
+	"time"
+)
+
+func leafHashes(n int) [][32]byte {
+	out := make([][32]byte, n)
+	var b [8]byte
+	for i := range out {
+		binary.BigEndian.PutUint64(b[:], uint64(i))
+		out[i] = sha256.Sum256(b[:])
+	}
+	return out
+}
+
+func pair(a, b [32]byte) [32]byte {
+	return sha256.Sum256(append(a[:], b[:]...))
+}
+
+// referenceRoot is a straightforward level-by-level reading of the
+// Blockcerts rules, kept separate from Build's flat layout.
+func referenceRoot(level [][32]byte) [32]byte {
+	for len(level) > 1 {
+		var next [][32]byte
+		for i := 0; i < len(level); i += 2 {
+			if i+1 == len(level) {
+				next = append(next, level[i])
+			} else {
+				next = append(next, pair(level[i], level[i+1]))
+			}
+		}
+		level = next
+	}
+	return level[0]
+}
+
+func TestThreeLeaves(t *testing.T) {
+	a, b, c := sha256.Sum256([]byte("a")), sha256.Sum256([]byte("b")), sha256.Sum256([]byte("c"))
+	tr, err := Build([][32]byte{a, b, c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := pair(pair(a, b), c)
+	if tr.Root() != want {
+		t.Fatalf("root %x, want %x", tr.Root(), want)
+	}
+	// c is promoted at the first level: its path has a single left step.
+	p, err := tr.Path(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) != 1 || !p[0].Left || p[0].Hash != pair(a, b) {
+		t.Fatalf("path of c = %+v", p)
+	}
+	p, _ = tr.Path(1)
+	if len(p) != 2 || !p[0].Left || p[0].Hash != a || p[1].Left || p[1].Hash != c {
+		t.Fatalf("path of b = %+v", p)
+	}
+}
+
+func TestSingleLeaf(t *testing.T) {
+	l := sha256.Sum256([]byte("only"))
+	tr, err := Build([][32]byte{l})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Root() != l || tr.Len() != 1 {
+		t.Fatalf("root %x len %d", tr.Root(), tr.Len())
+	}
+	p, err := tr.Path(0)
+	if err != nil || len(p) != 0 {
+		t.Fatalf("path %v err %v", p, err)
+	}
+	if err := VerifyPath(l, p, l); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEveryLeafOfManyTrees(t *testing.T) {
+	for n := 1; n <= 70; n++ {
+		leaves := leafHashes(n)
+		tr, err := Build(leaves)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := referenceRoot(leaves); tr.Root() != want {
+			t.Fatalf("n=%d: root %x, reference %x", n, tr.Root(), want)
+		}
+		maxDepth := 0
+		for 1<<maxDepth < n {
+			maxDepth++
+		}
+		for i := range leaves {
+			p, err := tr.Path(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p) > maxDepth {
+				t.Fatalf("n=%d i=%d: path length %d > %d", n, i, len(p), maxDepth)
+			}
+			if err := VerifyPath(leaves[i], p, tr.Root()); err != nil {
+				t.Fatalf("n=%d i=%d: %v", n, i, err)
+			}
+			// Another leaf must not verify with this path (leaves are distinct).
+			other := leaves[(i+1)%n]
+			if n > 1 && VerifyPath(other, p, tr.Root()) == nil {
+				t.Fatalf("n=%d i=%d: wrong leaf verified", n, i)
+			}
+		}
+	}
+}
+
+func TestBuildCopiesLeaves(t *testing.T) {
+	leaves := leafHashes(4)
+	tr, _ := Build(leaves)
+	root := tr.Root()
+	leaves[0][0] ^= 1
+	p, _ := tr.Path(0)
+	if tr.Root() != root || p[0].Hash != leafHashes(4)[1] {
+		t.Fatal("tree changed when the caller's slice changed")
+	}
+}
+
+func TestRootMismatch(t *testing.T) {
+	leaves := leafHashes(5)
+	tr, _ := Build(leaves)
+	p, _ := tr.Path(3)
+	p[1].Hash[7] ^= 0x80
+	err := VerifyPath(leaves[3], p, tr.Root())
+	if !errors.Is(err, ErrRootMismatch) {
+		t.Fatalf("err = %v, want ErrRootMismatch", err)
+	}
+	var rm *RootMismatchError
+	if !errors.As(err, &rm) {
+		t.Fatalf("err %T is not a *RootMismatchError", err)
+	}
+	calc, _ := RootFromPath(leaves[3], p)
+	if rm.Expected != tr.Root() || rm.Calculated != calc || rm.Expected == rm.Calculated {
+		t.Fatalf("mismatch error carries %x / %x", rm.Expected, rm.Calculated)
+	}
+	// Flipping the side of a step also breaks the path.
+	p, _ = tr.Path(3)
+	p[0].Left = !p[0].Left
+	if !errors.Is(VerifyPath(leaves[3], p, tr.Root()), ErrRootMismatch) {
+		t.Fatal("path with a flipped side verified")
+	}
+}
+
+func TestShapeErrors(t *testing.T) {
+	if _, err := Build(nil); !errors.Is(err, ErrEmptyTree) {
+		t.Fatalf("Build(nil) err = %v", err)
+	}
+	tr, _ := Build(leafHashes(3))
+	for _, i := range []int{-1, 3, 1 << 40} {
+		if _, err := tr.Path(i); !errors.Is(err, ErrIndexOutOfRange) {
+			t.Fatalf("Path(%d) err = %v", i, err)
+		}
+	}
+	long := make([]Step, MaxPathLen+1)
+	if _, err := RootFromPath([32]byte{}, long); !errors.Is(err, ErrPathTooLong) {
+		t.Fatalf("65 steps: err = %v", err)
+	}
+	if err := VerifyPath([32]byte{}, long, [32]byte{}); !errors.Is(err, ErrPathTooLong) {
+		t.Fatalf("65 steps: err = %v", err)
+	}
+	if _, err := RootFromPath([32]byte{}, long[:MaxPathLen]); err != nil {
+		t.Fatalf("64 steps: %v", err)
+	}
+}
+
+func TestLargeTreeSpotCheck(t *testing.T) {
+	n := 100_003
+	leaves := leafHashes(n)
+	tr, err := Build(leaves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Root() != referenceRoot(leaves) {
+		t.Fatal("root differs from reference")
+	}
+	for _, i := range []int{0, 1, 4097, n / 2, n - 2, n - 1} {
+		p, _ := tr.Path(i)
+		if err := VerifyPath(leaves[i], p, tr.Root()); err != nil {
+			t.Fatalf("leaf %d: %v", i, err)
+		}
+	}
+}
+
+const benchLeaves = 1_000_000
+
+// BenchmarkBuild1M builds a tree of one million leaves. Build hashes
+// n-1 (at most) inner nodes, so it should take about half the time of
+// BenchmarkSHA256x2M, which is the floor measured in the same run.
+func BenchmarkBuild1M(b *testing.B) {
+	leaves := leafHashes(benchLeaves)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Build(leaves); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSHA256x2M is 2,000,000 SHA-256 computations over 64-byte inputs.
+func BenchmarkSHA256x2M(b *testing.B) {
+	var buf [64]byte
+	b.ReportAllocs()
+	for b.Loop() {
+		rawHashes(&buf, 2*benchLeaves)
+	}
+}
+
+func rawHashes(buf *[64]byte, n int) {
+	for i := 0; i < n; i++ {
+		h := sha256.Sum256(buf[:])
+		buf[i%32] ^= h[0]
+	}
+}
+
+// BenchmarkBuildVsRaw runs both in one loop and reports
+// build-1M/sha256-2M: the time of one Build of a million leaves divided by
+// the time of two million raw SHA-256 calls. Near 0.5 means Build costs
+// little beyond its hashing.
+func BenchmarkBuildVsRaw(b *testing.B) {
+	leaves := leafHashes(benchLeaves)
+	var buf [64]byte
+	var build, raw time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := Build(leaves); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		rawHashes(&buf, 2*benchLeaves)
+		t2 := time.Now()
+		build += t1.Sub(t0)
+		raw += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(build)/float64(raw), "build-1M/sha256-2M")
+	b.ReportMetric(float64(build.Milliseconds())/float64(b.N), "build-ms/op")
+}
