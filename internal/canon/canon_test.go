@@ -1,0 +1,76 @@
+package canon
+
+import (
+	"bufio"
+	"encoding/hex"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gowebpki/jcs"
+	"github.com/stretchr/testify/require"
+)
+
+const vectors = "../../../shared/vectors/jcs"
+
+func TestRFC8785Pairs(t *testing.T) {
+	inputs, err := filepath.Glob(filepath.Join(vectors, "input", "*.json"))
+	require.NoError(t, err)
+	require.Len(t, inputs, 6)
+	for _, in := range inputs {
+		name := filepath.Base(in)
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(in)
+			require.NoError(t, err)
+			want, err := os.ReadFile(filepath.Join(vectors, "output", name))
+			require.NoError(t, err)
+			hexText, err := os.ReadFile(filepath.Join(vectors, "outhex", strings.TrimSuffix(name, ".json")+".txt"))
+			require.NoError(t, err)
+			wantHex, err := hex.DecodeString(strings.Join(strings.Fields(string(hexText)), ""))
+			require.NoError(t, err)
+			got, err := JCS(src)
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(got))
+			require.Equal(t, wantHex, got)
+			// Going through members (the path signatures take) gives the same bytes.
+			var members map[string]json.RawMessage
+			if json.Unmarshal(src, &members) == nil {
+				viaMembers, err := JCSMembers(members)
+				require.NoError(t, err)
+				require.Equal(t, string(want), string(viaMembers))
+			}
+		})
+	}
+}
+
+func TestES6Numbers(t *testing.T) {
+	f, err := os.Open(filepath.Join(vectors, "es6numbers", "es6testfile-first1000.txt"))
+	require.NoError(t, err)
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		bitsHex, want, ok := strings.Cut(sc.Text(), ",")
+		require.True(t, ok)
+		bits, err := strconv.ParseUint(bitsHex, 16, 64)
+		require.NoError(t, err)
+		v := math.Float64frombits(bits)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		got, err := jcs.NumberToJSON(v)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "bits %s", bitsHex)
+		// and through a whole document
+		doc, err := JCS([]byte(`[` + strconv.FormatFloat(v, 'g', -1, 64) + `]`))
+		require.NoError(t, err)
+		require.Equal(t, "["+want+"]", string(doc))
+		n++
+	}
+	require.NoError(t, sc.Err())
+	require.GreaterOrEqual(t, n, 990)
+}

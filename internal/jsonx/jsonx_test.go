@@ -1,0 +1,60 @@
+package jsonx
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestCheck(t *testing.T) {
+	ok := []string{`{}`, `[]`, `{"a":[1,2.5e-3,-0,"x\u00e9\ud83d\ude00",true,false,null]}`, " {\"k\" : \"한국\"} \n", `"s"`, `0`}
+	for _, in := range ok {
+		require.NoError(t, Check([]byte(in), Limits{}), in)
+	}
+	bad := map[string]string{
+		`{"a":1,"a":2}`:                "duplicate key \"a\"",
+		`{"a":{"b":1,"b":1}}`:          "$.a.b",
+		`{"a":"\ud800"}`:               "lone high surrogate",
+		`{"a":"\udc00x"}`:              "lone low surrogate",
+		`{"a":"\ud800\u0041"}`:         "not followed by a low surrogate",
+		"{\"a\":\"\xff\"}":             "invalid UTF-8",
+		`{"a":1} {}`:                   "after the JSON value",
+		`{"a":01}`:                     "expected ',' or '}'",
+		`{"a":}`:                       "unexpected character",
+		`{"a":"x`:                      "unterminated string",
+		`[1,]`:                         "unexpected character",
+		`{"a":"\x"}`:                   "invalid escape",
+		"{\"a\":\"\x01\"}":             "control character",
+		`{"a":tru}`:                    "unexpected character",
+		`{"a":"\u12"}`:                 "invalid \\u escape",
+		strings.Repeat("[", 65) + "1" + strings.Repeat("]", 65): "nesting deeper than 64",
+	}
+	for in, want := range bad {
+		err := Check([]byte(in), Limits{})
+		require.Error(t, err, in)
+		require.ErrorIs(t, err, ErrInvalid, in)
+		require.Contains(t, err.Error(), want, in)
+	}
+	err := Check([]byte(`{"a":"0123456789"}`), Limits{MaxBytes: 10})
+	require.ErrorIs(t, err, ErrTooLarge)
+	require.NoError(t, Check([]byte(`[[1]]`), Limits{MaxDepth: 2}))
+	require.Error(t, Check([]byte(`[[[1]]]`), Limits{MaxDepth: 2}))
+}
+
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{`{"a":[1,{"b":"c"}]}`, `{"a":"\ud83d\ude00"}`, `{"a":1,"a":2}`, `[1e5,-0.1,"x"]`, "\"\xff\""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err := Check(data, Limits{})
+		if err == nil && !json.Valid(data) {
+			t.Fatalf("accepted JSON that encoding/json rejects: %q", data)
+		}
+		if err != nil && !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("error without a category: %v", err)
+		}
+	})
+}
