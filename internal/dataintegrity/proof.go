@@ -1,0 +1,160 @@
+package dataintegrity
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/badgeproof/badgeproof/internal/multikey"
+)
+
+// Options describe a proof to create.
+type Options struct {
+	VerificationMethod string    // default: the key's did:key verification method
+	ProofPurpose       string    // default: assertionMethod
+	Created            time.Time // default: none
+	Challenge, Domain  string    // presentations
+}
+
+// Sign creates a DataIntegrityProof over document (its members, without any
+// proof) and returns the proof's members, proofValue included.
+func Sign(sk *multikey.SecretKey, document map[string]json.RawMessage, opt Options) (map[string]json.RawMessage, error) {
+	suite := SuiteFor(sk.Type())
+	if opt.VerificationMethod == "" {
+		opt.VerificationMethod = sk.Public().VerificationMethod()
+	}
+	if opt.ProofPurpose == "" {
+		opt.ProofPurpose = "assertionMethod"
+	}
+	config := map[string]json.RawMessage{
+		"type":               mustJSON(ProofType),
+		"cryptosuite":        mustJSON(suite),
+		"verificationMethod": mustJSON(opt.VerificationMethod),
+		"proofPurpose":       mustJSON(opt.ProofPurpose),
+	}
+	if !opt.Created.IsZero() {
+		config["created"] = mustJSON(opt.Created.UTC().Format(time.RFC3339))
+	}
+	if opt.Challenge != "" {
+		config["challenge"] = mustJSON(opt.Challenge)
+	}
+	if opt.Domain != "" {
+		config["domain"] = mustJSON(opt.Domain)
+	}
+	if ctx, ok := document["@context"]; ok {
+		config["@context"] = ctx
+	}
+	in, err := Compute(sk.Type(), document, config)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := SignHashData(sk, in.HashData)
+	if err != nil {
+		return nil, err
+	}
+	config["proofValue"] = mustJSON(EncodeProofValue(sig))
+	return config, nil
+}
+
+// Verify checks one DataIntegrityProof (its members, proofValue included)
+// over document (its members, without the proof) with pk. The proof's
+// cryptosuite must agree with the key's type.
+func Verify(pk *multikey.PublicKey, document, proof map[string]json.RawMessage) error {
+	var head struct {
+		Type        string `json:"type"`
+		Cryptosuite string `json:"cryptosuite"`
+		ProofValue  string `json:"proofValue"`
+	}
+	if err := unmarshalMembers(proof, &head); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if head.Type != ProofType {
+		return fmt.Errorf("%w: proof type %q, want %s", ErrUnsupported, head.Type, ProofType)
+	}
+	if err := CheckKey(head.Cryptosuite, pk.Type()); err != nil {
+		return err
+	}
+	sig, err := DecodeProofValue(head.ProofValue)
+	if err != nil {
+		return err
+	}
+	config := make(map[string]json.RawMessage, len(proof))
+	for k, v := range proof {
+		if k != "proofValue" {
+			config[k] = v
+		}
+	}
+	if pc, ok := config["@context"]; ok {
+		if err := contextPrefix(pc, document["@context"]); err != nil {
+			return err
+		}
+	}
+	in, err := Compute(pk.Type(), document, config)
+	if err != nil {
+		return err
+	}
+	return VerifyHashData(pk, in.HashData, sig)
+}
+
+// contextPrefix checks that the document's @context starts with the proof's.
+func contextPrefix(proofCtx, docCtx json.RawMessage) error {
+	var p, d []json.RawMessage
+	if err := json.Unmarshal(asArray(proofCtx), &p); err != nil {
+		return fmt.Errorf("%w: proof @context: %v", ErrMalformed, err)
+	}
+	if docCtx == nil {
+		return fmt.Errorf("%w: proof has an @context and the document has none", ErrBadSignature)
+	}
+	if err := json.Unmarshal(asArray(docCtx), &d); err != nil {
+		return fmt.Errorf("%w: document @context: %v", ErrMalformed, err)
+	}
+	if len(p) > len(d) {
+		return fmt.Errorf("%w: proof @context is longer than the document's", ErrBadSignature)
+	}
+	for i := range p {
+		a, err1 := compact(p[i])
+		b, err2 := compact(d[i])
+		if err1 != nil || err2 != nil || a != b {
+			return fmt.Errorf("%w: proof @context entry %d differs from the document's", ErrBadSignature, i)
+		}
+	}
+	return nil
+}
+
+func asArray(raw json.RawMessage) json.RawMessage {
+	for _, c := range raw {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '[':
+			return raw
+		}
+		break
+	}
+	return append(append(json.RawMessage{'['}, raw...), ']')
+}
+
+func compact(raw json.RawMessage) (string, error) {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+func unmarshalMembers(m map[string]json.RawMessage, v any) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+func mustJSON(s string) json.RawMessage {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err) // a Go string always marshals
+	}
+	return b
+}

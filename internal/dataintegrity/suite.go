@@ -1,0 +1,196 @@
+package dataintegrity
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"math/big"
+
+	"github.com/badgeproof/badgeproof/internal/canon"
+	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	k1ecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+	"github.com/mr-tron/base58"
+)
+
+// Cryptosuite names.
+const (
+	EdDSAJCS2022 = "eddsa-jcs-2022"
+	ECDSAJCS2019 = "ecdsa-jcs-2019"
+	ProofType    = "DataIntegrityProof"
+)
+
+// Errors for errors.Is.
+var (
+	ErrBadSignature = errors.New("signature does not verify")
+	ErrKeyMismatch  = errors.New("key type does not match cryptosuite")
+	ErrUnsupported  = errors.New("unsupported cryptosuite")
+	ErrMalformed    = errors.New("malformed proof")
+)
+
+// SuiteFor returns the cryptosuite that signs with keys of type t.
+func SuiteFor(t multikey.KeyType) string {
+	if t == multikey.Ed25519 {
+		return EdDSAJCS2022
+	}
+	return ECDSAJCS2019
+}
+
+// CheckKey reports whether a key of type t may be used with suite: no
+// algorithm confusion between curves and suites.
+func CheckKey(suite string, t multikey.KeyType) error {
+	switch suite {
+	case EdDSAJCS2022:
+		if t == multikey.Ed25519 {
+			return nil
+		}
+	case ECDSAJCS2019:
+		if t == multikey.P256 || t == multikey.P384 || t == multikey.Secp256k1 {
+			return nil
+		}
+	default:
+		return fmt.Errorf("%w: %q", ErrUnsupported, suite)
+	}
+	return fmt.Errorf("%w: %s cannot be used with %s", ErrKeyMismatch, t, suite)
+}
+
+func hasher(t multikey.KeyType) func() hash.Hash {
+	if t == multikey.P384 {
+		return sha512.New384
+	}
+	return sha256.New
+}
+
+// Intermediates are the values hashed and signed, exposed for tests against
+// published vectors and for diagnostics.
+type Intermediates struct {
+	CanonDocument []byte
+	CanonProof    []byte
+	DocHash       []byte
+	ProofHash     []byte
+	HashData      []byte // ProofHash || DocHash
+}
+
+// Compute canonicalizes and hashes the document (without proof) and the proof
+// configuration (without proofValue) for a key of type t.
+func Compute(t multikey.KeyType, document, proofConfig map[string]json.RawMessage) (*Intermediates, error) {
+	var in Intermediates
+	var err error
+	if in.CanonDocument, err = canon.JCSMembers(document); err != nil {
+		return nil, fmt.Errorf("%w: document: %v", ErrMalformed, err)
+	}
+	if in.CanonProof, err = canon.JCSMembers(proofConfig); err != nil {
+		return nil, fmt.Errorf("%w: proof: %v", ErrMalformed, err)
+	}
+	h := hasher(t)
+	d := h()
+	d.Write(in.CanonDocument)
+	in.DocHash = d.Sum(nil)
+	p := h()
+	p.Write(in.CanonProof)
+	in.ProofHash = p.Sum(nil)
+	in.HashData = append(append([]byte{}, in.ProofHash...), in.DocHash...)
+	return &in, nil
+}
+
+// SignHashData signs hashData with sk as the suite prescribes and returns the
+// raw signature (Ed25519: 64 bytes; ECDSA: r||s).
+func SignHashData(sk *multikey.SecretKey, hashData []byte) ([]byte, error) {
+	switch sk.Type() {
+	case multikey.Ed25519:
+		return ed25519.Sign(sk.Ed25519(), hashData), nil
+	case multikey.Secp256k1:
+		digest := sha256.Sum256(hashData)
+		sig := k1ecdsa.SignCompact(sk.Secp256k1(), digest[:], false)
+		return sig[1:], nil // drop the recovery byte: r||s
+	case multikey.P256, multikey.P384:
+		h := hasher(sk.Type())()
+		h.Write(hashData)
+		opts := crypto.SHA256
+		if sk.Type() == multikey.P384 {
+			opts = crypto.SHA384
+		}
+		der, err := sk.ECDSA().Sign(nil, h.Sum(nil), opts) // nil random: RFC 6979
+		if err != nil {
+			return nil, err
+		}
+		r, s, err := parseDER(der)
+		if err != nil {
+			return nil, err
+		}
+		size := (sk.ECDSA().Curve.Params().BitSize + 7) / 8
+		out := make([]byte, 2*size)
+		r.FillBytes(out[:size])
+		s.FillBytes(out[size:])
+		return out, nil
+	}
+	return nil, fmt.Errorf("%w: key type %s", ErrUnsupported, sk.Type())
+}
+
+// VerifyHashData checks a raw signature over hashData.
+func VerifyHashData(pk *multikey.PublicKey, hashData, sig []byte) error {
+	switch pk.Type() {
+	case multikey.Ed25519:
+		if len(sig) != ed25519.SignatureSize {
+			return fmt.Errorf("%w: Ed25519 signature is %d bytes, want 64", ErrBadSignature, len(sig))
+		}
+		if !ed25519.Verify(pk.Ed25519(), hashData, sig) {
+			return ErrBadSignature
+		}
+		return nil
+	case multikey.Secp256k1:
+		if len(sig) != 64 {
+			return fmt.Errorf("%w: secp256k1 signature is %d bytes, want 64", ErrBadSignature, len(sig))
+		}
+		var r, s secp256k1.ModNScalar
+		if r.SetByteSlice(sig[:32]) || s.SetByteSlice(sig[32:]) || r.IsZero() || s.IsZero() {
+			return fmt.Errorf("%w: r or s out of range", ErrBadSignature)
+		}
+		digest := sha256.Sum256(hashData)
+		if !k1ecdsa.NewSignature(&r, &s).Verify(digest[:], pk.Secp256k1()) {
+			return ErrBadSignature
+		}
+		return nil
+	case multikey.P256, multikey.P384:
+		size := (pk.ECDSA().Curve.Params().BitSize + 7) / 8
+		if len(sig) != 2*size {
+			return fmt.Errorf("%w: %s signature is %d bytes, want %d", ErrBadSignature, pk.Type(), len(sig), 2*size)
+		}
+		h := hasher(pk.Type())()
+		h.Write(hashData)
+		r := new(big.Int).SetBytes(sig[:size])
+		s := new(big.Int).SetBytes(sig[size:])
+		if !ecdsa.Verify(pk.ECDSA(), h.Sum(nil), r, s) {
+			return ErrBadSignature
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: key type %s", ErrUnsupported, pk.Type())
+}
+
+// EncodeProofValue is multibase base58btc.
+func EncodeProofValue(sig []byte) string { return "z" + base58.Encode(sig) }
+
+// maxProofValueLen bounds the encoded signature before base58 decoding.
+const maxProofValueLen = 512
+
+// DecodeProofValue parses a multibase base58btc proofValue.
+func DecodeProofValue(s string) ([]byte, error) {
+	if len(s) > maxProofValueLen {
+		return nil, fmt.Errorf("%w: proofValue is %d characters", ErrMalformed, len(s))
+	}
+	if len(s) < 2 || s[0] != 'z' {
+		return nil, fmt.Errorf("%w: proofValue must be multibase base58btc ('z' prefix)", ErrMalformed)
+	}
+	b, err := base58.Decode(s[1:])
+	if err != nil {
+		return nil, fmt.Errorf("%w: proofValue: %v", ErrMalformed, err)
+	}
+	return b, nil
+}
