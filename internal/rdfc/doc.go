@@ -1,0 +1,26 @@
+// Package rdfc canonicalizes JSON-LD documents with RDF Dataset
+// Canonicalization (RDFC-1.0, the algorithm formerly called URDNA2015) and
+// serializes the result as canonical N-Quads.
+//
+// It serves the eddsa-rdfc-2022 cryptosuite (Open Badges 3.0 conformance)
+// and Blockcerts target hashes (MerkleProof2017, MerkleProof2019).
+//
+// # Contexts
+//
+// The document loader never touches the network. It serves only the JSON-LD
+// contexts embedded in this package (see [KnownContexts]): the W3C VC 1.1 and
+// 2.0 contexts, Blockcerts v2 to v3.2, Open Badges 2.0 and 3.0.3, the
+// MerkleProof2019, ChainedProof2021, Data Integrity v2, Status List 2021,
+// JWS 2020 and Controlled Identifier contexts. Any other URL fails with an
+// [*UnknownContextError], which matches [ErrUnknownContext].
+//
+// # Hostile input
+//
+// Inputs are limited in size and nesting depth ([Options]). With
+// [Options.Strict], properties that no context defines fail the call instead
+// of silently vanishing from the canonical form. [Options.DetectUnmapped]
+// implements the Blockcerts rule: a fallback @vocab is appended to @context
+// and any quad that uses it fails the call. RDFC-1.0 has inputs with many
+// blank nodes whose canonicalization is very slow; callers that accept
+// arbitrary documents should keep the size limit small.
+package rdfc
