@@ -10,13 +10,16 @@ const (
 	ChainEthereum = "eth"
 	ChainBitcoin  = "btc"
 	ChainLedger   = "ledger"
+	// ChainMock is Blockcerts' "mocknet": a test anchor that was never
+	// written to any chain. A verifier reports it as not anchored.
+	ChainMock = "mocknet"
 )
 
 // Ref names one anchor: a blink URI such as
 // blink:eth:sepolia:0x<txhash>, blink:btc:testnet:<txid> or
 // blink:ledger:<ledger-id>:<sequence>.
 type Ref struct {
-	Chain   string // "eth", "btc", "ledger"
+	Chain   string // "eth", "btc", "ledger", "mocknet"
 	Network string // "mainnet", "sepolia", a chain id such as "1337", "testnet", "regtest", or a ledger id
 	ID      string // transaction hash (eth: 0x-prefixed lower-case hex), txid, or ledger sequence number
 }
@@ -26,14 +29,21 @@ func (r Ref) String() string {
 	return "blink:" + r.Chain + ":" + r.Network + ":" + r.ID
 }
 
-// ParseRef parses a blink URI. It accepts the chains eth, btc and ledger and
-// checks the shape of the identifier for each.
+// ParseRef parses a blink URI. It accepts the chains eth, btc, ledger and
+// mocknet and checks the shape of the identifier for each (mocknet: any
+// non-empty network, any identifier, possibly empty).
 func ParseRef(s string) (Ref, error) {
 	parts := strings.Split(s, ":")
 	if len(parts) != 4 || parts[0] != "blink" {
 		return Ref{}, fmt.Errorf("%w: %q: want blink:<chain>:<network>:<id>", ErrInvalidRef, s)
 	}
 	r := Ref{Chain: parts[1], Network: parts[2], ID: parts[3]}
+	if r.Chain == ChainMock && r.Network != "" {
+		// Blockcerts writes free text for a mocknet network and identifier
+		// and may leave the identifier out; they carry no meaning and are
+		// kept as written.
+		return r, nil
+	}
 	if r.Network == "" || r.ID == "" {
 		return Ref{}, fmt.Errorf("%w: %q: empty network or id", ErrInvalidRef, s)
 	}
