@@ -1,0 +1,394 @@
+package blockcerts
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/internal/merkle"
+	"github.com/badgeproof/badgeproof/internal/proofvalue"
+	"github.com/badgeproof/badgeproof/internal/rdfc"
+)
+
+// MaxDocumentSize is the largest certificate accepted, in bytes. Blockcerts
+// certificates embed their images as data URLs: real ones exceed 2 MB.
+const MaxDocumentSize = 8 << 20
+
+// Errors returned by this package, for errors.Is. Root mismatches are
+// reported with merkle.ErrRootMismatch; undefined terms with
+// rdfc.ErrFallbackVocab; unknown contexts with rdfc.ErrUnknownContext.
+var (
+	// ErrHashMismatch: the recomputed target hash differs from the one in
+	// the proof: the certificate was changed after it was anchored. The
+	// error is a *HashMismatchError.
+	ErrHashMismatch = errors.New("blockcerts: target hash mismatch")
+	// ErrMalformed: the certificate or its proof is not of the expected shape.
+	ErrMalformed = errors.New("blockcerts: malformed certificate")
+	// ErrNotMerkleProof: the selected proof is not a Blockcerts Merkle proof.
+	ErrNotMerkleProof = errors.New("blockcerts: not a Blockcerts Merkle proof")
+)
+
+// HashMismatchError carries the target hash in the proof and the one
+// computed from the document.
+type HashMismatchError struct {
+	Expected, Computed [32]byte
+}
+
+func (e *HashMismatchError) Error() string {
+	return fmt.Sprintf("blockcerts: target hash mismatch: proof has %x, document hashes to %x", e.Expected, e.Computed)
+}
+
+// Is makes errors.Is(err, ErrHashMismatch) true.
+func (e *HashMismatchError) Is(target error) bool { return target == ErrHashMismatch }
+
+// Result is what a successful chain-free check establishes: the document
+// hashes to TargetHash and its path leads to MerkleRoot. The caller still
+// has to find MerkleRoot in one of Anchors and check who wrote it, when.
+type Result struct {
+	TargetHash [32]byte
+	MerkleRoot [32]byte
+	// Anchors lists where MerkleRoot was written. A v2 Bitcoin anchor without
+	// a "chain" has an empty Network; see BitcoinNetwork.
+	Anchors []anchor.Ref
+}
+
+// MockOnly reports whether every anchor is a Blockcerts mocknet anchor,
+// that is, the proof was never written to a chain.
+func (r *Result) MockOnly() bool {
+	for _, a := range r.Anchors {
+		if a.Chain != anchor.ChainMock {
+			return false
+		}
+	}
+	return len(r.Anchors) > 0
+}
+
+// MerkleProofIndexes returns the positions in doc's proof set (0 for a
+// single proof object) of the proofs that VerifyV3 checks: MerkleProof2019,
+// DataIntegrityProof with cryptosuite merkle-proof-2019, and
+// ChainedProof2021 with chainedProofType MerkleProof2019.
+func MerkleProofIndexes(doc []byte) ([]int, error) {
+	d, err := decode(doc)
+	if err != nil {
+		return nil, err
+	}
+	proofs, err := proofSet(d)
+	if err != nil {
+		return nil, err
+	}
+	var idx []int
+	for i, p := range proofs {
+		if isMerkleProof(p) {
+			idx = append(idx, i)
+		}
+	}
+	return idx, nil
+}
+
+// VerifyV3 checks proof number index of a Blockcerts v3 certificate (0 for
+// a single proof object): it decodes its proofValue, recomputes the target
+// hash, compares it and walks the Merkle path to the root in the proof.
+func VerifyV3(doc []byte, index int) (*Result, error) {
+	d, err := decode(doc)
+	if err != nil {
+		return nil, err
+	}
+	proofs, err := proofSet(d)
+	if err != nil {
+		return nil, err
+	}
+	if index < 0 || index >= len(proofs) {
+		return nil, fmt.Errorf("%w: proof %d of %d", ErrMalformed, index, len(proofs))
+	}
+	p := proofs[index]
+	if !isMerkleProof(p) {
+		return nil, fmt.Errorf("%w: proof %d has type %v", ErrNotMerkleProof, index, p["type"])
+	}
+	pv, ok := p["proofValue"].(string)
+	if !ok {
+		return nil, fmt.Errorf("%w: proof %d has no proofValue string", ErrMalformed, index)
+	}
+	mp, err := proofvalue.Decode(pv)
+	if err != nil {
+		return nil, err
+	}
+	hashed := make(map[string]any, len(d))
+	for k, v := range d {
+		if k != "proof" {
+			hashed[k] = v
+		}
+	}
+	switch index {
+	case 0:
+	case 1:
+		hashed["proof"] = proofs[0]
+	default:
+		prev := make([]any, index)
+		for i := range prev {
+			prev[i] = proofs[i]
+		}
+		hashed["proof"] = prev
+	}
+	return check(hashed, mp.TargetHash, mp.Path, mp.MerkleRoot, mp.Anchors)
+}
+
+// V3TargetHash returns the target hash of proof number index without
+// comparing it: SHA-256 of the canonical document with the proofs that
+// precede index.
+func V3TargetHash(doc []byte, index int) ([32]byte, error) {
+	r, err := VerifyV3(doc, index)
+	var hm *HashMismatchError
+	switch {
+	case err == nil:
+		return r.TargetHash, nil
+	case errors.As(err, &hm):
+		return hm.Computed, nil
+	}
+	return [32]byte{}, err
+}
+
+func check(hashed map[string]any, target [32]byte, path []merkle.Step, root [32]byte, anchors []anchor.Ref) (*Result, error) {
+	nq, err := rdfc.Options{DetectUnmapped: true}.CanonicalizeObject(hashed)
+	if err != nil {
+		return nil, fmt.Errorf("blockcerts: canonicalizing the certificate: %w", err)
+	}
+	computed := sha256.Sum256(nq)
+	if computed != target {
+		return nil, &HashMismatchError{Expected: target, Computed: computed}
+	}
+	if err := merkle.VerifyPath(computed, path, root); err != nil {
+		return nil, err
+	}
+	return &Result{TargetHash: computed, MerkleRoot: root, Anchors: anchors}, nil
+}
+
+// receipt is a Blockcerts v2 MerkleProof2017 "signature".
+type receipt struct {
+	Type       any                 `json:"type"`
+	TargetHash string              `json:"targetHash"`
+	MerkleRoot string              `json:"merkleRoot"`
+	Proof      []map[string]string `json:"proof"`
+	Anchors    []struct {
+		SourceID string `json:"sourceId"`
+		Type     string `json:"type"`
+		Chain    string `json:"chain"`
+	} `json:"anchors"`
+}
+
+// VerifyV2 checks the MerkleProof2017 receipt of a Blockcerts v2
+// certificate: the target hash of the document without "signature", and
+// the path from it to merkleRoot.
+func VerifyV2(doc []byte) (*Result, error) {
+	d, err := decode(doc)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := d["signature"]
+	if !ok {
+		return nil, fmt.Errorf("%w: no signature receipt", ErrNotMerkleProof)
+	}
+	b, _ := json.Marshal(raw)
+	var r receipt
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%w: signature: %v", ErrMalformed, err)
+	}
+	if !hasType(r.Type, "MerkleProof2017") {
+		return nil, fmt.Errorf("%w: signature type %v", ErrNotMerkleProof, r.Type)
+	}
+	target, err := hash32("targetHash", r.TargetHash)
+	if err != nil {
+		return nil, err
+	}
+	root, err := hash32("merkleRoot", r.MerkleRoot)
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Proof) > merkle.MaxPathLen {
+		return nil, fmt.Errorf("%w: %d path steps", merkle.ErrPathTooLong, len(r.Proof))
+	}
+	path := make([]merkle.Step, len(r.Proof))
+	for i, s := range r.Proof {
+		if len(s) != 1 {
+			return nil, fmt.Errorf("%w: path step %d: want one of left or right", ErrMalformed, i)
+		}
+		for side, h := range s {
+			if side != "left" && side != "right" {
+				return nil, fmt.Errorf("%w: path step %d: unknown side %q", ErrMalformed, i, side)
+			}
+			v, err := hash32(fmt.Sprintf("path step %d", i), h)
+			if err != nil {
+				return nil, err
+			}
+			path[i] = merkle.Step{Left: side == "left", Hash: v}
+		}
+	}
+	if len(r.Anchors) == 0 {
+		return nil, fmt.Errorf("%w: no anchors", ErrMalformed)
+	}
+	anchors := make([]anchor.Ref, len(r.Anchors))
+	for i, a := range r.Anchors {
+		ref, err := v2Anchor(a.Type, a.Chain, a.SourceID)
+		if err != nil {
+			return nil, fmt.Errorf("anchor %d: %w", i, err)
+		}
+		anchors[i] = ref
+	}
+	hashed := make(map[string]any, len(d))
+	for k, v := range d {
+		if k != "signature" {
+			hashed[k] = v
+		}
+	}
+	return check(hashed, target, path, root, anchors)
+}
+
+// v2Anchor maps a Chainpoint-style anchor to a Ref. The chain names are
+// those Blockcerts v2 writes.
+func v2Anchor(typ, chain, source string) (anchor.Ref, error) {
+	var ref anchor.Ref
+	switch chain {
+	case "mockchain":
+		return anchor.Ref{Chain: anchor.ChainMock, Network: "mockchain"}, nil
+	case "bitcoinMainnet":
+		ref = anchor.Ref{Chain: anchor.ChainBitcoin, Network: "mainnet"}
+	case "bitcoinTestnet":
+		ref = anchor.Ref{Chain: anchor.ChainBitcoin, Network: "testnet"}
+	case "bitcoinRegtest":
+		ref = anchor.Ref{Chain: anchor.ChainBitcoin, Network: "regtest"}
+	case "ethereumMainnet":
+		ref = anchor.Ref{Chain: anchor.ChainEthereum, Network: "mainnet"}
+	case "ethereumRopsten":
+		ref = anchor.Ref{Chain: anchor.ChainEthereum, Network: "ropsten"}
+	case "ethereumGoerli":
+		ref = anchor.Ref{Chain: anchor.ChainEthereum, Network: "goerli"}
+	case "ethereumSepolia":
+		ref = anchor.Ref{Chain: anchor.ChainEthereum, Network: "sepolia"}
+	case "":
+		// Early v2 receipts name no chain: Bitcoin, network unknown.
+		if typ != "BTCOpReturn" {
+			return ref, fmt.Errorf("%w: anchor type %q without chain", ErrMalformed, typ)
+		}
+		id := strings.ToLower(source)
+		if len(id) != 64 || !isHex(id) {
+			return ref, fmt.Errorf("%w: bitcoin txid %q", ErrMalformed, source)
+		}
+		return anchor.Ref{Chain: anchor.ChainBitcoin, ID: id}, nil
+	default:
+		return ref, fmt.Errorf("%w: unknown chain %q", ErrMalformed, chain)
+	}
+	want := map[string]string{anchor.ChainBitcoin: "BTCOpReturn", anchor.ChainEthereum: "ETHData"}[ref.Chain]
+	if typ != want {
+		return ref, fmt.Errorf("%w: anchor type %q on chain %q", ErrMalformed, typ, chain)
+	}
+	ref.ID = source
+	parsed, err := anchor.ParseRef(ref.String())
+	if err != nil {
+		return ref, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return parsed, nil
+}
+
+// BitcoinNetwork infers the Bitcoin network from an issuing address, for v2
+// anchors that name no chain: "testnet" for m, n, 2 and tb1 addresses,
+// "mainnet" for 1, 3 and bc1, "" otherwise.
+func BitcoinNetwork(address string) string {
+	switch {
+	case strings.HasPrefix(address, "bc1"), strings.HasPrefix(address, "1"), strings.HasPrefix(address, "3"):
+		return "mainnet"
+	case strings.HasPrefix(address, "tb1"), strings.HasPrefix(address, "m"), strings.HasPrefix(address, "n"), strings.HasPrefix(address, "2"):
+		return "testnet"
+	}
+	return ""
+}
+
+func decode(doc []byte) (map[string]any, error) {
+	if len(doc) > MaxDocumentSize {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrMalformed, len(doc), MaxDocumentSize)
+	}
+	var d map[string]any
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if d == nil {
+		return nil, fmt.Errorf("%w: want a JSON object", ErrMalformed)
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, fmt.Errorf("%w: trailing data", ErrMalformed)
+	}
+	if _, ok := d["@context"].([]any); !ok {
+		return nil, fmt.Errorf("%w: @context must be an array", ErrMalformed)
+	}
+	return d, nil
+}
+
+func proofSet(d map[string]any) ([]map[string]any, error) {
+	switch p := d["proof"].(type) {
+	case map[string]any:
+		return []map[string]any{p}, nil
+	case []any:
+		out := make([]map[string]any, len(p))
+		for i, x := range p {
+			m, ok := x.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("%w: proof %d is not an object", ErrMalformed, i)
+			}
+			out[i] = m
+		}
+		if len(out) == 0 {
+			return nil, fmt.Errorf("%w: empty proof set", ErrMalformed)
+		}
+		return out, nil
+	case nil:
+		return nil, fmt.Errorf("%w: no proof", ErrNotMerkleProof)
+	default:
+		return nil, fmt.Errorf("%w: proof is %T", ErrMalformed, p)
+	}
+}
+
+func isMerkleProof(p map[string]any) bool {
+	switch {
+	case hasType(p["type"], "MerkleProof2019"):
+		return true
+	case hasType(p["type"], "DataIntegrityProof"):
+		return p["cryptosuite"] == "merkle-proof-2019"
+	case hasType(p["type"], "ChainedProof2021"):
+		return p["chainedProofType"] == "MerkleProof2019"
+	}
+	return false
+}
+
+func hasType(t any, want string) bool {
+	switch v := t.(type) {
+	case string:
+		return v == want
+	case []any:
+		for _, x := range v {
+			if x == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hash32(what, s string) ([32]byte, error) {
+	var h [32]byte
+	if len(s) != 64 {
+		return h, fmt.Errorf("%w: %s: want 64 hex digits, got %d characters", ErrMalformed, what, len(s))
+	}
+	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
+		return h, fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
+	}
+	return h, nil
+}
+
+func isHex(s string) bool {
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
