@@ -115,7 +115,7 @@ func (c *rpcClient) callOnce(ctx context.Context, method string, params []any) (
 		SetDoNotParseResponse(true).
 		Post(c.endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errTransport, err)
+		return nil, fmt.Errorf("%w: %w", errTransport, err)
 	}
 	body := resp.RawBody()
 	defer body.Close()

@@ -1,0 +1,91 @@
+package ethereum
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/badgeproof/badgeproof/anchor"
+)
+
+func fakeSigningNode() *fakeNode {
+	f := newFakeNode()
+	f.set("eth_getTransactionCount", `"0x0"`)
+	f.set("eth_maxPriorityFeePerGas", `"0x1"`)
+	f.set("eth_estimateGas", `"0x5208"`)
+	f.set("eth_sendRawTransaction", `"`+cannedHash+`"`)
+	return f
+}
+
+func TestPublishHashMismatch(t *testing.T) {
+	f := fakeSigningNode()
+	p, err := NewPublisher("1337", f.serve(t), WithKey(mustKey(t)), WithPollInterval(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Publish(context.Background(), []byte{1, 2, 3})
+	if err == nil || !strings.Contains(err.Error(), "node reports hash "+cannedHash) {
+		t.Fatalf("got %v, want a hash mismatch naming %s", err, cannedHash)
+	}
+}
+
+func TestPublishNotMined(t *testing.T) {
+	f := fakeSigningNode()
+	f.set("eth_accounts", `["`+cannedFrom+`"]`)
+	f.set("eth_sendTransaction", `"`+cannedHash+`"`)
+	f.set("eth_getTransactionReceipt", `null`)
+	p, err := NewPublisher("1337", f.serve(t), WithPollInterval(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = p.Publish(ctx, []byte{1, 2, 3})
+	if !errors.Is(err, anchor.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), cannedRef.String()) {
+		t.Fatalf("got %v, want ErrUnavailable naming %s", err, cannedRef)
+	}
+	if f.count("eth_getTransactionReceipt") < 2 {
+		t.Errorf("receipt asked %d times, want polling", f.count("eth_getTransactionReceipt"))
+	}
+}
+
+func TestPublishRootMismatch(t *testing.T) {
+	// The node claims the transaction holds another root than was sent.
+	f := fakeSigningNode()
+	f.set("eth_accounts", `["`+cannedFrom+`"]`)
+	f.set("eth_sendTransaction", `"`+cannedHash+`"`)
+	p, err := NewPublisher("1337", f.serve(t), WithPollInterval(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Publish(context.Background(), []byte{1, 2, 3})
+	if err == nil || !strings.Contains(err.Error(), "sent 0x010203") {
+		t.Fatalf("got %v, want a root mismatch", err)
+	}
+}
+
+func TestPublishNoAccounts(t *testing.T) {
+	f := fakeSigningNode()
+	f.set("eth_accounts", `[]`)
+	p, err := NewPublisher("", f.serve(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Publish(context.Background(), []byte{1}); err == nil || !strings.Contains(err.Error(), "no accounts") {
+		t.Fatalf("got %v, want a no-accounts error", err)
+	}
+}
+
+func TestPublishRootSize(t *testing.T) {
+	p, err := NewPublisher("1", "http://127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, MaxRootBytes + 1} {
+		if _, err := p.Publish(context.Background(), make([]byte, n)); err == nil {
+			t.Errorf("root of %d bytes: no error", n)
+		}
+	}
+}
