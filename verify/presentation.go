@@ -1,0 +1,161 @@
+package verify
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/dataintegrity"
+)
+
+// VerifyPresentation checks a job seeker's presentation: its proof by the
+// holder, bound to b's challenge and domain; that the holder is the subject
+// of every badge; and every badge. Each badge gets its own report in
+// Report.Credentials.
+func (v *Verifier) VerifyPresentation(ctx context.Context, p *badge.Presentation, b Binding) *Report {
+	r := &Report{}
+	r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed presentation of %d credential(s)", len(p.Credentials))})
+	holder := p.Holder
+	authenticated := v.checkPresentationProof(ctx, r, p, b, &holder)
+	if len(p.Credentials) == 0 {
+		r.set(Check{ID: CheckFormat, Status: StatusFailed, Err: ErrMalformed, Message: "the presentation holds no credential"})
+	}
+	for _, c := range p.Credentials {
+		cr := &Report{Credential: summarize(c)}
+		st := &credState{cred: c, report: cr}
+		cr.set(v.formatCheck(c))
+		v.checkProofs(ctx, st)
+		v.checkIssuer(st)
+		v.status.check(ctx, st)
+		v.checkValidity(st)
+		cr.set(holderCheck(c, holder, authenticated, b))
+		cr.finish()
+		r.Credentials = append(r.Credentials, cr)
+	}
+	for _, cr := range r.Credentials {
+		if c := cr.Check(CheckHolder); c != nil && c.Status != StatusPassed {
+			r.set(Check{ID: CheckHolder, Status: c.Status, Err: c.Err, Message: fmt.Sprintf("credential %s: %s", cr.Credential.ID, c.Message)})
+		}
+	}
+	if r.Check(CheckHolder) == nil && authenticated {
+		r.set(Check{ID: CheckHolder, Status: StatusPassed, Message: fmt.Sprintf("%s presented the badges and is the subject of each", holder)})
+	}
+	r.finish()
+	return r
+}
+
+// checkPresentationProof verifies the holder's proof and its binding.
+func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *badge.Presentation, b Binding, holder *string) bool {
+	if len(p.Proofs) == 0 {
+		r.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrNoProof, Message: "the presentation has no proof: nothing shows who presents it"})
+		r.set(Check{ID: CheckHolder, Status: StatusFailed, Err: ErrNotHolder, Message: "no holder proof"})
+		return false
+	}
+	ok := true
+	for i := range p.Proofs {
+		pr := &p.Proofs[i]
+		fail := func(id CheckID, err error, format string, args ...any) {
+			r.set(Check{ID: id, Status: StatusFailed, Err: err, Message: fmt.Sprintf("presentation proof[%d]: ", i) + fmt.Sprintf(format, args...)})
+			ok = false
+		}
+		if pr.Type != dataintegrity.ProofType || (pr.Cryptosuite != dataintegrity.EdDSAJCS2022 && pr.Cryptosuite != dataintegrity.ECDSAJCS2019) {
+			fail(CheckSignature, ErrUnsupportedProof, "unsupported proof %s/%s", pr.Type, pr.Cryptosuite)
+			continue
+		}
+		if pr.ProofPurpose != "authentication" {
+			fail(CheckSignature, ErrBadSignature, "proofPurpose is %q, want authentication", pr.ProofPurpose)
+			continue
+		}
+		key, found := v.resolveKey(ctx, r, CheckSignature, i, pr.VerificationMethod)
+		if !found {
+			ok = false
+			continue
+		}
+		if *holder == "" {
+			*holder = key.Controller
+		}
+		if key.Controller != *holder {
+			fail(CheckSignature, ErrBadSignature, "signed by %s, but the holder is %s", key.Controller, *holder)
+			continue
+		}
+		if err := dataintegrity.Verify(key.Public, p.Unsigned(), pr.Members()); err != nil {
+			fail(CheckSignature, diError(err), "holder signature does not verify: %v", err)
+			continue
+		}
+		r.set(Check{ID: CheckSignature, Status: StatusPassed, Message: fmt.Sprintf("presentation proof[%d]: signed by the holder %s", i, *holder)})
+		if b.Challenge == "" || b.Domain == "" {
+			fail(CheckHolder, ErrChallenge, "no challenge and domain were expected, so the presentation could be a replay")
+			continue
+		}
+		if subtle.ConstantTimeCompare([]byte(pr.Challenge), []byte(b.Challenge)) != 1 {
+			fail(CheckHolder, ErrChallenge, "challenge is %q, expected %q", pr.Challenge, b.Challenge)
+			continue
+		}
+		if pr.Domain != b.Domain {
+			fail(CheckHolder, ErrChallenge, "domain is %q, expected %q", pr.Domain, b.Domain)
+		}
+	}
+	return ok
+}
+
+func holderCheck(c *badge.Credential, holder string, authenticated bool, b Binding) Check {
+	if !authenticated {
+		return Check{ID: CheckHolder, Status: StatusFailed, Err: ErrNotHolder, Message: "the presentation's holder proof did not verify"}
+	}
+	var hashed []badge.IdentityObject
+	for _, s := range c.CredentialSubject {
+		if s.ID != "" && s.ID == holder {
+			return Check{ID: CheckHolder, Status: StatusPassed, Message: fmt.Sprintf("the holder %s is the subject", holder)}
+		}
+		hashed = append(hashed, s.Identifier...)
+	}
+	for _, id := range hashed {
+		for _, known := range b.Identities {
+			if MatchIdentity(id, known) {
+				return Check{ID: CheckHolder, Status: StatusPassed, Message: fmt.Sprintf("the subject's %s matches the value the verifier knows", id.IdentityType)}
+			}
+		}
+	}
+	if len(hashed) > 0 && len(b.Identities) == 0 {
+		return Check{ID: CheckHolder, Status: StatusIndeterminate, Err: ErrNotHolder,
+			Message: "the subject is identified by a hashed identity object; supply the applicant's known value (email, phone) to match it"}
+	}
+	subject := "none"
+	if len(c.CredentialSubject) > 0 && c.CredentialSubject[0].ID != "" {
+		subject = c.CredentialSubject[0].ID
+	}
+	return Check{ID: CheckHolder, Status: StatusFailed, Err: ErrNotHolder, Message: fmt.Sprintf("the holder %s is not the subject (%s)", holder, subject)}
+}
+
+// MatchIdentity reports whether value is the identity an Open Badges
+// IdentityObject names: equal to identityHash when not hashed, else
+// identityHash is "sha256$" + hex(SHA-256(value + salt)). Emails are
+// compared case-insensitively and may carry a "mailto:" prefix.
+func MatchIdentity(id badge.IdentityObject, value string) bool {
+	candidates := []string{value}
+	if id.IdentityType == "emailAddress" {
+		v := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(value)), "mailto:")
+		candidates = []string{v, "mailto:" + v}
+	}
+	for _, cand := range candidates {
+		if !id.Hashed {
+			if subtle.ConstantTimeCompare([]byte(cand), []byte(id.IdentityHash)) == 1 {
+				return true
+			}
+			continue
+		}
+		alg, digest, ok := strings.Cut(id.IdentityHash, "$")
+		if !ok || !strings.EqualFold(alg, "sha256") {
+			continue
+		}
+		sum := sha256.Sum256([]byte(cand + id.Salt))
+		if subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(strings.ToLower(digest))) == 1 {
+			return true
+		}
+	}
+	return false
+}

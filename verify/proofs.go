@@ -1,0 +1,275 @@
+package verify
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/canon"
+	"github.com/badgeproof/badgeproof/internal/dataintegrity"
+	"github.com/badgeproof/badgeproof/internal/merkle"
+	"github.com/badgeproof/badgeproof/internal/proofvalue"
+)
+
+// MerkleJCS2026 is this SDK's batch proof cryptosuite: inclusion of
+// SHA-256(JCS(credential without this proof, with the proofs before it)) in
+// a Merkle tree whose root is anchored on a chain.
+const MerkleJCS2026 = "merkle-jcs-2026"
+
+// proofHandler checks one proof of a credential's proof set.
+type proofHandler func(v *Verifier, ctx context.Context, st *credState, i int)
+
+func handlerFor(p *badge.Proof) proofHandler {
+	if p.Type == dataintegrity.ProofType {
+		switch p.Cryptosuite {
+		case dataintegrity.EdDSAJCS2022, dataintegrity.ECDSAJCS2019:
+			return (*Verifier).checkDataIntegrity
+		case MerkleJCS2026:
+			return (*Verifier).checkMerkleJCS
+		}
+	}
+	return nil
+}
+
+func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
+	r := st.report
+	if len(st.cred.Proofs) == 0 {
+		r.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrNoProof,
+			Message: "no proof: the credential is unsigned, so nothing shows who issued it or that it is unchanged"})
+	}
+	for i := range st.cred.Proofs {
+		p := &st.cred.Proofs[i]
+		h := handlerFor(p)
+		if h == nil {
+			name := p.Type
+			if p.Cryptosuite != "" {
+				name += "/" + p.Cryptosuite
+			}
+			r.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrUnsupportedProof,
+				Message: fmt.Sprintf("proof[%d]: unsupported proof %s", i, name)})
+			continue
+		}
+		h(v, ctx, st, i)
+	}
+	if r.Check(CheckSignature) == nil {
+		r.set(Check{ID: CheckSignature, Status: StatusSkipped, Message: "no signature proof: integrity and origin rest on the Merkle batch proof and its anchor"})
+	}
+	if r.Check(CheckMerkle) == nil {
+		r.set(Check{ID: CheckMerkle, Status: StatusSkipped, Message: "no batch proof: the badge was not issued in an anchored batch"})
+	}
+	if r.Check(CheckAnchor) == nil {
+		r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: "no batch proof: nothing to look up on a chain"})
+	}
+}
+
+func (v *Verifier) checkDataIntegrity(ctx context.Context, st *credState, i int) {
+	p := &st.cred.Proofs[i]
+	fail := func(err error, format string, args ...any) {
+		st.report.set(Check{ID: CheckSignature, Status: StatusFailed, Err: err, Message: fmt.Sprintf("proof[%d]: ", i) + fmt.Sprintf(format, args...)})
+	}
+	if p.ProofPurpose != "assertionMethod" {
+		fail(ErrBadSignature, "proofPurpose is %q, want assertionMethod", p.ProofPurpose)
+		return
+	}
+	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod)
+	if !ok {
+		return
+	}
+	if err := dataintegrity.Verify(key.Public, st.cred.Unsigned(), p.Members()); err != nil {
+		fail(diError(err), "%s signature by %s does not verify: %v", p.Cryptosuite, p.VerificationMethod, err)
+		return
+	}
+	if key.Controller != st.cred.Issuer.ID {
+		if strings.HasPrefix(st.cred.Issuer.ID, "did:") {
+			fail(ErrBadSignature, "signed with a key of %s, but the issuer is %s", key.Controller, st.cred.Issuer.ID)
+			return
+		}
+		st.report.set(Check{ID: CheckSignature, Status: StatusIndeterminate, Err: ErrUnknownKey,
+			Message: fmt.Sprintf("proof[%d]: the %s signature verifies, but nothing ties key %s to the issuer %s; list the key under the issuer in the trust list",
+				i, p.Cryptosuite, p.VerificationMethod, st.cred.Issuer.ID)})
+		return
+	}
+	st.signers = append(st.signers, key)
+	st.report.set(Check{ID: CheckSignature, Status: StatusPassed,
+		Message: fmt.Sprintf("proof[%d]: %s signature by %s verifies", i, p.Cryptosuite, p.VerificationMethod)})
+}
+
+// resolveKey resolves a verification method, reporting failures on check id.
+func (v *Verifier) resolveKey(ctx context.Context, r *Report, id CheckID, i int, vm string) (*Key, bool) {
+	if vm == "" {
+		r.set(Check{ID: id, Status: StatusFailed, Err: ErrUnknownKey, Message: fmt.Sprintf("proof[%d]: no verificationMethod", i)})
+		return nil, false
+	}
+	key, err := v.keys.ResolveKey(ctx, vm)
+	switch {
+	case err == nil:
+		return key, true
+	case errors.Is(err, ErrUnknownKey), errors.Is(err, ErrMalformed), errors.Is(err, ErrFetchRefused), errors.Is(err, ErrKeyMismatch):
+		r.set(Check{ID: id, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrUnknownKey, err), Message: fmt.Sprintf("proof[%d]: cannot resolve key %s: %v", i, vm, err)})
+	default:
+		r.set(Check{ID: id, Status: StatusIndeterminate, Err: fmt.Errorf("%w: %w", ErrUnknownKey, err), Message: fmt.Sprintf("proof[%d]: could not resolve key %s: %v", i, vm, err)})
+	}
+	return nil, false
+}
+
+func diError(err error) error {
+	switch {
+	case errors.Is(err, dataintegrity.ErrKeyMismatch):
+		return fmt.Errorf("%w: %w", ErrKeyMismatch, err)
+	case errors.Is(err, dataintegrity.ErrUnsupported):
+		return fmt.Errorf("%w: %w", ErrUnsupportedProof, err)
+	}
+	return fmt.Errorf("%w: %w", ErrBadSignature, err)
+}
+
+// BatchDocument returns the members a merkle-jcs-2026 proof at index i
+// commits to: the credential without this proof, keeping the proofs before it
+// (as an array) so the anchor also covers the issuer's signature.
+func BatchDocument(c *badge.Credential, i int) (map[string]json.RawMessage, error) {
+	doc := c.Unsigned()
+	if i > 0 {
+		prev := make([]json.RawMessage, i)
+		for j := 0; j < i; j++ {
+			prev[j] = c.Proofs[j].Raw()
+		}
+		b, err := json.Marshal(prev)
+		if err != nil {
+			return nil, err
+		}
+		doc["proof"] = b
+	}
+	return doc, nil
+}
+
+// LeafHash is SHA-256 of the JCS form of members.
+func LeafHash(members map[string]json.RawMessage) ([32]byte, error) {
+	b, err := canon.JCSMembers(members)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	return sha256.Sum256(b), nil
+}
+
+func (v *Verifier) checkMerkleJCS(ctx context.Context, st *credState, i int) {
+	p := &st.cred.Proofs[i]
+	fail := func(err error, format string, args ...any) {
+		st.report.set(Check{ID: CheckMerkle, Status: StatusFailed, Err: err, Message: fmt.Sprintf("proof[%d]: ", i) + fmt.Sprintf(format, args...)})
+		st.report.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: fmt.Sprintf("proof[%d]: not looked up: the Merkle proof is invalid", i)})
+	}
+	mp, err := proofvalue.Decode(p.ProofValue)
+	if err != nil {
+		fail(fmt.Errorf("%w: %w", ErrMalformed, err), "cannot decode proofValue: %v", err)
+		return
+	}
+	doc, err := BatchDocument(st.cred, i)
+	if err != nil {
+		fail(fmt.Errorf("%w: %w", ErrMalformed, err), "%v", err)
+		return
+	}
+	leaf, err := LeafHash(doc)
+	if err != nil {
+		fail(fmt.Errorf("%w: %w", ErrMalformed, err), "%v", err)
+		return
+	}
+	if leaf != mp.TargetHash {
+		fail(ErrHashMismatch, "the badge's hash is %x, the proof's targetHash is %x: the badge was changed after issuance", leaf, mp.TargetHash)
+		return
+	}
+	if err := merkle.VerifyPath(leaf, mp.Path, mp.MerkleRoot); err != nil {
+		fail(fmt.Errorf("%w: %w", ErrRootMismatch, err), "%v", err)
+		return
+	}
+	st.report.set(Check{ID: CheckMerkle, Status: StatusPassed,
+		Message: fmt.Sprintf("proof[%d]: badge hash %x reaches Merkle root %x in %d steps", i, leaf[:8], mp.MerkleRoot, len(mp.Path))})
+	v.checkAnchors(ctx, st, i, mp.MerkleRoot[:], mp.Anchors)
+}
+
+// checkAnchors looks each anchor up and compares the root and the sender.
+func (v *Verifier) checkAnchors(ctx context.Context, st *credState, i int, root []byte, refs []anchor.Ref) {
+	set := func(s Status, err error, format string, args ...any) {
+		st.report.set(Check{ID: CheckAnchor, Status: s, Err: err, Message: fmt.Sprintf("proof[%d]: ", i) + fmt.Sprintf(format, args...)})
+	}
+	if len(refs) == 0 {
+		set(StatusFailed, ErrNotAnchored, "the batch proof names no anchor")
+		return
+	}
+	for _, ref := range refs {
+		uri := ref.String()
+		switch {
+		case ref.Chain == anchor.ChainMock && v.cfg.allowTestAnchors:
+			set(StatusSkipped, nil, "%s is a test anchor: the badge is not anchored on any chain", uri)
+			continue
+		case ref.Chain == anchor.ChainMock:
+			set(StatusFailed, ErrNotAnchored, "%s is a test anchor, not a chain; accept it only for testing (--allow-test-anchors)", uri)
+			continue
+		case v.cfg.offline:
+			set(StatusIndeterminate, ErrAnchorUnavailable, "%s not looked up: offline", uri)
+			continue
+		case v.anchors == nil:
+			set(StatusIndeterminate, ErrAnchorUnavailable, "%s not looked up: no resolver configured for chain %s", uri, ref.Chain)
+			continue
+		}
+		rec, err := v.anchors.Resolve(ctx, ref)
+		if err != nil {
+			switch {
+			case errors.Is(err, anchor.ErrNotFound), errors.Is(err, anchor.ErrCorrupt), errors.Is(err, anchor.ErrChainMismatch), errors.Is(err, anchor.ErrInvalidRef):
+				set(StatusFailed, fmt.Errorf("%w: %w", ErrAnchorMismatch, err), "%s: %v", uri, err)
+			default:
+				set(StatusIndeterminate, fmt.Errorf("%w: %w", ErrAnchorUnavailable, err), "%s: %v", uri, err)
+				st.anchorUnknown = true
+			}
+			continue
+		}
+		if hex.EncodeToString(rec.Root) != hex.EncodeToString(root) {
+			set(StatusFailed, ErrAnchorMismatch, "%s holds root %x, the badge's Merkle root is %x", uri, rec.Root, root)
+			continue
+		}
+		if ok, want := v.senderMatches(st, rec.Sender); !ok {
+			set(StatusFailed, ErrWrongSender, "%s was written by %s, which is not the issuer's (%s)", uri, rec.Sender, want)
+			continue
+		}
+		st.records = append(st.records, rec)
+		if st.anchorTime == nil || rec.Time.Before(*st.anchorTime) {
+			t := rec.Time
+			st.anchorTime = &t
+		}
+		sum := AnchorSummary{URI: uri, Root: hex.EncodeToString(rec.Root), Confirmations: rec.Confirmations, Sender: rec.Sender}
+		if !rec.Time.IsZero() {
+			sum.Time = rec.Time.UTC().Format("2006-01-02T15:04:05Z")
+		}
+		st.report.Anchors = append(st.report.Anchors, sum)
+		set(StatusPassed, nil, "%s holds the root, written by %s at %s", uri, rec.Sender, sum.Time)
+	}
+}
+
+// senderMatches reports whether an anchor's sender belongs to the issuer:
+// one of its anchoring addresses in the trust list, its id (ledger
+// anchors), or the Ethereum address of one of its secp256k1 keys.
+func (v *Verifier) senderMatches(st *credState, sender string) (bool, string) {
+	issuerID := st.cred.Issuer.ID
+	allowed := []string{issuerID}
+	if is := v.trust.Issuer(issuerID); is != nil {
+		allowed = append(allowed, is.AnchoringAddresses...)
+		for _, k := range is.Keys {
+			allowed = append(allowed, ethAddress(k.key)...)
+		}
+	}
+	for _, k := range st.signers {
+		allowed = append(allowed, ethAddress(k.Public)...)
+	}
+	if pk, err := parseKeyString(issuerID); err == nil {
+		allowed = append(allowed, ethAddress(pk)...)
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(a, sender) {
+			return true, ""
+		}
+	}
+	return false, strings.Join(allowed, ", ")
+}

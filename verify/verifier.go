@@ -1,0 +1,199 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/badge"
+)
+
+// Verifier checks credentials and presentations. Build it once with New; it
+// is safe for concurrent use.
+type Verifier struct {
+	cfg     config
+	trust   *TrustList
+	keys    KeyResolver
+	anchors anchor.Resolver
+	status  *statusChecker
+}
+
+// New builds a Verifier. Conflicting or invalid options are errors here,
+// not halfway through a verification.
+func New(opts ...Option) (*Verifier, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	v := &Verifier{cfg: cfg}
+	if cfg.trust != nil || len(cfg.trustedKeys) > 0 {
+		v.trust = &TrustList{}
+		if cfg.trust != nil {
+			cp := *cfg.trust
+			cp.Issuers = append([]TrustedIssuer(nil), cfg.trust.Issuers...)
+			v.trust = &cp
+		}
+		for _, k := range cfg.trustedKeys {
+			pk, err := parseKeyString(k)
+			if err != nil {
+				return nil, fmt.Errorf("verify: trusted key %q: %w", k, err)
+			}
+			if err := v.trust.add(TrustedIssuer{ID: pk.DID(), Keys: []TrustedKey{{ID: pk.VerificationMethod(), PublicKeyMultibase: pk.Multibase(), key: pk}}}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	resolvers := append(chainResolver{}, cfg.keyResolvers...)
+	if v.trust != nil {
+		resolvers = append(resolvers, trustListResolver{v.trust})
+	}
+	resolvers = append(resolvers, DIDKeyResolver)
+	extra, err := v.builtinKeyResolvers()
+	if err != nil {
+		return nil, err
+	}
+	v.keys = append(resolvers, extra...)
+	if cfg.anchors != nil {
+		if c, ok := cfg.anchors.(*anchor.Cache); ok {
+			v.anchors = c
+		} else if v.anchors, err = anchor.NewCache(cfg.anchors); err != nil {
+			return nil, err
+		}
+	}
+	if v.status, err = newStatusChecker(v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Binding is what a verifier expects of a presentation: the challenge it
+// issued and its domain, and optionally values it knows of the applicant
+// (email, phone) to match hashed identity objects.
+type Binding struct {
+	Challenge string
+	Domain    string
+	// Identities are known values of the applicant, e.g. "mailto:kim@example.kr"
+	// or "kim@example.kr"; a subject identified by a hashed IdentityObject is
+	// the holder when one of them matches.
+	Identities []string
+}
+
+// Verify checks one credential or presentation given as bytes. A
+// presentation is checked against b (its zero value when none is expected:
+// then a presentation's binding fails). It never returns nil.
+func (v *Verifier) Verify(ctx context.Context, data []byte, b Binding) *Report {
+	if badge.Sniff(data) == badge.KindPresentation {
+		p, err := badge.ParsePresentation(data, v.cfg.limits)
+		if err != nil {
+			return formatFailure(err)
+		}
+		return v.VerifyPresentation(ctx, p, b)
+	}
+	c, err := badge.ParseCredential(data, v.cfg.limits)
+	if err != nil {
+		return formatFailure(err)
+	}
+	return v.VerifyCredential(ctx, c)
+}
+
+func formatFailure(err error) *Report {
+	r := &Report{}
+	r.set(Check{ID: CheckFormat, Status: StatusFailed, Message: err.Error(), Err: fmt.Errorf("%w: %w", ErrMalformed, err)})
+	r.finish()
+	return r
+}
+
+// credState carries what one credential's checks learn from each other.
+type credState struct {
+	cred    *badge.Credential
+	report  *Report
+	signers []*Key          // keys whose signatures verified
+	records []anchor.Record // anchors that matched the badge's root
+	// anchorTime is the earliest time an anchor proves the badge existed.
+	anchorTime *time.Time
+	// anchorUnknown: an anchor lookup was indeterminate.
+	anchorUnknown bool
+}
+
+// VerifyCredential runs every check on a parsed credential.
+func (v *Verifier) VerifyCredential(ctx context.Context, c *badge.Credential) *Report {
+	r := &Report{Credential: summarize(c)}
+	st := &credState{cred: c, report: r}
+	r.set(v.formatCheck(c))
+	v.checkProofs(ctx, st)
+	v.checkIssuer(st)
+	v.status.check(ctx, st)
+	v.checkValidity(st)
+	r.set(Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: no holder to check"})
+	r.finish()
+	return r
+}
+
+// VerifyBatch verifies many documents on all cores (WithWorkers), sharing
+// the verifier's caches. Reports are in input order.
+func (v *Verifier) VerifyBatch(ctx context.Context, docs [][]byte) []*Report {
+	out := make([]*Report, len(docs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < v.cfg.workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = v.Verify(ctx, docs[i], Binding{})
+			}
+		}()
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+func (v *Verifier) checkValidity(st *credState) {
+	c, now := st.cred, v.cfg.now()
+	switch {
+	case c.ValidFrom != nil && now.Before(*c.ValidFrom):
+		st.report.set(Check{ID: CheckValidity, Status: StatusFailed, Err: ErrNotYetValid,
+			Message: fmt.Sprintf("not yet valid: validFrom is %s, now is %s", c.ValidFrom.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))})
+	case c.ValidUntil != nil && !now.Before(*c.ValidUntil):
+		st.report.set(Check{ID: CheckValidity, Status: StatusFailed, Err: ErrExpired,
+			Message: fmt.Sprintf("expired: validUntil was %s, now is %s", c.ValidUntil.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))})
+	case c.ValidUntil != nil:
+		st.report.set(Check{ID: CheckValidity, Status: StatusPassed, Message: fmt.Sprintf("valid until %s", c.ValidUntil.UTC().Format(time.RFC3339))})
+	default:
+		st.report.set(Check{ID: CheckValidity, Status: StatusPassed, Message: "valid: no expiry date"})
+	}
+}
+
+func summarize(c *badge.Credential) *CredentialSummary {
+	s := &CredentialSummary{ID: c.ID, Type: c.Type, Name: c.Name.String(), Issuer: c.Issuer.ID}
+	if len(c.CredentialSubject) > 0 {
+		s.Subject = c.CredentialSubject[0].ID
+		if s.Subject == "" && !c.CredentialSubject[0].Name.IsZero() {
+			s.Subject = c.CredentialSubject[0].Name.String()
+		}
+	}
+	if a := c.Achievement(); a != nil {
+		s.Achievement = a.Name.String()
+	}
+	if c.ValidFrom != nil {
+		s.ValidFrom = c.ValidFrom.UTC().Format(time.RFC3339)
+	}
+	if c.ValidUntil != nil {
+		s.ValidUntil = c.ValidUntil.UTC().Format(time.RFC3339)
+	}
+	return s
+}
+
+func isUnknownKey(err error) bool { return errors.Is(err, ErrUnknownKey) }
