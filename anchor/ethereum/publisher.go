@@ -210,6 +210,11 @@ func (p *Publisher) sendSigned(ctx context.Context, chainID uint64, from string,
 	raw, h := tx.sign(p.key)
 	want := "0x" + hex.EncodeToString(h)
 	if err := p.c.call(ctx, &s, "eth_sendRawTransaction", "0x"+hex.EncodeToString(raw)); err != nil {
+		// A retry after a lost reply finds the transaction in the pool.
+		var re *RPCError
+		if errors.As(err, &re) && strings.Contains(strings.ToLower(re.Message), "already known") {
+			return want, nil
+		}
 		return "", err
 	}
 	got, err := parseHash(s)

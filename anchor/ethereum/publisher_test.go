@@ -89,3 +89,21 @@ func TestPublishRootSize(t *testing.T) {
 		}
 	}
 }
+
+func TestPublishSendNotRetried(t *testing.T) {
+	// A node-signed transaction is never sent twice, even after a gateway
+	// error: the first request may have reached the node.
+	f := fakeSigningNode()
+	f.set("eth_accounts", `["`+cannedFrom+`"]`)
+	f.setRaw("eth_sendTransaction", rawReply{status: 502, body: "bad gateway"})
+	p, err := NewPublisher("1337", f.serve(t), WithRetries(3, time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Publish(context.Background(), []byte{1}); err == nil {
+		t.Fatal("no error")
+	}
+	if n := f.count("eth_sendTransaction"); n != 1 {
+		t.Fatalf("eth_sendTransaction sent %d times, want 1", n)
+	}
+}

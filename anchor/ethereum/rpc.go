@@ -32,6 +32,12 @@ func (e *RPCError) Error() string {
 // reset, timeout, a gateway status): the only ones retried.
 var errTransport = errors.New("transport error")
 
+// notRetried lists methods that must not be sent twice: a request that
+// reached the node before the connection failed would send a second
+// transaction. (eth_sendRawTransaction is safe to repeat: the same signed
+// bytes are the same transaction.)
+var notRetried = map[string]bool{"eth_sendTransaction": true}
+
 // rpcClient speaks JSON-RPC 2.0 over HTTP POST to one endpoint.
 type rpcClient struct {
 	http     *resty.Client
@@ -88,7 +94,7 @@ func (c *rpcClient) call(ctx context.Context, out any, method string, params ...
 			}
 			return nil
 		}
-		if !errors.Is(err, errTransport) || attempt >= c.cfg.retries || ctx.Err() != nil {
+		if !errors.Is(err, errTransport) || attempt >= c.cfg.retries || ctx.Err() != nil || notRetried[method] {
 			break
 		}
 		t := time.NewTimer(wait)

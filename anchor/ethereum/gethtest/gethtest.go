@@ -157,6 +157,7 @@ func Launch(ctx context.Context) (*Node, error) {
 		"--ipcdisable",
 		"--verbosity", "3",
 	)
+	killWithParent(n.cmd)
 	stderr, err := n.cmd.StderrPipe()
 	if err != nil {
 		os.RemoveAll(dir)
