@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/issuer"
+)
+
+// errUsage reports a usage error already printed by the flag package.
+var errUsage = errors.New("usage")
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func isUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func keygenCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("keygen", stderr)
+	typ := fs.String("type", "ed25519", "key type: ed25519, p256, p384 or secp256k1")
+	out := fs.String("out", "", "write the key to `KEYFILE` (must not exist)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *out == "" || fs.NArg() > 0 {
+		return usageError{"keygen needs --out KEYFILE and no arguments"}
+	}
+	kt, err := multikey.ParseKeyType(*typ)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	key, err := multikey.Generate(kt)
+	if err != nil {
+		return err
+	}
+	if err := issuer.WriteKeyFile(*out, key); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, key.Public().DID())
+	return nil
+}

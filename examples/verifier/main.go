@@ -1,0 +1,60 @@
+// Command verifier is the reference badge verifier.
+//
+//	verifier                      start the HTTP verifier with the embedded demo on 127.0.0.1:8080
+//	verifier serve [flags]        start the HTTP verifier
+//	verifier verify [flags] FILE  verify credential or presentation files
+//
+// verify exits 0 when every file verified, 1 when any failed, 3 when any was
+// indeterminate and none failed, 2 on usage errors or unreadable input.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes of the verify command.
+const (
+	exitVerified      = 0
+	exitFailed        = 1
+	exitUsage         = 2
+	exitIndeterminate = 3
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return serveDemo(ctx, nil, stdout, stderr)
+	}
+	switch args[0] {
+	case "verify":
+		return verifyCmd(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return serveCmd(ctx, args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if len(args[0]) > 0 && args[0][0] == '-' {
+		return serveDemo(ctx, args, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
+
+const usage = `usage:
+  verifier                       run the reference verifier with the embedded demo on 127.0.0.1:8080
+  verifier serve [--addr ADDR] [--trust FILE] [--trust-key KEY]... [--eth-rpc NETWORK=URL]... [--ledger DIR]
+  verifier verify [--json] [--trust FILE] [--trust-key KEY]... [--eth-rpc NETWORK=URL]... [--ledger DIR]
+                  [--now RFC3339] [--challenge C --domain D] [--offline] [--allow-loopback]
+                  [--allow-test-anchors] FILE...
+`

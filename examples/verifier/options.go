@@ -1,0 +1,120 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/anchor/ethereum"
+	"github.com/badgeproof/badgeproof/anchor/ledger"
+	"github.com/badgeproof/badgeproof/verify"
+)
+
+// listFlag collects a repeated flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+// verifierFlags are the flags serve and verify share.
+type verifierFlags struct {
+	trust            string
+	trustKeys        listFlag
+	ethRPC           listFlag
+	ledgers          listFlag
+	offline          bool
+	allowLoopback    bool
+	allowTestAnchors bool
+	now              string
+}
+
+func (f *verifierFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.trust, "trust", "", "trust list `FILE` (plain, or a credential signed by a --trust-key)")
+	fs.Var(&f.trustKeys, "trust-key", "trust this `KEY`'s controller as an issuer (did:key or Multikey); repeatable")
+	fs.Var(&f.ethRPC, "eth-rpc", "Ethereum JSON-RPC endpoint as `NETWORK=URL` (mainnet, sepolia or a chain id); repeatable")
+	fs.Var(&f.ledgers, "ledger", "embedded ledger `DIR`; repeatable")
+	fs.BoolVar(&f.offline, "offline", false, "no network access: what needs it is indeterminate")
+	fs.BoolVar(&f.allowLoopback, "allow-loopback", false, "let status list and did:web fetches go to loopback addresses")
+	fs.BoolVar(&f.allowTestAnchors, "allow-test-anchors", false, "accept test anchors such as Blockcerts mocknet (reported as not anchored)")
+	fs.StringVar(&f.now, "now", "", "verify as of this RFC 3339 `TIME` instead of now")
+}
+
+// build turns the flags into verifier options; closers release ledgers.
+func (f *verifierFlags) build() ([]verify.Option, func(), error) {
+	var opts []verify.Option
+	var closers []func()
+	closeAll := func() {
+		for _, c := range closers {
+			c()
+		}
+	}
+	now := time.Now
+	if f.now != "" {
+		t, err := time.Parse(time.RFC3339, f.now)
+		if err != nil {
+			return nil, closeAll, fmt.Errorf("--now: %w", err)
+		}
+		now = func() time.Time { return t }
+		opts = append(opts, verify.WithClock(now))
+	}
+	for _, k := range f.trustKeys {
+		opts = append(opts, verify.WithTrustedKey(k))
+	}
+	if f.trust != "" {
+		tl, err := verify.LoadTrustList(f.trust, f.trustKeys, now())
+		if err != nil {
+			return nil, closeAll, err
+		}
+		opts = append(opts, verify.WithTrustList(tl))
+	}
+	if f.offline {
+		opts = append(opts, verify.WithOffline())
+	}
+	if f.allowLoopback {
+		opts = append(opts, verify.WithAllowLoopback())
+	}
+	if f.allowTestAnchors {
+		opts = append(opts, verify.WithAllowTestAnchors())
+	}
+	mux := &anchor.Mux{}
+	resolvers := 0
+	for _, dir := range f.ledgers {
+		l, err := ledger.Open(dir)
+		if err != nil {
+			closeAll()
+			return nil, func() {}, fmt.Errorf("--ledger %s: %w", dir, err)
+		}
+		closers = append(closers, func() { l.Close() })
+		mux.HandleNetwork(anchor.ChainLedger, l.ID(), l)
+		resolvers++
+	}
+	endpoints := map[string][]string{}
+	var networks []string
+	for _, spec := range f.ethRPC {
+		network, url, ok := strings.Cut(spec, "=")
+		if !ok || network == "" || url == "" {
+			closeAll()
+			return nil, func() {}, errors.New("--eth-rpc wants NETWORK=URL, e.g. sepolia=https://rpc.example or 1337=http://127.0.0.1:8545")
+		}
+		if _, seen := endpoints[network]; !seen {
+			networks = append(networks, network)
+		}
+		endpoints[network] = append(endpoints[network], url)
+	}
+	for _, network := range networks {
+		r, err := ethereum.NewResolver(network, endpoints[network])
+		if err != nil {
+			closeAll()
+			return nil, func() {}, fmt.Errorf("--eth-rpc %s: %w", network, err)
+		}
+		mux.HandleNetwork(anchor.ChainEthereum, network, r)
+		resolvers++
+	}
+	if resolvers > 0 {
+		opts = append(opts, verify.WithAnchorResolver(mux))
+	}
+	return opts, closeAll, nil
+}
