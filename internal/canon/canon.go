@@ -25,10 +25,31 @@ func JCS(doc []byte) ([]byte, error) {
 
 // JCSMembers canonicalizes an object given as its members. Each member keeps
 // its original bytes, so unknown properties survive exactly as signed.
+//
+// The members are joined into one object without re-validating them
+// (encoding/json would scan every value again); JCS parses the result and
+// rejects anything that is not JSON.
 func JCSMembers(members map[string]json.RawMessage) ([]byte, error) {
-	b, err := json.Marshal(members)
-	if err != nil {
-		return nil, fmt.Errorf("jcs: %w", err)
+	size := 2
+	for k, v := range members {
+		size += len(k) + len(v) + 8
 	}
-	return JCS(b)
+	buf := make([]byte, 0, size)
+	buf = append(buf, '{')
+	first := true
+	for k, v := range members {
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+		key, err := json.Marshal(k)
+		if err != nil {
+			return nil, fmt.Errorf("jcs: %w", err)
+		}
+		buf = append(buf, key...)
+		buf = append(buf, ':')
+		buf = append(buf, v...)
+	}
+	buf = append(buf, '}')
+	return JCS(buf)
 }

@@ -74,3 +74,11 @@ func TestES6Numbers(t *testing.T) {
 	require.NoError(t, sc.Err())
 	require.GreaterOrEqual(t, n, 990)
 }
+
+func TestJCSMembersKeys(t *testing.T) {
+	got, err := JCSMembers(map[string]json.RawMessage{"b\u0007": json.RawMessage(`1`), "a\"": json.RawMessage(` [ 2 ] `), "한": json.RawMessage(`"x"`)})
+	require.NoError(t, err)
+	require.Equal(t, `{"a\"":[2],"b\u0007":1,"한":"x"}`, string(got))
+	_, err = JCSMembers(map[string]json.RawMessage{"a": json.RawMessage(`{bad`)})
+	require.Error(t, err)
+}

@@ -1,0 +1,87 @@
+package verify
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"testing"
+
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/canon"
+	"github.com/badgeproof/badgeproof/internal/dataintegrity"
+	"github.com/badgeproof/badgeproof/internal/multikey"
+)
+
+// BenchmarkSignature compares, per curve and in one run, the full
+// verification of a typical badge (parse, every check, the Report) with the
+// raw primitives it cannot avoid: JCS of the document and of the proof
+// options, their SHA-256 (SHA-384 for P-384) hashes, and one signature
+// verification. The ratio full/primitives is reported as "x-primitives".
+//
+//	go test -run '^$' -bench BenchmarkSignature -benchtime 2s ./verify
+func BenchmarkSignature(b *testing.B) {
+	for _, typ := range []multikey.KeyType{multikey.Ed25519, multikey.P256, multikey.P384, multikey.Secp256k1} {
+		is := newTestIssuer(b, typ)
+		signed := is.sign(b, is.qualification(b, "urn:uuid:bench", "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"))
+		v := newVerifier(b, WithTrustedKey(is.did()))
+		c, err := badge.ParseCredential(signed, badge.Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		doc, proof := c.Unsigned(), c.Proofs[0].Members()
+		config := c.Proofs[0].Members()
+		delete(config, "proofValue")
+		sig, err := dataintegrity.DecodeProofValue(c.Proofs[0].ProofValue)
+		if err != nil {
+			b.Fatal(err)
+		}
+		docJSON, err := canon.JCSMembers(doc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		configJSON, err := canon.JCSMembers(config)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pk := is.key.Public()
+		var primitives, full float64
+		b.Run(string(typ)+"/primitives", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				d, err := canon.JCS(docJSON)
+				if err != nil {
+					b.Fatal(err)
+				}
+				p, err := canon.JCS(configJSON)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var hashData []byte
+				if typ == multikey.P384 {
+					h1, h2 := sha512.Sum384(p), sha512.Sum384(d)
+					hashData = append(h1[:], h2[:]...)
+				} else {
+					h1, h2 := sha256.Sum256(p), sha256.Sum256(d)
+					hashData = append(h1[:], h2[:]...)
+				}
+				if err := dataintegrity.VerifyHashData(pk, hashData, sig); err != nil {
+					b.Fatal(err)
+				}
+			}
+			primitives = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+		})
+		b.Run(string(typ)+"/full", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if r := v.Verify(context.Background(), signed, Binding{}); !r.Verified {
+					b.Fatalf("not verified: %+v", r.Checks)
+				}
+			}
+			full = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			if primitives > 0 {
+				b.ReportMetric(full/primitives, "x-primitives")
+			}
+		})
+		_ = proof
+	}
+}
