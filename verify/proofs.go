@@ -2,16 +2,14 @@ package verify
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/canon"
+	"github.com/badgeproof/badgeproof/internal/batchproof"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/merkle"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
@@ -20,7 +18,7 @@ import (
 // MerkleJCS2026 is this SDK's batch proof cryptosuite: inclusion of
 // SHA-256(JCS(credential without this proof, with the proofs before it)) in
 // a Merkle tree whose root is anchored on a chain.
-const MerkleJCS2026 = "merkle-jcs-2026"
+const MerkleJCS2026 = batchproof.Cryptosuite
 
 // proofHandler checks one proof of a credential's proof set.
 type proofHandler func(v *Verifier, ctx context.Context, st *credState, i int)
@@ -128,34 +126,6 @@ func diError(err error) error {
 	return fmt.Errorf("%w: %w", ErrBadSignature, err)
 }
 
-// BatchDocument returns the members a merkle-jcs-2026 proof at index i
-// commits to: the credential without this proof, keeping the proofs before it
-// (as an array) so the anchor also covers the issuer's signature.
-func BatchDocument(c *badge.Credential, i int) (map[string]json.RawMessage, error) {
-	doc := c.Unsigned()
-	if i > 0 {
-		prev := make([]json.RawMessage, i)
-		for j := 0; j < i; j++ {
-			prev[j] = c.Proofs[j].Raw()
-		}
-		b, err := json.Marshal(prev)
-		if err != nil {
-			return nil, err
-		}
-		doc["proof"] = b
-	}
-	return doc, nil
-}
-
-// LeafHash is SHA-256 of the JCS form of members.
-func LeafHash(members map[string]json.RawMessage) ([32]byte, error) {
-	b, err := canon.JCSMembers(members)
-	if err != nil {
-		return [32]byte{}, err
-	}
-	return sha256.Sum256(b), nil
-}
-
 func (v *Verifier) checkMerkleJCS(ctx context.Context, st *credState, i int) {
 	p := &st.cred.Proofs[i]
 	fail := func(err error, format string, args ...any) {
@@ -167,12 +137,7 @@ func (v *Verifier) checkMerkleJCS(ctx context.Context, st *credState, i int) {
 		fail(fmt.Errorf("%w: %w", ErrMalformed, err), "cannot decode proofValue: %v", err)
 		return
 	}
-	doc, err := BatchDocument(st.cred, i)
-	if err != nil {
-		fail(fmt.Errorf("%w: %w", ErrMalformed, err), "%v", err)
-		return
-	}
-	leaf, err := LeafHash(doc)
+	leaf, err := batchproof.Leaf(st.cred, i)
 	if err != nil {
 		fail(fmt.Errorf("%w: %w", ErrMalformed, err), "%v", err)
 		return
