@@ -57,7 +57,7 @@ func (p *anchorPlan) publisher(signer *issuer.Signer) (pub anchor.Publisher, clo
 				return nil, nil, fmt.Errorf("--eth-key: %w", err)
 			}
 			if key.Type() != multikey.Secp256k1 {
-				return nil, nil, fmt.Errorf("--eth-key %s: a %s key; an Ethereum account needs a secp256k1 key (keygen --type secp256k1)", p.ethKey, key.Type())
+				return nil, nil, fmt.Errorf("--eth-key %s: key type %s; an Ethereum account needs a secp256k1 key (keygen --type secp256k1)", p.ethKey, key.Type())
 			}
 			opts = append(opts, ethereum.WithKey(key.Secp256k1()))
 		}
