@@ -70,7 +70,7 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 			fail(CheckSignature, ErrBadSignature, "proofPurpose is %q, want authentication", pr.ProofPurpose)
 			continue
 		}
-		key, found := v.resolveKey(ctx, r, CheckSignature, i, pr.VerificationMethod)
+		key, found := v.resolveKey(withProofPurpose(ctx, purposeAuthentication), r, CheckSignature, i, pr.VerificationMethod)
 		if !found {
 			ok = false
 			continue

@@ -1,20 +1,310 @@
 package verify
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/fetch"
+	"github.com/badgeproof/badgeproof/internal/statuslist"
 )
 
-// statusChecker reads credentialStatus entries.
-type statusChecker struct{ v *Verifier }
+// statusCacheSize bounds how many status lists a Verifier keeps. One list
+// serves up to millions of badges, so a few hundred cover many issuers.
+const statusCacheSize = 256
 
-func newStatusChecker(v *Verifier) (*statusChecker, error) { return &statusChecker{v: v}, nil }
+// statusFailureTTL bounds how long a list that could not be fetched or did
+// not verify is remembered, so that a batch of badges naming a dead server
+// does not ask it once per badge, while a server that comes back is soon
+// asked again.
+const statusFailureTTL = 10 * time.Second
 
-func (s *statusChecker) check(_ context.Context, st *credState) {
-	if len(st.cred.CredentialStatus) == 0 {
+// statusListAccept is the Accept header sent for status list credentials.
+const statusListAccept = "application/vc+ld+json, application/vc+json, application/ld+json;q=0.9, application/json;q=0.8"
+
+// statusChecker reads credentialStatus entries: it fetches each status list
+// credential once per lifetime (shared by every call on the Verifier,
+// concurrent fetches of one URL merged), verifies the list's own proof with
+// the Verifier's key resolution, and reads the badge's bit.
+//
+// Outcomes, and why:
+//   - bit unset: passed.
+//   - bit set: failed with ErrRevoked (purpose revocation) or ErrSuspended.
+//   - the list's signature does not verify, its issuer is not the badge's,
+//     it does not serve the entry's purpose or is too short for the index:
+//     failed with ErrBadStatusList. The list is the issuer's word on the
+//     badge; a list that is not provably the issuer's is no answer.
+//   - the list cannot be had right now (offline, server down, timeout, HTTP
+//     error) or is outside its own validity window: indeterminate with
+//     ErrStatusUnavailable. A genuine badge is never failed because a server
+//     was down.
+//   - the URL is one the verifier refuses to fetch (loopback unless allowed,
+//     private, link-local or metadata addresses, non-https schemes such as
+//     file:), or the answer is larger than the fetch limit: failed with
+//     ErrFetchRefused. The URL is fixed in the signed badge, so asking again
+//     can never succeed; and reporting it as merely undecided would let a
+//     badge escape revocation checks forever by naming an address the
+//     verifier will not visit.
+type statusChecker struct {
+	v       *Verifier
+	fetcher *fetch.Fetcher // nil when offline
+	cache   *lru.Cache[string, *statusList]
+	group   singleflight.Group
+}
+
+// statusList is one fetched status list credential, or why it is unusable.
+type statusList struct {
+	url     string
+	expires time.Time // wall-clock time after which it is fetched again
+
+	// Set when the list is usable.
+	cred    *badge.Credential
+	subject statuslist.ListSubject
+	bits    *statuslist.Bitstring
+
+	// Set when it is not: the check outcome every badge naming it gets.
+	status Status
+	err    error
+	msg    string
+}
+
+func newStatusChecker(v *Verifier) (*statusChecker, error) {
+	s := &statusChecker{v: v}
+	if !v.cfg.offline {
+		f, err := newFetcher(&v.cfg)
+		if err != nil {
+			return nil, err
+		}
+		s.fetcher = f
+	}
+	if v.cfg.statusTTL > 0 {
+		c, err := lru.New[string, *statusList](statusCacheSize)
+		if err != nil {
+			return nil, err
+		}
+		s.cache = c
+	}
+	return s, nil
+}
+
+// newFetcher builds the fetcher for status lists and did:web documents from
+// the verifier's settings.
+func newFetcher(c *config) (*fetch.Fetcher, error) {
+	f, err := fetch.New(fetch.Options{
+		Timeout:       c.fetchTimeout,
+		MaxBytes:      int64(c.fetchMaxBytes),
+		AllowLoopback: c.allowLoopback,
+		HTTPClient:    c.httpClient,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	return f, nil
+}
+
+func (s *statusChecker) check(ctx context.Context, st *credState) {
+	raw, ok := st.cred.Members()["credentialStatus"]
+	if !ok || len(st.cred.CredentialStatus) == 0 {
 		st.report.set(Check{ID: CheckStatus, Status: StatusSkipped, Message: "no credentialStatus: the issuer publishes no revocation for this badge"})
 		return
 	}
-	st.report.set(Check{ID: CheckStatus, Status: StatusIndeterminate, Err: ErrStatusUnavailable,
-		Message: fmt.Sprintf("status list %s not checked", st.cred.CredentialStatus[0].StatusListCredential)})
+	var entries []json.RawMessage
+	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '[' {
+		if err := json.Unmarshal(t, &entries); err != nil {
+			st.report.set(Check{ID: CheckStatus, Status: StatusFailed, Err: fmt.Errorf("%w: credentialStatus: %v", ErrMalformed, err),
+				Message: fmt.Sprintf("credentialStatus is not an array of objects: %v", err)})
+			return
+		}
+	} else {
+		entries = []json.RawMessage{raw}
+	}
+	for i, e := range entries {
+		c := s.checkEntry(ctx, st.cred, e)
+		if len(entries) > 1 {
+			c.Message = fmt.Sprintf("credentialStatus[%d]: %s", i, c.Message)
+		}
+		st.report.set(c)
+	}
+}
+
+// checkEntry decides one credentialStatus entry.
+func (s *statusChecker) checkEntry(ctx context.Context, c *badge.Credential, raw json.RawMessage) Check {
+	check := func(st Status, err error, format string, args ...any) Check {
+		return Check{ID: CheckStatus, Status: st, Err: err, Message: fmt.Sprintf(format, args...)}
+	}
+	e, err := statuslist.ParseEntry(raw)
+	switch {
+	case errors.Is(err, statuslist.ErrUnsupported):
+		return check(StatusIndeterminate, fmt.Errorf("%w: %w", ErrStatusUnavailable, err),
+			"cannot check this status entry, so revocation is unknown: %v", err)
+	case err != nil:
+		return check(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "invalid credentialStatus: %v", err)
+	}
+	switch e.StatusPurpose {
+	case statuslist.PurposeRevocation, statuslist.PurposeSuspension:
+	default:
+		return check(StatusSkipped, nil, "status purpose %q says nothing about revocation", e.StatusPurpose)
+	}
+	l := s.list(ctx, e.StatusListCredential)
+	if l.err != nil {
+		return check(l.status, l.err, "%s", l.msg)
+	}
+	now := s.v.cfg.now()
+	switch lc := l.cred; {
+	case lc.Issuer.ID != c.Issuer.ID:
+		return check(StatusFailed, ErrBadStatusList, "status list %s is issued by %s, the badge by %s: only the badge's issuer may say it is revoked or not",
+			e.StatusListCredential, lc.Issuer.ID, c.Issuer.ID)
+	case lc.ValidFrom != nil && now.Before(*lc.ValidFrom):
+		return check(StatusIndeterminate, fmt.Errorf("%w: %w", ErrStatusUnavailable, ErrNotYetValid), "status list %s is valid only from %s, now is %s",
+			e.StatusListCredential, lc.ValidFrom.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	case lc.ValidUntil != nil && !now.Before(*lc.ValidUntil):
+		return check(StatusIndeterminate, fmt.Errorf("%w: %w", ErrStatusUnavailable, ErrExpired), "status list %s expired at %s (now %s): the issuer has not published a current one",
+			e.StatusListCredential, lc.ValidUntil.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	case !l.subject.HasPurpose(e.StatusPurpose):
+		return check(StatusFailed, ErrBadStatusList, "the badge's %s entry points at status list %s, which serves %s",
+			e.StatusPurpose, e.StatusListCredential, strings.Join(l.subject.StatusPurposes, ", "))
+	}
+	set, err := l.bits.Get(e.StatusListIndex)
+	if err != nil {
+		return check(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "status list %s has %d entries, the badge's index is %d",
+			e.StatusListCredential, l.bits.Len(), e.StatusListIndex)
+	}
+	switch {
+	case !set:
+		return check(StatusPassed, nil, "not %s: bit %d of status list %s is unset", pastTense(e.StatusPurpose), e.StatusListIndex, e.StatusListCredential)
+	case e.StatusPurpose == statuslist.PurposeRevocation:
+		return check(StatusFailed, ErrRevoked, "revoked: bit %d of status list %s is set", e.StatusListIndex, e.StatusListCredential)
+	default:
+		return check(StatusFailed, ErrSuspended, "suspended: bit %d of status list %s is set", e.StatusListIndex, e.StatusListCredential)
+	}
+}
+
+func pastTense(purpose string) string {
+	if purpose == statuslist.PurposeSuspension {
+		return "suspended"
+	}
+	return "revoked"
+}
+
+// list returns the status list at url from the cache, or fetches and checks
+// it, merging concurrent requests for the same url.
+func (s *statusChecker) list(ctx context.Context, url string) *statusList {
+	if s.fetcher == nil {
+		return &statusList{url: url, status: StatusIndeterminate, err: fmt.Errorf("%w: offline", ErrStatusUnavailable),
+			msg: fmt.Sprintf("status list %s not fetched: offline, so revocation is unknown", url)}
+	}
+	if s.cache != nil {
+		if l, ok := s.cache.Get(url); ok && time.Now().Before(l.expires) {
+			return l
+		}
+	}
+	// The fetch runs detached from this caller's cancellation (it has its
+	// own timeout), since other callers may be waiting for the same list.
+	ch := s.group.DoChan(url, func() (any, error) {
+		l := s.load(context.WithoutCancel(ctx), url)
+		if s.cache != nil {
+			s.cache.Add(url, l)
+		}
+		return l, nil
+	})
+	select {
+	case res := <-ch:
+		return res.Val.(*statusList)
+	case <-ctx.Done():
+		return &statusList{url: url, status: StatusIndeterminate, err: fmt.Errorf("%w: %w", ErrStatusUnavailable, ctx.Err()),
+			msg: fmt.Sprintf("status list %s: %v", url, ctx.Err())}
+	}
+}
+
+// load fetches the status list credential at url and verifies it.
+func (s *statusChecker) load(ctx context.Context, url string) *statusList {
+	ttl := s.v.cfg.statusTTL
+	l := &statusList{url: url}
+	fail := func(st Status, err error, format string, args ...any) *statusList {
+		l.status, l.err, l.msg = st, err, fmt.Sprintf(format, args...)
+		l.expires = time.Now().Add(min(ttl, statusFailureTTL))
+		return l
+	}
+	body, err := s.fetcher.Get(ctx, url, statusListAccept)
+	switch {
+	case fetch.Refused(err):
+		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrFetchRefused, err), "status list %s refused: %v", url, err)
+	case errors.Is(err, fetch.ErrTooLarge):
+		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrFetchRefused, err), "status list %s refused: %v", url, err)
+	case err != nil:
+		return fail(StatusIndeterminate, fmt.Errorf("%w: %w", ErrStatusUnavailable, err), "status list %s unavailable, so revocation is unknown: %v", url, err)
+	}
+	lc, err := badge.ParseCredential(body, badge.Limits{MaxBytes: s.v.cfg.fetchMaxBytes})
+	if err != nil {
+		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "status list %s is not a valid credential: %v", url, err)
+	}
+	if !lc.Type.Has("BitstringStatusListCredential") {
+		return fail(StatusFailed, ErrBadStatusList, "%s is not a BitstringStatusListCredential (type %s)", url, strings.Join(lc.Type, ", "))
+	}
+	if lc.ID != "" && lc.ID != url {
+		return fail(StatusFailed, ErrBadStatusList, "the credential at %s says its id is %s", url, lc.ID)
+	}
+	// The list's own proofs, checked by the same code as a badge's.
+	sub := &credState{cred: lc, report: &Report{}}
+	s.v.checkProofs(ctx, sub)
+	if sig := sub.report.Check(CheckSignature); sig == nil || sig.Status != StatusPassed || len(sub.signers) == 0 {
+		msg, st := "no signature", StatusFailed
+		if sig != nil {
+			msg = sig.Message
+			if sig.Status == StatusIndeterminate {
+				st = StatusIndeterminate
+			}
+		}
+		if st == StatusIndeterminate {
+			return fail(st, fmt.Errorf("%w: %w", ErrStatusUnavailable, sig.Err), "status list %s: its signature could not be checked: %s", url, msg)
+		}
+		var cause error = ErrBadSignature
+		if sig != nil && sig.Err != nil {
+			cause = sig.Err
+		}
+		return fail(st, fmt.Errorf("%w: %w", ErrBadStatusList, cause), "status list %s is not signed by its issuer %s: %s", url, lc.Issuer.ID, msg)
+	}
+	if len(lc.CredentialSubject) != 1 {
+		return fail(StatusFailed, ErrBadStatusList, "status list %s has %d subjects, want 1", url, len(lc.CredentialSubject))
+	}
+	subjRaw, err := singleSubject(lc)
+	if err != nil {
+		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "status list %s: %v", url, err)
+	}
+	subject, err := statuslist.ParseListSubject(subjRaw)
+	if err != nil {
+		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "status list %s: %v", url, err)
+	}
+	bits, err := statuslist.Decode(subject.EncodedList)
+	if err != nil {
+		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "status list %s: %v", url, err)
+	}
+	l.cred, l.subject, l.bits = lc, subject, bits
+	life := ttl
+	if subject.TTL > 0 {
+		life = min(life, time.Duration(subject.TTL)*time.Millisecond)
+	}
+	l.expires = time.Now().Add(life)
+	return l
+}
+
+// singleSubject returns the raw credentialSubject object of c.
+func singleSubject(c *badge.Credential) (json.RawMessage, error) {
+	raw := bytes.TrimSpace(c.Members()["credentialSubject"])
+	if len(raw) > 0 && raw[0] == '[' {
+		var list []json.RawMessage
+		if err := json.Unmarshal(raw, &list); err != nil || len(list) != 1 {
+			return nil, errors.New("credentialSubject must be one object")
+		}
+		return list[0], nil
+	}
+	return raw, nil
 }
