@@ -1,0 +1,70 @@
+package issuer
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/dataintegrity"
+	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSignAllCurvesAndProofSet(t *testing.T) {
+	c, err := badge.ParseCredential([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],
+		"issuer":"did:example:x","credentialSubject":{"id":"did:example:y"},"x-unknown":{"kept":true}}`), badge.Limits{})
+	require.NoError(t, err)
+	doc := c
+	var signers []*Signer
+	for _, typ := range []multikey.KeyType{multikey.Ed25519, multikey.P256, multikey.P384, multikey.Secp256k1} {
+		k, err := multikey.Generate(typ)
+		require.NoError(t, err)
+		s, err := NewSigner(k, WithClock(func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }))
+		require.NoError(t, err)
+		require.Equal(t, dataintegrity.SuiteFor(typ), s.Cryptosuite())
+		b, err := s.SignCredential(doc)
+		require.NoError(t, err)
+		doc, err = badge.ParseCredential(b, badge.Limits{})
+		require.NoError(t, err)
+		signers = append(signers, s)
+	}
+	require.Len(t, doc.Proofs, 4)
+	require.JSONEq(t, `{"kept":true}`, string(doc.Members()["x-unknown"]))
+	for i, p := range doc.Proofs {
+		require.Equal(t, signers[i].VerificationMethod(), p.VerificationMethod)
+		require.NoError(t, dataintegrity.Verify(signers[i].Key().Public(), doc.Unsigned(), p.Members()), "proof %d", i)
+	}
+}
+
+func TestKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	k, err := multikey.Generate(multikey.Secp256k1)
+	require.NoError(t, err)
+	path := filepath.Join(dir, "k.json")
+	require.NoError(t, WriteKeyFile(path, k))
+	require.Error(t, WriteKeyFile(path, k), "never overwrite a key")
+	back, err := ReadKeyFile(path)
+	require.NoError(t, err)
+	require.True(t, back.Public().Equal(k.Public()))
+	_, err = ReadKeyFile(filepath.Join(dir, "missing"))
+	require.Error(t, err)
+}
+
+func TestPresentationNeedsBinding(t *testing.T) {
+	k, err := multikey.Generate(multikey.Ed25519)
+	require.NoError(t, err)
+	s, err := NewSigner(k)
+	require.NoError(t, err)
+	p, err := badge.ParsePresentation([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"]}`), badge.Limits{})
+	require.NoError(t, err)
+	_, err = s.SignPresentation(p, "", "")
+	require.Error(t, err)
+	b, err := s.SignPresentation(p, "c-123", "jobs.example.kr")
+	require.NoError(t, err)
+	var m map[string]map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	require.Equal(t, "authentication", m["proof"]["proofPurpose"])
+	require.Equal(t, "c-123", m["proof"]["challenge"])
+}
