@@ -63,8 +63,11 @@ func TestPresentationNeedsBinding(t *testing.T) {
 	require.Error(t, err)
 	b, err := s.SignPresentation(p, "c-123", "jobs.example.kr")
 	require.NoError(t, err)
-	var m map[string]map[string]any
+	var m struct {
+		Proof map[string]any `json:"proof"`
+	}
 	require.NoError(t, json.Unmarshal(b, &m))
-	require.Equal(t, "authentication", m["proof"]["proofPurpose"])
-	require.Equal(t, "c-123", m["proof"]["challenge"])
+	require.Equal(t, "authentication", m.Proof["proofPurpose"])
+	require.Equal(t, "c-123", m.Proof["challenge"])
+	require.Equal(t, "jobs.example.kr", m.Proof["domain"])
 }
