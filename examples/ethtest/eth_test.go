@@ -1,0 +1,450 @@
+package ethtest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/anchor/ethereum"
+	"github.com/badgeproof/badgeproof/anchor/ethereum/gethtest"
+	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/verify"
+)
+
+var (
+	// node is shared by the tests that neither stop it nor need it fresh.
+	node gethtest.Shared
+	// otherNode is never connected to node: it has not seen node's
+	// transactions.
+	otherNode gethtest.Shared
+
+	issuerBin, verifierBin string
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "ethtest-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	issuerBin = filepath.Join(dir, "issuer")
+	verifierBin = filepath.Join(dir, "verifier")
+	for bin, pkg := range map[string]string{issuerBin: "../issuer", verifierBin: "../verifier"} {
+		cmd := exec.Command("go", "build", "-o", bin, pkg)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, out)
+			return 1
+		}
+	}
+	defer node.Close()
+	defer otherNode.Close()
+	return m.Run()
+}
+
+const devNetwork = "1337"
+
+// result is what one command run produced.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCmd(t *testing.T, bin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("%s %s: %v", filepath.Base(bin), strings.Join(args, " "), err)
+		}
+		r.code = ee.ExitCode()
+	}
+	return r
+}
+
+// keygen makes a key file of typ and returns its path and the key.
+func keygen(t *testing.T, dir, name, typ string) (string, *multikey.PublicKey) {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	r := runCmd(t, issuerBin, "keygen", "--type", typ, "--out", path)
+	if r.code != 0 {
+		t.Fatalf("keygen: exit %d: %s", r.code, r.stderr)
+	}
+	key, err := issuer.ReadKeyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if did := strings.TrimSpace(r.stdout); did != key.Public().DID() {
+		t.Fatalf("keygen printed %q, the key file holds %s", did, key.Public().DID())
+	}
+	return path, key.Public()
+}
+
+// inputs writes n unsigned qualification badges, as one JSON Lines file.
+func inputs(t *testing.T, dir string, n int) string {
+	t.Helper()
+	tmpl, err := os.ReadFile("../../testdata/unsigned-qualification.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for i := range n {
+		var m map[string]any
+		if err := json.Unmarshal(tmpl, &m); err != nil {
+			t.Fatal(err)
+		}
+		m["id"] = fmt.Sprintf("urn:uuid:6f1c2a52-3d0e-4a8e-9b1f-0c6a1f2d%04x", i)
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, string(b))
+	}
+	path := filepath.Join(dir, "batch.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// issue runs issuer issue --anchor eth:URL and returns the badge files.
+func issue(t *testing.T, dir, keyFile, url, ethKey string, n int) []string {
+	t.Helper()
+	out := filepath.Join(dir, "out")
+	args := []string{"issue", "--key", keyFile, "--anchor", "eth:" + url, "--out", out}
+	if ethKey != "" {
+		args = append(args, "--eth-key", ethKey)
+	}
+	r := runCmd(t, issuerBin, append(args, inputs(t, dir, n))...)
+	if r.code != 0 {
+		t.Fatalf("issue: exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "blink:eth:"+devNetwork+":0x") {
+		t.Errorf("issue output names no anchor: %q", r.stdout)
+	}
+	files, err := filepath.Glob(filepath.Join(out, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != n {
+		t.Fatalf("issue wrote %d files, want %d", len(files), n)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// trustList writes a trust list naming the issuer of key, with the given
+// anchoring addresses.
+func trustList(t *testing.T, dir string, key *multikey.PublicKey, addresses ...string) string {
+	t.Helper()
+	tl := verify.TrustList{Issuers: []verify.TrustedIssuer{{
+		ID: key.DID(), Name: "HRD Korea", NameKo: "한국산업인력공단",
+		Keys:               []verify.TrustedKey{{ID: key.VerificationMethod(), PublicKeyMultibase: key.Multibase()}},
+		AnchoringAddresses: addresses,
+	}}}
+	b, err := json.Marshal(tl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("trust-%d.json", len(addresses)))
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// report is the part of a --json report these tests read.
+type report struct {
+	File   string `json:"file"`
+	Status string `json:"status"`
+	Checks []struct {
+		ID      string `json:"id"`
+		Status  string `json:"status"`
+		Message string `json:"message"`
+	} `json:"checks"`
+	Anchors []struct {
+		URI           string `json:"uri"`
+		Root          string `json:"root"`
+		Sender        string `json:"sender"`
+		Confirmations uint64 `json:"confirmations"`
+	} `json:"anchors"`
+}
+
+func (r report) check(t *testing.T, id string) (status, message string) {
+	t.Helper()
+	for _, c := range r.Checks {
+		if c.ID == id {
+			return c.Status, c.Message
+		}
+	}
+	t.Fatalf("%s: no %s check: %+v", r.File, id, r.Checks)
+	return "", ""
+}
+
+// verifyFiles runs verifier verify --json and checks the exit code and
+// that every report has status want and an anchor check of anchorWant.
+func verifyFiles(t *testing.T, wantCode int, want, anchorWant string, trust string, rpcs []string, files []string) []report {
+	t.Helper()
+	args := []string{"verify", "--json", "--trust", trust}
+	for _, u := range rpcs {
+		args = append(args, "--eth-rpc", u)
+	}
+	r := runCmd(t, verifierBin, append(args, files...)...)
+	if r.code != wantCode {
+		t.Fatalf("verify: exit %d, want %d\nstdout: %s\nstderr: %s", r.code, wantCode, r.stdout, r.stderr)
+	}
+	var reports []report
+	sc := bufio.NewScanner(strings.NewReader(r.stdout))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var rep report
+		if err := json.Unmarshal(sc.Bytes(), &rep); err != nil {
+			t.Fatalf("report line %q: %v", sc.Text(), err)
+		}
+		reports = append(reports, rep)
+	}
+	if len(reports) != len(files) {
+		t.Fatalf("%d reports for %d files:\n%s", len(reports), len(files), r.stdout)
+	}
+	for i, rep := range reports {
+		if rep.File != files[i] {
+			t.Errorf("report %d is for %s, want %s", i, rep.File, files[i])
+		}
+		if rep.Status != want {
+			t.Errorf("%s: status %s, want %s: %+v", rep.File, rep.Status, want, rep.Checks)
+		}
+		if s, msg := rep.check(t, "anchor"); s != anchorWant {
+			t.Errorf("%s: anchor %s (%s), want %s", rep.File, s, msg, anchorWant)
+		}
+		if s, msg := rep.check(t, "merkle"); s != "passed" {
+			t.Errorf("%s: merkle %s (%s), want passed", rep.File, s, msg)
+		}
+	}
+	return reports
+}
+
+// onChain checks, through the node and independently of the SDK, that the
+// report's anchor is a transaction from sender carrying the report's root.
+func onChain(t *testing.T, n *gethtest.Node, rep report, sender string) {
+	t.Helper()
+	if len(rep.Anchors) != 1 {
+		t.Fatalf("%s: %d anchors, want 1", rep.File, len(rep.Anchors))
+	}
+	a := rep.Anchors[0]
+	ref, err := anchor.ParseRef(a.URI)
+	if err != nil || ref.Chain != anchor.ChainEthereum || ref.Network != devNetwork {
+		t.Fatalf("%s: anchor %q (%v): want blink:eth:%s:...", rep.File, a.URI, err, devNetwork)
+	}
+	var tx struct {
+		From  string `json:"from"`
+		Input string `json:"input"`
+		Value string `json:"value"`
+	}
+	n.Call(t, &tx, "eth_getTransactionByHash", ref.ID)
+	if tx.From != sender || a.Sender != sender {
+		t.Errorf("%s: transaction from %s, report says %s; want %s", rep.File, tx.From, a.Sender, sender)
+	}
+	if tx.Input != "0x"+a.Root || len(a.Root) != 64 {
+		t.Errorf("%s: transaction input %s, report root %s", rep.File, tx.Input, a.Root)
+	}
+	if tx.Value != "0x0" {
+		t.Errorf("%s: transaction value %s, want 0x0", rep.File, tx.Value)
+	}
+	if a.Confirmations < 1 {
+		t.Errorf("%s: %d confirmations", rep.File, a.Confirmations)
+	}
+}
+
+// SDK-signed anchoring with the issuer's own secp256k1 key: the anchoring
+// address follows from the key, so the trust list need not list it.
+func TestIssueSignedWithIssuerKeyVerifies(t *testing.T) {
+	n := node.Get(t)
+	dir := t.TempDir()
+	keyFile, pub := keygen(t, dir, "issuer.json", "secp256k1")
+	addr := ethereum.AddressFromPublicKey(pub.Secp256k1())
+	n.Fund(t, addr, big.NewInt(1e18))
+
+	files := issue(t, dir, keyFile, n.URL, keyFile, 3)
+	trust := trustList(t, dir, pub) // no anchoring addresses
+	reports := verifyFiles(t, 0, "verified", "passed", trust, []string{devNetwork + "=" + n.URL}, files)
+	for _, rep := range reports {
+		onChain(t, n, rep, addr)
+		if rep.Anchors[0].URI != reports[0].Anchors[0].URI || rep.Anchors[0].Root != reports[0].Anchors[0].Root {
+			t.Errorf("%s: anchor %+v, first badge's %+v: one batch, one anchor", rep.File, rep.Anchors[0], reports[0].Anchors[0])
+		}
+		if s, msg := rep.check(t, "signature"); s != "passed" {
+			t.Errorf("%s: signature %s: %s", rep.File, s, msg)
+		}
+		if s, msg := rep.check(t, "issuer"); s != "passed" {
+			t.Errorf("%s: issuer %s: %s", rep.File, s, msg)
+		}
+	}
+
+	// The text report of the same badge says VERIFIED.
+	r := runCmd(t, verifierBin, "verify", "--trust", trust, "--eth-rpc", devNetwork+"="+n.URL, files[0])
+	if r.code != 0 || !strings.Contains(r.stdout, "VERIFIED") || !strings.Contains(r.stdout, addr) {
+		t.Errorf("text report: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// SDK-signed anchoring with a separate anchoring key: its address must be
+// in the trust list.
+func TestIssueSignedWithSeparateKey(t *testing.T) {
+	n := node.Get(t)
+	dir := t.TempDir()
+	keyFile, pub := keygen(t, dir, "issuer.json", "ed25519")
+	ethKey, ethPub := keygen(t, dir, "anchoring.json", "secp256k1")
+	addr := ethereum.AddressFromPublicKey(ethPub.Secp256k1())
+	n.Fund(t, addr, big.NewInt(1e18))
+
+	files := issue(t, dir, keyFile, n.URL, ethKey, 2)
+	rpc := []string{devNetwork + "=" + n.URL}
+	for _, rep := range verifyFiles(t, 0, "verified", "passed", trustList(t, dir, pub, addr), rpc, files) {
+		onChain(t, n, rep, addr)
+	}
+	for _, rep := range verifyFiles(t, 1, "failed", "failed", trustList(t, dir, pub), rpc, files) {
+		if _, msg := rep.check(t, "anchor"); !strings.Contains(msg, addr) || !strings.Contains(msg, "not the issuer") {
+			t.Errorf("%s: anchor message %q names neither the sender nor the reason", rep.File, msg)
+		}
+	}
+}
+
+// Node-account anchoring: the sender is the node's account, which the
+// trust list must name; without it the anchor's sender is not the issuer.
+func TestIssueFromNodeAccount(t *testing.T) {
+	n := node.Get(t)
+	dir := t.TempDir()
+	keyFile, pub := keygen(t, dir, "issuer.json", "ed25519")
+	files := issue(t, dir, keyFile, n.URL, "", 3)
+	rpc := []string{devNetwork + "=" + n.URL}
+
+	for _, rep := range verifyFiles(t, 0, "verified", "passed", trustList(t, dir, pub, n.Account), rpc, files) {
+		onChain(t, n, rep, n.Account)
+	}
+	for _, rep := range verifyFiles(t, 1, "failed", "failed", trustList(t, dir, pub), rpc, files) {
+		if _, msg := rep.check(t, "anchor"); !strings.Contains(msg, n.Account) || !strings.Contains(msg, "not the issuer") {
+			t.Errorf("%s: anchor message %q names neither the sender nor the reason", rep.File, msg)
+		}
+		if s, _ := rep.check(t, "signature"); s != "passed" {
+			t.Errorf("%s: signature %s; only the anchor is wrong", rep.File, s)
+		}
+	}
+}
+
+func TestVerifyStoppedNodeIndeterminate(t *testing.T) {
+	n := gethtest.Start(t)
+	dir := t.TempDir()
+	keyFile, pub := keygen(t, dir, "issuer.json", "ed25519")
+	files := issue(t, dir, keyFile, n.URL, "", 2)
+	trust := trustList(t, dir, pub, n.Account)
+	rpc := []string{devNetwork + "=" + n.URL}
+	verifyFiles(t, 0, "verified", "passed", trust, rpc, files)
+
+	n.Stop()
+	for _, rep := range verifyFiles(t, 3, "indeterminate", "indeterminate", trust, rpc, files) {
+		if s, msg := rep.check(t, "signature"); s != "passed" {
+			t.Errorf("%s: signature %s: %s", rep.File, s, msg)
+		}
+	}
+
+	// Nor can a batch be issued through a stopped node: nothing is written.
+	out := filepath.Join(dir, "again")
+	r := runCmd(t, issuerBin, "issue", "--key", keyFile, "--anchor", "eth:"+n.URL, "--out", out, inputs(t, dir, 1))
+	if r.code != 1 || r.stderr == "" {
+		t.Errorf("issue through a stopped node: exit %d, stderr %q; want 1 and a reason", r.code, r.stderr)
+	}
+	if written, _ := filepath.Glob(filepath.Join(out, "*.json")); len(written) != 0 {
+		t.Errorf("issue through a stopped node wrote %v", written)
+	}
+}
+
+func TestVerifyOnNodeWithoutTheTransactionFails(t *testing.T) {
+	n := node.Get(t)
+	fresh := otherNode.Get(t)
+	dir := t.TempDir()
+	keyFile, pub := keygen(t, dir, "issuer.json", "ed25519")
+	files := issue(t, dir, keyFile, n.URL, "", 2)
+	trust := trustList(t, dir, pub, n.Account, fresh.Account)
+	for _, rep := range verifyFiles(t, 1, "failed", "failed", trust, []string{devNetwork + "=" + fresh.URL}, files) {
+		if _, msg := rep.check(t, "anchor"); !strings.Contains(msg, "no transaction") {
+			t.Errorf("%s: anchor message %q does not say the transaction is missing", rep.File, msg)
+		}
+	}
+}
+
+func TestVerifyEndpointsDisagree(t *testing.T) {
+	n := node.Get(t)
+	fresh := otherNode.Get(t)
+	dir := t.TempDir()
+	keyFile, pub := keygen(t, dir, "issuer.json", "ed25519")
+	files := issue(t, dir, keyFile, n.URL, "", 2)
+	trust := trustList(t, dir, pub, n.Account)
+	rpcs := []string{devNetwork + "=" + n.URL, devNetwork + "=" + fresh.URL}
+	for _, rep := range verifyFiles(t, 3, "indeterminate", "indeterminate", trust, rpcs, files) {
+		_, msg := rep.check(t, "anchor")
+		if !strings.Contains(msg, "disagree") || !strings.Contains(msg, "not found") || !strings.Contains(msg, "root 0x") {
+			t.Errorf("%s: anchor message %q does not report the disagreement", rep.File, msg)
+		}
+	}
+	// The endpoint holding the transaction alone decides.
+	verifyFiles(t, 0, "verified", "passed", trust, rpcs[:1], files)
+}
+
+// An anchor on a network the verifier has no endpoint for cannot be
+// checked: indeterminate, never verified.
+func TestVerifyWithoutEndpointForNetwork(t *testing.T) {
+	n := node.Get(t)
+	dir := t.TempDir()
+	keyFile, pub := keygen(t, dir, "issuer.json", "ed25519")
+	files := issue(t, dir, keyFile, n.URL, "", 1)
+	trust := trustList(t, dir, pub, n.Account)
+	verifyFiles(t, 3, "indeterminate", "indeterminate", trust, []string{"sepolia=" + n.URL}, files)
+
+	verifyFiles(t, 3, "indeterminate", "indeterminate", trust, []string{"mainnet=" + n.URL}, files)
+	// The same node given for the badge's network verifies it.
+	verifyFiles(t, 0, "verified", "passed", trust, []string{strconv.Itoa(gethtest.ChainID) + "=" + n.URL}, files)
+}
+
+// A badge changed after issuance fails although its anchor is on chain.
+func TestTamperedBadgeFails(t *testing.T) {
+	n := node.Get(t)
+	dir := t.TempDir()
+	keyFile, pub := keygen(t, dir, "issuer.json", "ed25519")
+	files := issue(t, dir, keyFile, n.URL, "", 2)
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := bytes.Replace(b, []byte("25201001234A"), []byte("25201001234B"), 1)
+	if bytes.Equal(tampered, b) {
+		t.Fatal("licence number not found in the badge")
+	}
+	path := filepath.Join(dir, "tampered.json")
+	if err := os.WriteFile(path, tampered, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, verifierBin, "verify", "--json", "--trust", trustList(t, dir, pub, n.Account), "--eth-rpc", devNetwork+"="+n.URL, path)
+	if r.code != 1 || !strings.Contains(r.stdout, `"status":"failed"`) {
+		t.Fatalf("tampered badge: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
