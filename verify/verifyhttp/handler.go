@@ -1,0 +1,305 @@
+package verifyhttp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/verify"
+)
+
+// Handler serves the verifier's HTTP API and web page. Build it with
+// NewHandler; it is safe for concurrent use.
+type Handler struct {
+	v          *verify.Verifier
+	cfg        config
+	challenges *challengeStore
+	mux        *http.ServeMux
+	root       http.Handler
+	// panics counts requests that ended in a recovered panic: bugs.
+	panics atomic.Uint64
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// NewHandler wraps v in an http.Handler with these routes:
+//
+//	POST /v1/verify              one credential or presentation → a Report
+//	POST /v1/verify/batch        a JSON array of documents → an array of Reports
+//	GET  /v1/challenge           {challenge, domain, expires} for a presentation
+//	GET  /healthz                {"status":"ok"}
+//	GET  /                       the web page
+//	GET  /v1/demo/badges[/{name}] samples, when WithDemoBadges is given
+//
+// A verification answers 200 with the Report whatever its verdict; bodies
+// that are not a document at all get a Report whose format check failed and
+// 400; bodies over the limit get 413.
+func NewHandler(v *verify.Verifier, opts ...Option) (*Handler, error) {
+	if v == nil {
+		return nil, errors.New("verifyhttp: nil verifier")
+	}
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.maxBatchBytes < cfg.maxBody {
+		return nil, fmt.Errorf("verifyhttp: batch body limit %d is below the document limit %d", cfg.maxBatchBytes, cfg.maxBody)
+	}
+	h := &Handler{v: v, cfg: cfg, challenges: newChallengeStore(cfg.challengeTTL, cfg.maxChallenges, cfg.now), mux: http.NewServeMux()}
+	h.mux.HandleFunc("POST /v1/verify", h.handleVerify)
+	h.mux.HandleFunc("POST /v1/verify/batch", h.handleBatch)
+	h.mux.HandleFunc("GET /v1/challenge", h.handleChallenge)
+	h.mux.HandleFunc("GET /healthz", h.handleHealth)
+	h.mux.HandleFunc("GET /{$}", h.handlePage)
+	if cfg.demo != nil {
+		h.mux.HandleFunc("GET /v1/demo/badges", h.handleDemoList)
+		h.mux.HandleFunc("GET /v1/demo/badges/{name}", h.handleDemoBadge)
+	}
+	h.root = h.logged(h.recovered(h.mux))
+	return h, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.root.ServeHTTP(w, r) }
+
+// Domain is the domain presentations must be bound to.
+func (h *Handler) Domain() string { return h.cfg.domain }
+
+func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
+	body, code, rep := h.readBody(w, r, h.cfg.maxBody)
+	if rep != nil {
+		h.writeReport(w, code, rep)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.verifyTimeout)
+	defer cancel()
+	rep = h.verifyDocument(ctx, body)
+	code = http.StatusOK
+	if unparsable(rep) {
+		code = http.StatusBadRequest
+	}
+	h.writeReport(w, code, rep)
+}
+
+func (h *Handler) handleBatch(w http.ResponseWriter, r *http.Request) {
+	body, code, rep := h.readBody(w, r, h.cfg.maxBatchBytes)
+	if rep != nil {
+		h.writeReport(w, code, rep)
+		return
+	}
+	var docs []json.RawMessage
+	if err := json.Unmarshal(body, &docs); err != nil || docs == nil {
+		h.writeReport(w, http.StatusBadRequest, formatReport("the batch must be a JSON array of credentials or presentations"))
+		return
+	}
+	if len(docs) == 0 {
+		h.writeReport(w, http.StatusBadRequest, formatReport("the batch is empty"))
+		return
+	}
+	if len(docs) > h.cfg.maxBatch {
+		h.writeReport(w, http.StatusRequestEntityTooLarge, formatReport(fmt.Sprintf("the batch holds %d documents, at most %d are accepted", len(docs), h.cfg.maxBatch)))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.verifyTimeout)
+	defer cancel()
+	reports := make([]*verify.Report, len(docs))
+	var creds [][]byte
+	var credIdx []int
+	for i, d := range docs {
+		switch {
+		case int64(len(d)) > h.cfg.maxBody:
+			reports[i] = formatReport(fmt.Sprintf("document %d is %d bytes, larger than the %d-byte limit", i, len(d), h.cfg.maxBody))
+		case badge.Sniff(d) == badge.KindPresentation:
+			reports[i] = h.verifyDocument(ctx, d)
+		default:
+			creds = append(creds, d)
+			credIdx = append(credIdx, i)
+		}
+	}
+	for j, rep := range h.v.VerifyBatch(ctx, creds) {
+		reports[credIdx[j]] = rep
+	}
+	counts := map[verify.Status]int{}
+	for _, rep := range reports {
+		counts[rep.Status]++
+	}
+	setVerdict(w, fmt.Sprintf("batch of %d: %d verified, %d failed, %d indeterminate", len(reports),
+		counts[verify.StatusVerified], counts[verify.StatusFailed], counts[verify.StatusIndeterminate]))
+	writeJSON(w, http.StatusOK, reports)
+}
+
+// verifyDocument verifies one document; a presentation is bound to a
+// challenge this handler issued, used here once.
+func (h *Handler) verifyDocument(ctx context.Context, data []byte) *verify.Report {
+	if badge.Sniff(data) != badge.KindPresentation {
+		return h.v.Verify(ctx, data, verify.Binding{})
+	}
+	challenge := presentedChallenge(data)
+	ok, reason := false, "the presentation's proof carries no challenge"
+	if challenge != "" {
+		ok, reason = h.challenges.consume(challenge)
+		reason = fmt.Sprintf("challenge %q %s", challenge, reason)
+	}
+	if ok {
+		return h.v.Verify(ctx, data, verify.Binding{Challenge: challenge, Domain: h.cfg.domain})
+	}
+	rep := h.v.Verify(ctx, data, verify.Binding{})
+	rejectBinding(rep, reason)
+	return rep
+}
+
+// rejectBinding records on the holder check that the presentation was not
+// bound to a challenge this verifier can accept.
+func rejectBinding(rep *verify.Report, reason string) {
+	msg := reason + "; get a fresh challenge from GET /v1/challenge and have the holder sign a new presentation"
+	if c := rep.Check(verify.CheckHolder); c != nil {
+		if c.Status == verify.StatusFailed {
+			c.Message = msg + "; " + c.Message
+		} else {
+			c.Status, c.Message = verify.StatusFailed, msg
+		}
+		c.Err = fmt.Errorf("%w: %s", verify.ErrChallenge, reason)
+	} else if !unparsable(rep) {
+		rep.Checks = append(rep.Checks, verify.Check{ID: verify.CheckHolder, Status: verify.StatusFailed, Message: msg,
+			Err: fmt.Errorf("%w: %s", verify.ErrChallenge, reason)})
+	}
+	rep.Status, rep.Verified = verify.StatusFailed, false
+}
+
+// presentedChallenge returns the first challenge in a presentation's proofs.
+func presentedChallenge(data []byte) string {
+	var doc struct {
+		Proof json.RawMessage `json:"proof"`
+	}
+	if json.Unmarshal(data, &doc) != nil || len(doc.Proof) == 0 {
+		return ""
+	}
+	type proof struct {
+		Challenge string `json:"challenge"`
+	}
+	var list []proof
+	if p := bytes.TrimSpace(doc.Proof); len(p) > 0 && p[0] == '[' {
+		if json.Unmarshal(p, &list) != nil {
+			return ""
+		}
+	} else {
+		var one proof
+		if json.Unmarshal(p, &one) != nil {
+			return ""
+		}
+		list = []proof{one}
+	}
+	for _, p := range list {
+		if p.Challenge != "" {
+			return p.Challenge
+		}
+	}
+	return ""
+}
+
+// readBody reads at most limit bytes of the request body. On failure it
+// returns the status code and a Report to answer with.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, int, *verify.Report) {
+	tooLarge := func() ([]byte, int, *verify.Report) {
+		return nil, http.StatusRequestEntityTooLarge, formatReport(fmt.Sprintf("the request body is larger than the %d-byte limit", limit))
+	}
+	if r.ContentLength > limit {
+		return tooLarge()
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return tooLarge()
+	case err != nil:
+		return nil, http.StatusBadRequest, formatReport("could not read the request body: " + err.Error())
+	case len(bytes.TrimSpace(body)) == 0:
+		return nil, http.StatusBadRequest, formatReport("the request body is empty: send a credential or a presentation as JSON")
+	}
+	return body, 0, nil
+}
+
+// formatReport is the Report for a body that is not a document.
+func formatReport(msg string) *verify.Report {
+	return &verify.Report{Version: verify.ReportVersion, Status: verify.StatusFailed,
+		Checks: []verify.Check{{ID: verify.CheckFormat, Status: verify.StatusFailed, Message: msg, Err: verify.ErrMalformed}}}
+}
+
+// unparsable reports whether rep says the input could not be parsed at all:
+// only a failed format check, nothing else known.
+func unparsable(rep *verify.Report) bool {
+	return len(rep.Checks) == 1 && rep.Checks[0].ID == verify.CheckFormat && rep.Checks[0].Status == verify.StatusFailed &&
+		rep.Credential == nil && len(rep.Credentials) == 0
+}
+
+func (h *Handler) writeReport(w http.ResponseWriter, code int, rep *verify.Report) {
+	setVerdict(w, string(rep.Status))
+	writeJSON(w, code, rep)
+}
+
+type challengeResponse struct {
+	Challenge string `json:"challenge"`
+	Domain    string `json:"domain"`
+	Expires   string `json:"expires"`
+}
+
+func (h *Handler) handleChallenge(w http.ResponseWriter, r *http.Request) {
+	c, exp, err := h.challenges.issue()
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, challengeResponse{Challenge: c, Domain: h.cfg.domain, Expires: exp.UTC().Format(time.RFC3339)})
+}
+
+func (h *Handler) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+type demoEntry struct {
+	DemoBadge
+	URL string `json:"url"`
+}
+
+func (h *Handler) handleDemoList(w http.ResponseWriter, r *http.Request) {
+	list := make([]demoEntry, len(h.cfg.demo))
+	for i, b := range h.cfg.demo {
+		list[i] = demoEntry{DemoBadge: b, URL: "/v1/demo/badges/" + b.Name}
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (h *Handler) handleDemoBadge(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	for _, b := range h.cfg.demo {
+		if b.Name == name {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name+".json"))
+			w.WriteHeader(http.StatusOK)
+			w.Write(b.Data)
+			return
+		}
+	}
+	http.NotFound(w, r)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Reports and the other answers always marshal; this is a bug.
+		panic(fmt.Sprintf("verifyhttp: encoding the answer: %v", err))
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write(append(b, '\n'))
+}
