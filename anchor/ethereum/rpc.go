@@ -121,6 +121,12 @@ func (c *rpcClient) callOnce(ctx context.Context, method string, params []any) (
 		SetDoNotParseResponse(true).
 		Post(c.endpoint)
 	if err != nil {
+		// A *url.Error quotes the whole URL, API key included; keep only
+		// what went wrong (the label names the host).
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, fmt.Errorf("%w: %w", errTransport, err)
 	}
 	body := resp.RawBody()
