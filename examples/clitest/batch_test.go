@@ -1,0 +1,185 @@
+package clitest
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// ledgerRecordSize and ledgerRootOffset follow the record layout documented
+// in anchor/ledger (record.go): fixed 512-byte records, the root at byte 21.
+const (
+	ledgerRecordSize = 512
+	ledgerRootOffset = 21
+)
+
+// TestTenThousandBadgeBatch issues 10,000 badges in one ledger-anchored
+// batch through the issuer CLI and verifies every one through the
+// verifier CLI, then damages things one at a time:
+//   - one byte of one badge: that badge's merkle check fails, no other's;
+//   - the ledger record of the batch: anchor fails;
+//   - a torn last record: the earlier batch still verifies.
+//
+// The binaries are built without the race detector, so under -race only
+// this test's own bookkeeping is instrumented and all 10,000 badges are
+// verified through the CLI (a few seconds of CPU on two cores).
+func TestTenThousandBadgeBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("issues and verifies 10,000 badges; skipped with -short")
+	}
+	const n = 10000
+	work := t.TempDir()
+	keyFile, did := keygen(t, work, "ed25519")
+	input := writeJSONLines(t, work, "batch.jsonl", n)
+	ledgerDir := filepath.Join(work, "ledger") // created by the issuer
+	outDir := filepath.Join(work, "out")
+
+	r := mustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", outDir, input)
+	if !strings.Contains(r.stdout, "issued 10000 badge(s)") || !strings.Contains(r.stdout, "anchored at blink:ledger:") {
+		t.Fatalf("issue printed %q", r.stdout)
+	}
+	files := badgeFiles(t, outDir)
+	if len(files) != n {
+		t.Fatalf("%d badge files, want %d", len(files), n)
+	}
+	flags := []string{"--ledger", ledgerDir, "--trust-key", did}
+
+	reports, code := verifyJSON(t, outDir, flags, files)
+	if code != 0 {
+		t.Fatalf("verify exit %d, want 0", code)
+	}
+	anchorURI := ""
+	for _, f := range files {
+		rep := reports[f]
+		if rep.Status != "verified" || rep.check("signature") != "passed" || rep.check("merkle") != "passed" || rep.check("anchor") != "passed" {
+			t.Fatalf("%s: %+v", f, rep)
+		}
+		// One batch: every badge names the same anchor.
+		uri := ""
+		for _, w := range strings.Fields(rep.message("anchor")) {
+			if strings.HasPrefix(w, "blink:ledger:") {
+				uri = w
+			}
+		}
+		switch {
+		case uri == "":
+			t.Fatalf("%s: the anchor check names no ledger anchor: %q", f, rep.message("anchor"))
+		case anchorURI == "":
+			anchorURI = uri
+		case uri != anchorURI:
+			t.Fatalf("%s anchored at %s, others at %s", f, uri, anchorURI)
+		}
+	}
+	if !strings.HasSuffix(anchorURI, ":0") {
+		t.Fatalf("the first batch is record 0, got %s", anchorURI)
+	}
+
+	t.Run("one byte of one badge", func(t *testing.T) {
+		victim := files[4242]
+		path := filepath.Join(outDir, victim)
+		orig, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.WriteFile(path, orig, 0o644) })
+		i := bytes.Index(orig, []byte("holder-"))
+		if i < 0 {
+			t.Fatalf("%s has no holder id", victim)
+		}
+		changed := append([]byte(nil), orig...)
+		changed[i] = 'H' // one byte, still valid JSON
+		if err := os.WriteFile(path, changed, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		reports, code := verifyJSON(t, outDir, flags, files)
+		if code != 1 {
+			t.Fatalf("verify exit %d, want 1", code)
+		}
+		for _, f := range files {
+			rep := reports[f]
+			if f == victim {
+				if rep.Status != "failed" || rep.check("merkle") != "failed" {
+					t.Fatalf("changed badge %s: %+v", f, rep)
+				}
+				continue
+			}
+			if rep.Status != "verified" || rep.check("merkle") != "passed" {
+				t.Fatalf("%s is unchanged but: %+v", f, rep)
+			}
+		}
+	})
+
+	// A second, small batch: the ledger now has records 0 and 1.
+	input2 := writeJSONLines(t, work, "second.jsonl", 20)
+	out2 := filepath.Join(work, "out2")
+	r = mustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", out2, input2)
+	if !strings.Contains(r.stdout, "anchored at blink:ledger:") || !strings.HasSuffix(strings.TrimSpace(r.stdout), ":1") {
+		t.Fatalf("second issue printed %q", r.stdout)
+	}
+	files2 := badgeFiles(t, out2)
+	sample := files[:500]
+	records := filepath.Join(ledgerDir, "records")
+
+	t.Run("altered ledger record", func(t *testing.T) {
+		orig, err := os.ReadFile(records)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.WriteFile(records, orig, 0o644) })
+		altered := append([]byte(nil), orig...)
+		altered[0*ledgerRecordSize+ledgerRootOffset+3] ^= 0x80
+		if err := os.WriteFile(records, altered, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		reports, code := verifyJSON(t, outDir, flags, sample)
+		if code != 1 {
+			t.Fatalf("verify exit %d, want 1", code)
+		}
+		for _, f := range sample {
+			rep := reports[f]
+			if rep.Status != "failed" || rep.check("anchor") != "failed" || rep.check("merkle") != "passed" {
+				t.Fatalf("%s with its ledger record altered: %+v", f, rep)
+			}
+		}
+	})
+
+	t.Run("torn last record", func(t *testing.T) {
+		// Both batches verify before the damage.
+		if _, code := verifyJSON(t, out2, flags, files2); code != 0 {
+			t.Fatalf("second batch: verify exit %d, want 0", code)
+		}
+		if err := os.Truncate(records, ledgerRecordSize+ledgerRecordSize/3); err != nil {
+			t.Fatal(err)
+		}
+		reports, code := verifyJSON(t, outDir, flags, sample)
+		if code != 0 {
+			t.Fatalf("first batch after a torn tail: verify exit %d, want 0", code)
+		}
+		for _, f := range sample {
+			if reports[f].Status != "verified" {
+				t.Fatalf("%s: %+v", f, reports[f])
+			}
+		}
+		reports, code = verifyJSON(t, out2, flags, files2)
+		if code != 1 {
+			t.Fatalf("second batch, its record torn: verify exit %d, want 1", code)
+		}
+		for _, f := range files2 {
+			if reports[f].check("anchor") != "failed" {
+				t.Fatalf("%s anchored by a torn record: %+v", f, reports[f])
+			}
+		}
+
+		// The next batch cuts the torn tail and takes its place.
+		out3 := filepath.Join(work, "out3")
+		r := mustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", out3, input2)
+		if !strings.HasSuffix(strings.TrimSpace(r.stdout), ":1") {
+			t.Fatalf("issue after a torn tail printed %q", r.stdout)
+		}
+		if _, code := verifyJSON(t, out3, flags, badgeFiles(t, out3)); code != 0 {
+			t.Fatalf("batch after the torn tail: verify exit %d, want 0", code)
+		}
+	})
+}
