@@ -361,9 +361,15 @@ func TestVerifyStoppedNodeIndeterminate(t *testing.T) {
 	verifyFiles(t, 0, "verified", "passed", trust, rpc, files)
 
 	n.Stop()
+	// Provider URLs carry API keys; the reports name the host only.
+	const secret = "S3CRETKEY"
+	rpc = []string{devNetwork + "=" + n.URL + "/v3/" + secret + "?apikey=" + secret}
 	for _, rep := range verifyFiles(t, 3, "indeterminate", "indeterminate", trust, rpc, files) {
 		if s, msg := rep.check(t, "signature"); s != "passed" {
 			t.Errorf("%s: signature %s: %s", rep.File, s, msg)
+		}
+		if _, msg := rep.check(t, "anchor"); strings.Contains(msg, secret) || !strings.Contains(msg, n.URL) {
+			t.Errorf("%s: anchor message %q should name %s and not the API key", rep.File, msg, n.URL)
 		}
 	}
 
