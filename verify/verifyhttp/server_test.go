@@ -116,4 +116,3 @@ func TestServerDefaults(t *testing.T) {
 	assert.Equal(t, IdleTimeout, srv.IdleTimeout)
 	assert.Equal(t, MaxHeaderBytes, srv.MaxHeaderBytes)
 }
-
