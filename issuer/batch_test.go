@@ -236,7 +236,9 @@ func TestBatchProgress(t *testing.T) {
 
 type publisherFunc func(ctx context.Context, root []byte) (anchor.Record, error)
 
-func (f publisherFunc) Publish(ctx context.Context, root []byte) (anchor.Record, error) { return f(ctx, root) }
+func (f publisherFunc) Publish(ctx context.Context, root []byte) (anchor.Record, error) {
+	return f(ctx, root)
+}
 
 var errChainDown = errors.New("chain down")
 
