@@ -1,13 +1,19 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/obschema"
 )
 
-// formatCheck reports what the credential parsed as.
+// formatCheck reports what the credential parsed as. An Open Badges 3.0
+// achievement credential (OpenBadgeCredential, AchievementCredential) must
+// also satisfy the official 1EdTech JSON schema, unless the Verifier was
+// built WithoutSchemaValidation; single values stand for one-element arrays
+// there, as the data model allows.
 func (v *Verifier) formatCheck(c *badge.Credential) Check {
 	kind := "Verifiable Credential"
 	switch {
@@ -16,5 +22,34 @@ func (v *Verifier) formatCheck(c *badge.Credential) Check {
 	case c.IsOpenBadge():
 		kind = "Open Badges 3.0 credential"
 	}
-	return Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed %s (%s)", kind, strings.Join(c.Type, ", "))}
+	schema := ""
+	if c.IsOpenBadge() && !c.IsCLR() {
+		if !v.cfg.schema {
+			schema = "; Open Badges JSON schema not checked (WithoutSchemaValidation)"
+		} else if err := obschema.Validate(c.Raw()); err != nil {
+			return schemaFailure(err)
+		} else {
+			schema = "; satisfies the Open Badges 3.0 achievement credential JSON schema"
+		}
+	}
+	return Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed %s (%s)%s", kind, strings.Join(c.Type, ", "), schema)}
+}
+
+// schemaFailure names each schema violation by its JSON pointer.
+func schemaFailure(err error) Check {
+	var ve *obschema.ValidationError
+	if !errors.As(err, &ve) {
+		return Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err),
+			Message: fmt.Sprintf("cannot validate against the Open Badges 3.0 JSON schema: %v", err)}
+	}
+	parts := make([]string, 0, len(ve.Failures))
+	for _, f := range ve.Failures {
+		p := f.Pointer
+		if p == "" {
+			p = "/"
+		}
+		parts = append(parts, fmt.Sprintf("at %s: %s", p, f.Message))
+	}
+	return Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err),
+		Message: fmt.Sprintf("does not satisfy the Open Badges 3.0 achievement credential JSON schema (%d problems): %s", len(parts), strings.Join(parts, "; "))}
 }

@@ -31,6 +31,7 @@ type config struct {
 	workers          int
 	statusTTL        time.Duration
 	schema           bool
+	interop          interopConfig
 }
 
 func defaultConfig() config {

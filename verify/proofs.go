@@ -24,6 +24,9 @@ const MerkleJCS2026 = batchproof.Cryptosuite
 type proofHandler func(v *Verifier, ctx context.Context, st *credState, i int)
 
 func handlerFor(p *badge.Proof) proofHandler {
+	if h := interopHandlerFor(p); h != nil {
+		return h
+	}
 	if p.Type == dataintegrity.ProofType {
 		switch p.Cryptosuite {
 		case dataintegrity.EdDSAJCS2022, dataintegrity.ECDSAJCS2019:
@@ -219,6 +222,7 @@ func (v *Verifier) checkAnchors(ctx context.Context, st *credState, i int, root 
 func (v *Verifier) senderMatches(st *credState, sender string) (bool, string) {
 	issuerID := st.cred.Issuer.ID
 	allowed := []string{issuerID}
+	allowed = append(allowed, v.blockcertsAddresses(issuerID)...)
 	if is := v.trust.Issuer(issuerID); is != nil {
 		allowed = append(allowed, is.AnchoringAddresses...)
 		for _, k := range is.Keys {

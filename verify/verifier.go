@@ -97,7 +97,10 @@ func (v *Verifier) Verify(ctx context.Context, data []byte, b Binding) *Report {
 		}
 		return v.VerifyPresentation(ctx, p, b)
 	}
-	c, err := badge.ParseCredential(data, v.cfg.limits)
+	if isBlockcertsV2(data) {
+		return v.verifyBlockcertsV2(ctx, data)
+	}
+	c, err := badge.ParseCredential(data, v.limitsFor(data))
 	if err != nil {
 		return formatFailure(err)
 	}
