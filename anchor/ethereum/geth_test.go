@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -246,6 +247,10 @@ func TestPublishUnfundedKey(t *testing.T) {
 	var rpcErr *RPCError
 	if !errors.As(err, &rpcErr) {
 		t.Fatalf("unfunded key: got %v, want an RPCError from the node", err)
+	}
+	// The error names the address to fund.
+	if addr := AddressFromPublicKey(key.PubKey()); !strings.Contains(err.Error(), addr) {
+		t.Errorf("unfunded key: %q does not name its address %s", err, addr)
 	}
 }
 

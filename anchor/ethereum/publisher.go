@@ -124,7 +124,9 @@ func (p *Publisher) Publish(ctx context.Context, root []byte) (anchor.Record, er
 		}
 	}
 	if err != nil {
-		return anchor.Record{}, fmt.Errorf("ethereum: Publish: %w", err)
+		// Name the sender: "insufficient funds" and similar replies do
+		// not, and it is the address to fund or unlock.
+		return anchor.Record{}, fmt.Errorf("ethereum: Publish from %s: %w", from, err)
 	}
 	ref := anchor.Ref{Chain: anchor.ChainEthereum, Network: Network(chainID), ID: hash}
 

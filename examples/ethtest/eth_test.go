@@ -454,3 +454,24 @@ func TestTamperedBadgeFails(t *testing.T) {
 		t.Fatalf("tampered badge: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// An anchoring key without ether: issue fails, writes nothing, and names
+// the address to fund.
+func TestIssueUnfundedKeyNamesAddress(t *testing.T) {
+	n := node.Get(t)
+	dir := t.TempDir()
+	keyFile, pub := keygen(t, dir, "issuer.json", "secp256k1")
+	addr := ethereum.AddressFromPublicKey(pub.Secp256k1())
+	out := filepath.Join(dir, "out")
+	before := n.BlockNumber(t)
+	r := runCmd(t, issuerBin, "issue", "--key", keyFile, "--anchor", "eth:"+n.URL, "--eth-key", keyFile, "--out", out, inputs(t, dir, 2))
+	if r.code != 1 || !strings.Contains(r.stderr, addr) || !strings.Contains(r.stderr, "insufficient funds") {
+		t.Errorf("unfunded key: exit %d, stderr %q; want 1, naming %s and the lack of funds", r.code, r.stderr, addr)
+	}
+	if written, _ := filepath.Glob(filepath.Join(out, "*.json")); len(written) != 0 {
+		t.Errorf("issue with an unfunded key wrote %v", written)
+	}
+	if after := n.BlockNumber(t); after != before {
+		t.Errorf("a block was mined (%d -> %d)", before, after)
+	}
+}
