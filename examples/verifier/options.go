@@ -29,6 +29,7 @@ type verifierFlags struct {
 	allowLoopback    bool
 	allowTestAnchors bool
 	now              string
+	ethConfirmations uint64
 }
 
 func (f *verifierFlags) register(fs *flag.FlagSet) {
@@ -40,6 +41,7 @@ func (f *verifierFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.allowLoopback, "allow-loopback", false, "let status list and did:web fetches go to loopback addresses")
 	fs.BoolVar(&f.allowTestAnchors, "allow-test-anchors", false, "accept test anchors such as Blockcerts mocknet (reported as not anchored)")
 	fs.StringVar(&f.now, "now", "", "verify as of this RFC 3339 `TIME` instead of now")
+	fs.Uint64Var(&f.ethConfirmations, "eth-confirmations", 1, "`N` confirmations an Ethereum anchor needs; fewer is indeterminate (12 or more on public chains)")
 }
 
 // build turns the flags into verifier options; closers release ledgers.
@@ -105,7 +107,7 @@ func (f *verifierFlags) build() ([]verify.Option, func(), error) {
 		endpoints[network] = append(endpoints[network], url)
 	}
 	for _, network := range networks {
-		r, err := ethereum.NewResolver(network, endpoints[network])
+		r, err := ethereum.NewResolver(network, endpoints[network], ethereum.WithMinConfirmations(f.ethConfirmations))
 		if err != nil {
 			closeAll()
 			return nil, func() {}, fmt.Errorf("--eth-rpc %s: %w", network, err)

@@ -1,0 +1,72 @@
+// Command embed is the smallest program an HR vendor writes with badgeproof:
+// verify one badge file and print the verdict and each check.
+//
+//	embed [--trust FILE] [--trust-key DID]... [--ledger DIR] BADGE.json
+//
+// It exits 0 when the badge verified, 1 when it did not, 2 on usage errors.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/badgeproof/badgeproof/anchor/ledger"
+	"github.com/badgeproof/badgeproof/verify"
+)
+
+type keys []string
+
+func (k *keys) String() string     { return fmt.Sprint(*k) }
+func (k *keys) Set(s string) error { *k = append(*k, s); return nil }
+
+func main() {
+	var trustKeys keys
+	trustFile := flag.String("trust", "", "trust list `FILE` (signed by a --trust-key, or plain)")
+	ledgerDir := flag.String("ledger", "", "embedded ledger `DIR` the badges are anchored on")
+	flag.Var(&trustKeys, "trust-key", "trusted issuer or trust-list root `KEY` (did:key); repeatable")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: embed [--trust FILE] [--trust-key DID]... [--ledger DIR] BADGE.json")
+		os.Exit(2)
+	}
+
+	var opts []verify.Option
+	if *trustFile != "" {
+		tl, err := verify.LoadTrustList(*trustFile, trustKeys, time.Now())
+		check(err)
+		opts = append(opts, verify.WithTrustList(tl))
+	} else {
+		for _, k := range trustKeys {
+			opts = append(opts, verify.WithTrustedKey(k))
+		}
+	}
+	if *ledgerDir != "" {
+		l, err := ledger.Open(*ledgerDir)
+		check(err)
+		defer l.Close()
+		opts = append(opts, verify.WithAnchorResolver(l))
+	}
+	v, err := verify.New(opts...)
+	check(err)
+	data, err := os.ReadFile(flag.Arg(0))
+	check(err)
+
+	report := v.Verify(context.Background(), data, verify.Binding{})
+	fmt.Println(report.Status)
+	for _, c := range report.Checks {
+		fmt.Printf("  %-9s %-13s %s\n", c.ID, c.Status, c.Message)
+	}
+	if !report.Verified {
+		os.Exit(1)
+	}
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "embed:", err)
+		os.Exit(2)
+	}
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/issuer"
+)
+
+func TestEmbed(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "embed")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	k, err := multikey.Generate(multikey.Ed25519)
+	require.NoError(t, err)
+	s, err := issuer.NewSigner(k)
+	require.NoError(t, err)
+	c, err := badge.WorkExperience{
+		Common: badge.Common{ID: "urn:uuid:4c1f2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f", Issuer: badge.Profile{ID: s.DID(), Name: badge.AgencyKEIS},
+			HolderID: "did:example:kim", ValidFrom: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)},
+		Employer: "한빛소프트", EmployerEn: "Hanbit Soft", Role: "백엔드 개발자", RoleEn: "Backend developer", Start: time.Date(2022, 3, 2, 0, 0, 0, 0, time.UTC),
+	}.Credential()
+	require.NoError(t, err)
+	signed, err := s.SignCredential(c)
+	require.NoError(t, err)
+	good := filepath.Join(dir, "good.json")
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(good, signed, 0o600))
+	require.NoError(t, os.WriteFile(bad, bytes.Replace(signed, []byte("한빛소프트"), []byte("대기업주식회사"), -1), 0o600))
+
+	run := func(args ...string) (string, int) {
+		cmd := exec.Command(bin, args...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return stdout.String() + stderr.String(), ee.ExitCode()
+		}
+		require.NoError(t, err)
+		return stdout.String(), 0
+	}
+	got, code := run("--trust-key", s.DID(), good)
+	assert.Equal(t, 0, code, got)
+	lines := strings.Split(strings.TrimSpace(got), "\n")
+	require.Len(t, lines, 9, got)
+	assert.Equal(t, "verified", lines[0])
+	assert.Contains(t, lines[2], "signature")
+	assert.Contains(t, lines[2], "passed")
+
+	got, code = run("--trust-key", s.DID(), bad)
+	assert.Equal(t, 1, code, got)
+	assert.True(t, strings.HasPrefix(got, "failed\n"), got)
+
+	// Not trusted: the issuer check cannot pass.
+	other, _ := multikey.Generate(multikey.Ed25519)
+	got, code = run("--trust-key", other.Public().DID(), good)
+	assert.Equal(t, 1, code, got)
+
+	_, code = run()
+	assert.Equal(t, 2, code)
+}
