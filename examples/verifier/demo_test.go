@@ -224,4 +224,3 @@ func TestServeCmdRunsAndStops(t *testing.T) {
 	assert.Equal(t, 0, <-exit, errOut.String())
 	assert.Contains(t, errOut.String(), "path=/v1/challenge")
 }
-
