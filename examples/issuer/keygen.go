@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/internal/multikey"
 	"github.com/badgeproof/badgeproof/issuer"
 )
@@ -51,5 +52,9 @@ func keygenCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintln(stdout, key.Public().DID())
+	if kt == multikey.Secp256k1 {
+		// The address to fund when this key also signs anchoring transactions (--eth-key).
+		fmt.Fprintln(stderr, "ethereum address:", ethereum.AddressFromPublicKey(key.Public().Secp256k1()))
+	}
 	return nil
 }
