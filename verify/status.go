@@ -255,25 +255,19 @@ func (s *statusChecker) load(ctx context.Context, url string) *statusList {
 	// The list's own proofs, checked by the same code as a badge's.
 	sub := &credState{cred: lc, report: &Report{}}
 	s.v.checkProofs(ctx, sub)
-	if sig := sub.report.Check(CheckSignature); sig == nil || sig.Status != StatusPassed || len(sub.signers) == 0 {
-		msg, st := "no signature", StatusFailed
+	sig := sub.report.Check(CheckSignature)
+	switch {
+	case sig != nil && sig.Status == StatusIndeterminate:
+		return fail(StatusIndeterminate, fmt.Errorf("%w: %w", ErrStatusUnavailable, sig.Err), "status list %s: its signature could not be checked: %s", url, sig.Message)
+	case sig == nil || sig.Status != StatusPassed || len(sub.signers) == 0:
+		msg, cause := "no signature", error(ErrBadSignature)
 		if sig != nil {
 			msg = sig.Message
-			if sig.Status == StatusIndeterminate {
-				st = StatusIndeterminate
+			if sig.Err != nil {
+				cause = sig.Err
 			}
 		}
-		if st == StatusIndeterminate {
-			return fail(st, fmt.Errorf("%w: %w", ErrStatusUnavailable, sig.Err), "status list %s: its signature could not be checked: %s", url, msg)
-		}
-		var cause error = ErrBadSignature
-		if sig != nil && sig.Err != nil {
-			cause = sig.Err
-		}
-		return fail(st, fmt.Errorf("%w: %w", ErrBadStatusList, cause), "status list %s is not signed by its issuer %s: %s", url, lc.Issuer.ID, msg)
-	}
-	if len(lc.CredentialSubject) != 1 {
-		return fail(StatusFailed, ErrBadStatusList, "status list %s has %d subjects, want 1", url, len(lc.CredentialSubject))
+		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, cause), "status list %s is not signed by its issuer %s: %s", url, lc.Issuer.ID, msg)
 	}
 	subjRaw, err := singleSubject(lc)
 	if err != nil {
