@@ -52,8 +52,10 @@ func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
 			if p.Cryptosuite != "" {
 				name += "/" + p.Cryptosuite
 			}
-			r.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrUnsupportedProof,
-				Message: fmt.Sprintf("proof[%d]: unsupported proof %s", i, name)})
+			// A proof this verifier cannot check neither confirms nor refutes
+			// the badge: indeterminate, never verified, never failed.
+			r.set(Check{ID: CheckSignature, Status: StatusIndeterminate, Err: ErrUnsupportedProof,
+				Message: fmt.Sprintf("proof[%d]: unsupported proof %s: this verifier cannot check it", i, name)})
 			continue
 		}
 		h(v, ctx, st, i)
@@ -178,9 +180,11 @@ func (v *Verifier) checkAnchors(ctx context.Context, st *credState, i int, root 
 			continue
 		case v.cfg.offline:
 			set(StatusIndeterminate, ErrAnchorUnavailable, "%s not looked up: offline", uri)
+			st.anchorUnknown = true
 			continue
 		case v.anchors == nil:
 			set(StatusIndeterminate, ErrAnchorUnavailable, "%s not looked up: no resolver configured for chain %s", uri, ref.Chain)
+			st.anchorUnknown = true
 			continue
 		}
 		rec, err := v.anchors.Resolve(ctx, ref)
