@@ -250,19 +250,7 @@ func (v *Verifier) checkEdDSARDFC(ctx context.Context, st *credState, i int) {
 		fail(diError(err), "%s signature by %s does not verify: %v", EdDSARDFC2022, p.VerificationMethod, err)
 		return
 	}
-	if key.Controller != st.cred.Issuer.ID {
-		if strings.HasPrefix(st.cred.Issuer.ID, "did:") {
-			fail(ErrBadSignature, "signed with a key of %s, but the issuer is %s", key.Controller, st.cred.Issuer.ID)
-			return
-		}
-		st.report.set(Check{ID: CheckSignature, Status: StatusIndeterminate, Err: ErrUnknownKey,
-			Message: fmt.Sprintf("proof[%d]: the %s signature verifies, but nothing ties key %s to the issuer %s; list the key under the issuer in the trust list",
-				i, EdDSARDFC2022, p.VerificationMethod, st.cred.Issuer.ID)})
-		return
-	}
-	st.signers = append(st.signers, key)
-	st.report.set(Check{ID: CheckSignature, Status: StatusPassed,
-		Message: fmt.Sprintf("proof[%d]: %s signature by %s verifies", i, EdDSARDFC2022, p.VerificationMethod)})
+	v.acceptSigner(st, i, EdDSARDFC2022, key)
 }
 
 // checkBlockcertsMerkle checks a Blockcerts v3 Merkle proof (MerkleProof2019,

@@ -25,16 +25,9 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, p *badge.Presentation
 		r.set(Check{ID: CheckFormat, Status: StatusFailed, Err: ErrMalformed, Message: "the presentation holds no credential"})
 	}
 	for _, c := range p.Credentials {
-		cr := &Report{Credential: summarize(c)}
-		st := &credState{cred: c, report: cr}
-		cr.set(v.formatCheck(c))
-		v.checkProofs(ctx, st)
-		v.checkIssuer(st)
-		v.status.check(ctx, st)
-		v.checkValidity(st)
-		cr.set(holderCheck(c, holder, authenticated, b))
-		cr.finish()
-		r.Credentials = append(r.Credentials, cr)
+		r.Credentials = append(r.Credentials, v.credentialReport(ctx, c, func(c *badge.Credential) Check {
+			return holderCheck(c, holder, authenticated, b)
+		}))
 	}
 	for _, cr := range r.Credentials {
 		if c := cr.Check(CheckHolder); c != nil && c.Status != StatusPassed {

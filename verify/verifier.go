@@ -128,6 +128,15 @@ type credState struct {
 
 // VerifyCredential runs every check on a parsed credential.
 func (v *Verifier) VerifyCredential(ctx context.Context, c *badge.Credential) *Report {
+	return v.credentialReport(ctx, c, func(*badge.Credential) Check {
+		return Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: no holder to check"}
+	})
+}
+
+// credentialReport runs every check on one credential; holder decides the
+// holder check (skipped for a credential on its own, the presenter's
+// binding inside a presentation).
+func (v *Verifier) credentialReport(ctx context.Context, c *badge.Credential, holder func(*badge.Credential) Check) *Report {
 	r := &Report{Credential: summarize(c)}
 	st := &credState{cred: c, report: r}
 	r.set(v.formatCheck(c))
@@ -135,7 +144,7 @@ func (v *Verifier) VerifyCredential(ctx context.Context, c *badge.Credential) *R
 	v.checkIssuer(st)
 	v.status.check(ctx, st)
 	v.checkValidity(st)
-	r.set(Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: no holder to check"})
+	r.set(holder(c))
 	r.finish()
 	return r
 }

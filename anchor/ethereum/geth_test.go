@@ -105,8 +105,10 @@ func checkRecord(t *testing.T, n *gethtest.Node, rec anchor.Record, root []byte,
 	if !rec.Time.Equal(when) {
 		t.Errorf("time %v, want block time %v", rec.Time, when)
 	}
-	if want := n.BlockNumber(t) - block + 1; rec.Confirmations != want {
-		t.Errorf("confirmations %d, want %d", rec.Confirmations, want)
+	// The dev node may add an empty block at any moment, so the head read
+	// now can only be ahead of the one the record was computed from.
+	if most := n.BlockNumber(t) - block + 1; rec.Confirmations < 1 || rec.Confirmations > most {
+		t.Errorf("confirmations %d, want 1..%d", rec.Confirmations, most)
 	}
 }
 
@@ -119,8 +121,8 @@ func TestPublishFromNodeAccountAndResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRecord(t, n, rec, root, n.Account)
-	if rec.Confirmations != 1 {
-		t.Errorf("fresh anchor has %d confirmations, want 1", rec.Confirmations)
+	if rec.Confirmations < 1 {
+		t.Errorf("fresh anchor has %d confirmations, want at least 1", rec.Confirmations)
 	}
 
 	r := newTestResolver(t, []string{n.URL})
@@ -135,8 +137,8 @@ func TestPublishFromNodeAccountAndResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Confirmations != rec.Confirmations+2 {
-		t.Errorf("after 2 more blocks: %d confirmations, want %d", got.Confirmations, rec.Confirmations+2)
+	if got.Confirmations < rec.Confirmations+2 {
+		t.Errorf("after 2 more blocks: %d confirmations, want at least %d", got.Confirmations, rec.Confirmations+2)
 	}
 	checkRecord(t, n, got, root, n.Account)
 }
@@ -260,13 +262,13 @@ func TestPublishWrongNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := n.BlockNumber(t)
+	before := n.TransactionCount(t, n.Account)
 	_, err = p.Publish(testContext(t), randomRoot(t))
 	if !errors.Is(err, anchor.ErrChainMismatch) {
 		t.Fatalf("got %v, want ErrChainMismatch", err)
 	}
-	if after := n.BlockNumber(t); after != before {
-		t.Fatalf("a transaction was mined (head %d -> %d)", before, after)
+	if after := n.TransactionCount(t, n.Account); after != before {
+		t.Fatalf("a transaction was sent (nonce %d -> %d)", before, after)
 	}
 }
 

@@ -22,7 +22,9 @@ func TestStart(t *testing.T) {
 	}
 	before := n.BlockNumber(t)
 	n.MineBlocks(t, 2)
-	if after := n.BlockNumber(t); after != before+2 {
+	// Each transaction is mined in a block of its own; the dev block
+	// producer may add empty blocks, so the head moves by at least 2.
+	if after := n.BlockNumber(t); after < before+2 {
 		t.Fatalf("head %d after mining 2 blocks on %d", after, before)
 	}
 
