@@ -210,3 +210,20 @@ func FuzzParseCredential(f *testing.F) {
 		_, _ = ParsePresentation(data, Limits{})
 	})
 }
+
+func TestParseEitherKind(t *testing.T) {
+	cred := read(t, "w3c-di/eddsa-jcs-2022/eddsa-jcs-2022/signedJCS.json")
+	c, p, err := Parse(cred, Limits{})
+	require.NoError(t, err)
+	require.NotNil(t, c)
+	require.Nil(t, p)
+	vp := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiablePresentation","verifiableCredential":` + string(cred) + `}`)
+	c, p, err = Parse(vp, Limits{})
+	require.NoError(t, err)
+	require.Nil(t, c)
+	require.Len(t, p.Credentials, 1)
+	_, _, err = Parse([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":5}`), Limits{})
+	require.ErrorContains(t, err, "type: wrong type")
+	_, _, err = Parse([]byte(`{"type":"VerifiablePresentation","type":"x"}`), Limits{})
+	require.ErrorIs(t, err, ErrMalformed)
+}

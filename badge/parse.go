@@ -274,6 +274,31 @@ func ParsePresentation(data []byte, lim Limits) (*Presentation, error) {
 	if err != nil {
 		return nil, err
 	}
+	return presentationFromMembers(data, m, lim)
+}
+
+// Parse parses a credential or a presentation, whichever data holds (by its
+// type), checking and reading the bytes once. Exactly one of the results is
+// non-nil when err is nil.
+func Parse(data []byte, lim Limits) (*Credential, *Presentation, error) {
+	m, err := checkBytes(data, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	var typ Strings
+	if _, err := decodeField(m, "type", &typ); err != nil {
+		return nil, nil, err
+	}
+	if typ.Has("VerifiablePresentation") {
+		p, err := presentationFromMembers(data, m, lim)
+		return nil, p, err
+	}
+	c, err := credentialFromMembers(data, m, lim)
+	return c, nil, err
+}
+
+func presentationFromMembers(data []byte, m map[string]json.RawMessage, lim Limits) (*Presentation, error) {
+	var err error
 	p := &Presentation{raw: data, members: m}
 	if p.Context, err = parseContext(m); err != nil {
 		return nil, err

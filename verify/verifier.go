@@ -90,19 +90,15 @@ type Binding struct {
 // presentation is checked against b (its zero value when none is expected:
 // then a presentation's binding fails). It never returns nil.
 func (v *Verifier) Verify(ctx context.Context, data []byte, b Binding) *Report {
-	if badge.Sniff(data) == badge.KindPresentation {
-		p, err := badge.ParsePresentation(data, v.cfg.limits)
-		if err != nil {
-			return formatFailure(err)
-		}
-		return v.VerifyPresentation(ctx, p, b)
-	}
 	if isBlockcertsV2(data) {
 		return v.verifyBlockcertsV2(ctx, data)
 	}
-	c, err := badge.ParseCredential(data, v.limitsFor(data))
-	if err != nil {
+	c, p, err := badge.Parse(data, v.limitsFor(data))
+	switch {
+	case err != nil:
 		return formatFailure(err)
+	case p != nil:
+		return v.VerifyPresentation(ctx, p, b)
 	}
 	return v.VerifyCredential(ctx, c)
 }
