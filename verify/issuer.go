@@ -97,14 +97,18 @@ func (v *Verifier) checkIssuer(st *credState) {
 		set(StatusFailed, ErrUntrustedIssuer, "nothing ties this badge to %s: no valid signature and no anchor of its own", is.ID)
 		return
 	}
-	msg := fmt.Sprintf("%s (%s) is a trusted issuer", is.ID, displayName(is))
+	msg := fmt.Sprintf("%s is a trusted issuer", is.ID)
+	if n := displayName(is, c.Issuer.Name.String()); n != "" {
+		msg = fmt.Sprintf("%s (%s) is a trusted issuer", is.ID, n)
+	}
 	if len(notes) > 0 {
 		msg += "; " + strings.Join(notes, "; ")
 	}
 	set(StatusPassed, nil, "%s", msg)
 }
 
-func displayName(is *TrustedIssuer) string {
+// displayName names the issuer as the trust list does, else as the badge does.
+func displayName(is *TrustedIssuer, fromBadge string) string {
 	switch {
 	case is.NameKo != "" && is.Name != "":
 		return is.NameKo + " / " + is.Name
@@ -113,7 +117,7 @@ func displayName(is *TrustedIssuer) string {
 	case is.NameKo != "":
 		return is.NameKo
 	}
-	return "unnamed"
+	return fromBadge
 }
 
 func window(from, until *time.Time) string {
