@@ -114,6 +114,14 @@ func randomHex(t *testing.T, n int) string {
 	return hex.EncodeToString(b)
 }
 
+// anchoredTrustList trusts ti's key and the given anchoring addresses.
+func anchoredTrustList(t *testing.T, ti *testIssuer, addresses ...string) *TrustList {
+	t.Helper()
+	trusted := ti.trusted()
+	trusted.AnchoringAddresses = addresses
+	return trustList(t, trusted)
+}
+
 // verifyAll verifies every badge and checks the overall status and the
 // anchor check's status and error; it returns the anchor checks.
 func verifyAll(t *testing.T, v *Verifier, badges [][]byte, want Status, anchorWant Status, wantErr error) []*Check {
@@ -141,9 +149,7 @@ func TestEthereumNodeAccountAnchorVerifies(t *testing.T) {
 	badges, rec := ethIssue(t, ti, ethPublisher(t, n), 3)
 	require.Equal(t, n.Account, rec.Sender)
 
-	trusted := ti.trusted()
-	trusted.AnchoringAddresses = []string{n.Account}
-	v := ethVerifier(t, trustList(t, trusted), devNetwork, []string{n.URL})
+	v := ethVerifier(t, anchoredTrustList(t, ti, n.Account), devNetwork, []string{n.URL})
 	verifyAll(t, v, badges, StatusVerified, StatusPassed, nil)
 
 	r := v.Verify(ethContext(t), badges[1], Binding{})
@@ -158,8 +164,7 @@ func TestEthereumNodeAccountAnchorVerifies(t *testing.T) {
 	requireCheck(t, r, CheckIssuer, StatusPassed)
 
 	// Anchoring addresses compare without regard to case (EIP-55 checksums).
-	trusted.AnchoringAddresses = []string{"0x" + strings.ToUpper(n.Account[2:])}
-	v = ethVerifier(t, trustList(t, trusted), devNetwork, []string{n.URL})
+	v = ethVerifier(t, anchoredTrustList(t, ti, "0x"+strings.ToUpper(n.Account[2:])), devNetwork, []string{n.URL})
 	verifyAll(t, v, badges[:1], StatusVerified, StatusPassed, nil)
 }
 
@@ -183,13 +188,12 @@ func TestEthereumStoppedNodeIndeterminate(t *testing.T) {
 	n := gethtest.Start(t)
 	ti := newTestIssuer(t, multikey.Ed25519)
 	badges, _ := ethIssue(t, ti, ethPublisher(t, n), 1)
-	trusted := ti.trusted()
-	trusted.AnchoringAddresses = []string{n.Account}
-	v := ethVerifier(t, trustList(t, trusted), devNetwork, []string{n.URL})
+	tl := anchoredTrustList(t, ti, n.Account)
+	v := ethVerifier(t, tl, devNetwork, []string{n.URL})
 	verifyAll(t, v, badges, StatusVerified, StatusPassed, nil)
 
 	n.Stop()
-	v = ethVerifier(t, trustList(t, trusted), devNetwork, []string{n.URL})
+	v = ethVerifier(t, tl, devNetwork, []string{n.URL})
 	checks := verifyAll(t, v, badges, StatusIndeterminate, StatusIndeterminate, ErrAnchorUnavailable)
 	require.ErrorIs(t, checks[0].Err, anchor.ErrUnavailable)
 	require.NotErrorIs(t, checks[0].Err, ErrAnchorMismatch)
@@ -200,9 +204,7 @@ func TestEthereumFreshNodeFails(t *testing.T) {
 	ti := newTestIssuer(t, multikey.Ed25519)
 	badges, rec := ethIssue(t, ti, ethPublisher(t, n), 1)
 	fresh := ethOtherNode.Get(t)
-	trusted := ti.trusted()
-	trusted.AnchoringAddresses = []string{n.Account, fresh.Account}
-	v := ethVerifier(t, trustList(t, trusted), devNetwork, []string{fresh.URL})
+	v := ethVerifier(t, anchoredTrustList(t, ti, n.Account, fresh.Account), devNetwork, []string{fresh.URL})
 	checks := verifyAll(t, v, badges, StatusFailed, StatusFailed, ErrAnchorMismatch)
 	require.ErrorIs(t, checks[0].Err, anchor.ErrNotFound)
 	require.Contains(t, checks[0].Message, rec.Ref.ID)
@@ -220,9 +222,7 @@ func TestEthereumOtherRootFails(t *testing.T) {
 		r.Root = root // what the batch records; the chain holds other
 		return r, err
 	}), 2)
-	trusted := ti.trusted()
-	trusted.AnchoringAddresses = []string{n.Account}
-	v := ethVerifier(t, trustList(t, trusted), devNetwork, []string{n.URL})
+	v := ethVerifier(t, anchoredTrustList(t, ti, n.Account), devNetwork, []string{n.URL})
 	checks := verifyAll(t, v, badges, StatusFailed, StatusFailed, ErrAnchorMismatch)
 	require.Contains(t, checks[0].Message, hex.EncodeToString([]byte(other)))
 	require.Contains(t, checks[0].Message, hex.EncodeToString(rootOf(t, badges[0])))
@@ -235,9 +235,7 @@ func TestEthereumSenderNotIssuerFails(t *testing.T) {
 
 	// The trust list does not list the node's account, and an Ed25519 key
 	// has no Ethereum address.
-	trusted := ti.trusted()
-	trusted.AnchoringAddresses = []string{"0x00000000000000000000000000000000000000a1"}
-	v := ethVerifier(t, trustList(t, trusted), devNetwork, []string{n.URL})
+	v := ethVerifier(t, anchoredTrustList(t, ti, "0x00000000000000000000000000000000000000a1"), devNetwork, []string{n.URL})
 	checks := verifyAll(t, v, badges, StatusFailed, StatusFailed, ErrWrongSender)
 	require.Contains(t, checks[0].Message, n.Account)
 
@@ -255,9 +253,7 @@ func TestEthereumEndpointsDisagreeIndeterminate(t *testing.T) {
 	ti := newTestIssuer(t, multikey.Ed25519)
 	badges, _ := ethIssue(t, ti, ethPublisher(t, n), 1)
 	fresh := ethOtherNode.Get(t)
-	trusted := ti.trusted()
-	trusted.AnchoringAddresses = []string{n.Account}
-	v := ethVerifier(t, trustList(t, trusted), devNetwork, []string{n.URL, fresh.URL})
+	v := ethVerifier(t, anchoredTrustList(t, ti, n.Account), devNetwork, []string{n.URL, fresh.URL})
 	checks := verifyAll(t, v, badges, StatusIndeterminate, StatusIndeterminate, ErrAnchorUnavailable)
 	require.ErrorIs(t, checks[0].Err, ethereum.ErrEndpointsDisagree)
 	require.Contains(t, checks[0].Message, "disagree")
@@ -267,9 +263,7 @@ func TestEthereumEndpointsDisagreeIndeterminate(t *testing.T) {
 func TestEthereumWrongChainFails(t *testing.T) {
 	n := ethNode.Get(t)
 	ti := newTestIssuer(t, multikey.Ed25519)
-	trusted := ti.trusted()
-	trusted.AnchoringAddresses = []string{n.Account}
-	tl := trustList(t, trusted)
+	tl := anchoredTrustList(t, ti, n.Account)
 	node := ethPublisher(t, n)
 	// issueOn anchors on the dev node but names network in the badges.
 	issueOn := func(network string) [][]byte {
@@ -302,9 +296,7 @@ func TestEthereumFewConfirmationsIndeterminate(t *testing.T) {
 	n := ethNode.Get(t)
 	ti := newTestIssuer(t, multikey.Ed25519)
 	badges, rec := ethIssue(t, ti, ethPublisher(t, n), 1)
-	trusted := ti.trusted()
-	trusted.AnchoringAddresses = []string{n.Account}
-	tl := trustList(t, trusted)
+	tl := anchoredTrustList(t, ti, n.Account)
 
 	n.MineBlocks(t, 2)
 	var tx struct {

@@ -136,6 +136,17 @@ func TestStatusSuspension(t *testing.T) {
 	require.Contains(t, r.Check(CheckStatus).Message, "not suspended")
 }
 
+// verifyEntry verifies a badge of ti whose revocation entry, index 7,
+// names url, with a verifier trusting ti and given opts. It requires the
+// report and its status check to have status want and returns both.
+func verifyEntry(t *testing.T, ti *testIssuer, url string, want Status, opts ...Option) (*Report, *Check) {
+	t.Helper()
+	b := badgeWithEntry(t, ti, url, statuslist.PurposeRevocation, 7)
+	r := newVerifier(t, append([]Option{WithTrustedKey(ti.did())}, opts...)...).Verify(context.Background(), b, Binding{})
+	require.Equal(t, want, r.Status, "%+v", r.Checks)
+	return r, requireCheck(t, r, CheckStatus, want)
+}
+
 // badgeWithEntry signs a badge whose credentialStatus is the given entry.
 func badgeWithEntry(t *testing.T, ti *testIssuer, url, purpose string, index int) []byte {
 	t.Helper()
@@ -248,19 +259,14 @@ func TestStatusUnavailableIsIndeterminate(t *testing.T) {
 
 	for name, url := range map[string]string{"server down": downURL, "HTTP 503": failing.URL + "/list"} {
 		t.Run(name, func(t *testing.T) {
-			b := badgeWithEntry(t, ti, url, statuslist.PurposeRevocation, 7)
-			r := newVerifier(t, WithTrustedKey(ti.did()), WithAllowLoopback()).Verify(context.Background(), b, Binding{})
-			require.Equal(t, StatusIndeterminate, r.Status, "%+v", r.Checks)
-			c := requireCheck(t, r, CheckStatus, StatusIndeterminate)
+			r, c := verifyEntry(t, ti, url, StatusIndeterminate, WithAllowLoopback())
 			require.ErrorIs(t, c.Err, ErrStatusUnavailable)
 			require.False(t, r.Verified)
 		})
 	}
 	t.Run("offline", func(t *testing.T) {
-		b := badgeWithEntry(t, ti, failing.URL+"/list", statuslist.PurposeRevocation, 7)
-		r := newVerifier(t, WithTrustedKey(ti.did()), WithOffline()).Verify(context.Background(), b, Binding{})
-		require.Equal(t, StatusIndeterminate, r.Status)
-		require.Contains(t, requireCheck(t, r, CheckStatus, StatusIndeterminate).Message, "offline")
+		_, c := verifyEntry(t, ti, failing.URL+"/list", StatusIndeterminate, WithOffline())
+		require.Contains(t, c.Message, "offline")
 	})
 }
 
@@ -278,11 +284,7 @@ func TestStatusStallTimesOut(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
-	b := badgeWithEntry(t, ti, srv.URL+"/list", statuslist.PurposeRevocation, 7)
-	v := newVerifier(t, WithTrustedKey(ti.did()), WithAllowLoopback(), WithFetchLimits(200*time.Millisecond, 1<<20))
-	r := v.Verify(context.Background(), b, Binding{})
-	require.Equal(t, StatusIndeterminate, r.Status)
-	c := requireCheck(t, r, CheckStatus, StatusIndeterminate)
+	_, c := verifyEntry(t, ti, srv.URL+"/list", StatusIndeterminate, WithAllowLoopback(), WithFetchLimits(200*time.Millisecond, 1<<20))
 	require.ErrorIs(t, c.Err, ErrStatusUnavailable)
 	require.ErrorIs(t, c.Err, fetch.ErrTimeout)
 }
@@ -309,11 +311,7 @@ func TestStatusHugeResponseCapped(t *testing.T) {
 	t.Cleanup(srv.Close)
 	for _, path := range []string{"/streamed", "/declared"} {
 		t.Run(path, func(t *testing.T) {
-			b := badgeWithEntry(t, ti, srv.URL+path, statuslist.PurposeRevocation, 7)
-			v := newVerifier(t, WithTrustedKey(ti.did()), WithAllowLoopback(), WithFetchLimits(5*time.Second, 1<<20))
-			r := v.Verify(context.Background(), b, Binding{})
-			require.Equal(t, StatusFailed, r.Status)
-			c := requireCheck(t, r, CheckStatus, StatusFailed)
+			_, c := verifyEntry(t, ti, srv.URL+path, StatusFailed, WithAllowLoopback(), WithFetchLimits(5*time.Second, 1<<20))
 			require.ErrorIs(t, c.Err, ErrFetchRefused)
 			require.ErrorIs(t, c.Err, fetch.ErrTooLarge)
 		})
@@ -339,10 +337,7 @@ func TestStatusRefusedURLs(t *testing.T) {
 		"file://localhost/etc/passwd",
 	} {
 		t.Run(url, func(t *testing.T) {
-			b := badgeWithEntry(t, ti, url, statuslist.PurposeRevocation, 7)
-			r := newVerifier(t, WithTrustedKey(ti.did())).Verify(context.Background(), b, Binding{})
-			require.Equal(t, StatusFailed, r.Status)
-			c := requireCheck(t, r, CheckStatus, StatusFailed)
+			_, c := verifyEntry(t, ti, url, StatusFailed)
 			require.ErrorIs(t, c.Err, ErrFetchRefused, c.Message)
 			require.Contains(t, c.Message, "refused")
 		})

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/badgeproof/badgeproof/internal/clitest"
 )
 
 // ledgerRecordSize and ledgerRootOffset follow the record layout documented
@@ -36,9 +38,9 @@ func TestTenThousandBadgeBatch(t *testing.T) {
 	ledgerDir := filepath.Join(work, "ledger") // created by the issuer
 	outDir := filepath.Join(work, "out")
 
-	r := mustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", outDir, input)
-	if !strings.Contains(r.stdout, "issued 10000 badge(s)") || !strings.Contains(r.stdout, "anchored at blink:ledger:") {
-		t.Fatalf("issue printed %q", r.stdout)
+	r := clitest.MustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", outDir, input)
+	if !strings.Contains(r.Stdout, "issued 10000 badge(s)") || !strings.Contains(r.Stdout, "anchored at blink:ledger:") {
+		t.Fatalf("issue printed %q", r.Stdout)
 	}
 	files := badgeFiles(t, outDir)
 	if len(files) != n {
@@ -53,19 +55,19 @@ func TestTenThousandBadgeBatch(t *testing.T) {
 	anchorURI := ""
 	for _, f := range files {
 		rep := reports[f]
-		if rep.Status != "verified" || rep.check("signature") != "passed" || rep.check("merkle") != "passed" || rep.check("anchor") != "passed" {
+		if rep.Status != "verified" || rep.Check("signature") != "passed" || rep.Check("merkle") != "passed" || rep.Check("anchor") != "passed" {
 			t.Fatalf("%s: %+v", f, rep)
 		}
 		// One batch: every badge names the same anchor.
 		uri := ""
-		for _, w := range strings.Fields(rep.message("anchor")) {
+		for _, w := range strings.Fields(rep.Message("anchor")) {
 			if strings.HasPrefix(w, "blink:ledger:") {
 				uri = w
 			}
 		}
 		switch {
 		case uri == "":
-			t.Fatalf("%s: the anchor check names no ledger anchor: %q", f, rep.message("anchor"))
+			t.Fatalf("%s: the anchor check names no ledger anchor: %q", f, rep.Message("anchor"))
 		case anchorURI == "":
 			anchorURI = uri
 		case uri != anchorURI:
@@ -78,21 +80,13 @@ func TestTenThousandBadgeBatch(t *testing.T) {
 
 	t.Run("one byte of one badge", func(t *testing.T) {
 		victim := files[4242]
-		path := filepath.Join(outDir, victim)
-		orig, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { os.WriteFile(path, orig, 0o644) })
-		i := bytes.Index(orig, []byte("holder-"))
-		if i < 0 {
-			t.Fatalf("%s has no holder id", victim)
-		}
-		changed := append([]byte(nil), orig...)
-		changed[i] = 'H' // one byte, still valid JSON
-		if err := os.WriteFile(path, changed, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		alter(t, filepath.Join(outDir, victim), func(b []byte) {
+			i := bytes.Index(b, []byte("holder-"))
+			if i < 0 {
+				t.Fatalf("%s has no holder id", victim)
+			}
+			b[i] = 'H' // one byte, still valid JSON
+		})
 		reports, code := verifyJSON(t, outDir, flags, files)
 		if code != 1 {
 			t.Fatalf("verify exit %d, want 1", code)
@@ -100,12 +94,12 @@ func TestTenThousandBadgeBatch(t *testing.T) {
 		for _, f := range files {
 			rep := reports[f]
 			if f == victim {
-				if rep.Status != "failed" || rep.check("merkle") != "failed" {
+				if rep.Status != "failed" || rep.Check("merkle") != "failed" {
 					t.Fatalf("changed badge %s: %+v", f, rep)
 				}
 				continue
 			}
-			if rep.Status != "verified" || rep.check("merkle") != "passed" {
+			if rep.Status != "verified" || rep.Check("merkle") != "passed" {
 				t.Fatalf("%s is unchanged but: %+v", f, rep)
 			}
 		}
@@ -114,32 +108,23 @@ func TestTenThousandBadgeBatch(t *testing.T) {
 	// A second, small batch: the ledger now has records 0 and 1.
 	input2 := writeJSONLines(t, work, "second.jsonl", 20)
 	out2 := filepath.Join(work, "out2")
-	r = mustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", out2, input2)
-	if !strings.Contains(r.stdout, "anchored at blink:ledger:") || !strings.HasSuffix(strings.TrimSpace(r.stdout), ":1") {
-		t.Fatalf("second issue printed %q", r.stdout)
+	r = clitest.MustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", out2, input2)
+	if !strings.Contains(r.Stdout, "anchored at blink:ledger:") || !strings.HasSuffix(strings.TrimSpace(r.Stdout), ":1") {
+		t.Fatalf("second issue printed %q", r.Stdout)
 	}
 	files2 := badgeFiles(t, out2)
 	sample := files[:500]
 	records := filepath.Join(ledgerDir, "records")
 
 	t.Run("altered ledger record", func(t *testing.T) {
-		orig, err := os.ReadFile(records)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { os.WriteFile(records, orig, 0o644) })
-		altered := append([]byte(nil), orig...)
-		altered[0*ledgerRecordSize+ledgerRootOffset+3] ^= 0x80
-		if err := os.WriteFile(records, altered, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		alter(t, records, func(b []byte) { b[0*ledgerRecordSize+ledgerRootOffset+3] ^= 0x80 })
 		reports, code := verifyJSON(t, outDir, flags, sample)
 		if code != 1 {
 			t.Fatalf("verify exit %d, want 1", code)
 		}
 		for _, f := range sample {
 			rep := reports[f]
-			if rep.Status != "failed" || rep.check("anchor") != "failed" || rep.check("merkle") != "passed" {
+			if rep.Status != "failed" || rep.Check("anchor") != "failed" || rep.Check("merkle") != "passed" {
 				t.Fatalf("%s with its ledger record altered: %+v", f, rep)
 			}
 		}
@@ -167,19 +152,35 @@ func TestTenThousandBadgeBatch(t *testing.T) {
 			t.Fatalf("second batch, its record torn: verify exit %d, want 1", code)
 		}
 		for _, f := range files2 {
-			if reports[f].check("anchor") != "failed" {
+			if reports[f].Check("anchor") != "failed" {
 				t.Fatalf("%s anchored by a torn record: %+v", f, reports[f])
 			}
 		}
 
 		// The next batch cuts the torn tail and takes its place.
 		out3 := filepath.Join(work, "out3")
-		r := mustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", out3, input2)
-		if !strings.HasSuffix(strings.TrimSpace(r.stdout), ":1") {
-			t.Fatalf("issue after a torn tail printed %q", r.stdout)
+		r := clitest.MustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", out3, input2)
+		if !strings.HasSuffix(strings.TrimSpace(r.Stdout), ":1") {
+			t.Fatalf("issue after a torn tail printed %q", r.Stdout)
 		}
 		if _, code := verifyJSON(t, out3, flags, badgeFiles(t, out3)); code != 0 {
 			t.Fatalf("batch after the torn tail: verify exit %d, want 0", code)
 		}
 	})
+}
+
+// alter rewrites the file at path with change applied to its bytes, and
+// puts the original back when the test ends.
+func alter(t *testing.T, path string, change func(b []byte)) {
+	t.Helper()
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.WriteFile(path, orig, 0o644) })
+	changed := append([]byte(nil), orig...)
+	change(changed)
+	if err := os.WriteFile(path, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

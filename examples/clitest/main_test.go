@@ -1,92 +1,40 @@
 package clitest
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/badgeproof/badgeproof/internal/clitest"
 )
 
 // Paths of the binaries TestMain builds.
 var issuerBin, verifierBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "badgeproof-cli")
+	bins, cleanup, err := clitest.Build(map[string]string{"issuer": "../issuer", "verifier": "../verifier"})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	issuerBin, verifierBin = filepath.Join(dir, "issuer"), filepath.Join(dir, "verifier")
-	for bin, pkg := range map[string]string{issuerBin: "../issuer", verifierBin: "../verifier"} {
-		cmd := exec.Command("go", "build", "-o", bin, pkg)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			fmt.Fprintf(os.Stderr, "building %s: %v\n", pkg, err)
-			os.RemoveAll(dir)
-			os.Exit(1)
-		}
-	}
+	issuerBin, verifierBin = bins["issuer"], bins["verifier"]
 	code := m.Run()
-	os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
-}
-
-// result is one finished command.
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-// run runs bin with args in dir ("" for the test's working directory).
-func run(t *testing.T, dir, bin string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if err != nil {
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) {
-			t.Fatalf("%s %v: %v", filepath.Base(bin), args, err)
-		}
-		code = ee.ExitCode()
-	}
-	return result{code: code, stdout: out.String(), stderr: errOut.String()}
-}
-
-// mustRun runs a command that must exit with want.
-func mustRun(t *testing.T, want int, dir, bin string, args ...string) result {
-	t.Helper()
-	r := run(t, dir, bin, args...)
-	if r.code != want {
-		t.Fatalf("%s %s: exit %d, want %d\nstdout: %s\nstderr: %s", filepath.Base(bin), strings.Join(args, " "), r.code, want, truncate(r.stdout), truncate(r.stderr))
-	}
-	return r
-}
-
-func truncate(s string) string {
-	if len(s) > 4000 {
-		return s[:4000] + "..."
-	}
-	return s
 }
 
 // keygen makes a key of typ in dir and returns its file and did:key.
 func keygen(t *testing.T, dir, typ string) (file, did string) {
 	t.Helper()
 	file = filepath.Join(dir, typ+".key")
-	r := mustRun(t, 0, "", issuerBin, "keygen", "--type", typ, "--out", file)
-	did = strings.TrimSpace(r.stdout)
+	r := clitest.MustRun(t, 0, "", issuerBin, "keygen", "--type", typ, "--out", file)
+	did = strings.TrimSpace(r.Stdout)
 	if !strings.HasPrefix(did, "did:key:z") {
-		t.Fatalf("keygen printed %q, want a did:key", r.stdout)
+		t.Fatalf("keygen printed %q, want a did:key", r.Stdout)
 	}
 	return file, did
 }
@@ -131,50 +79,13 @@ func writeJSONLines(t *testing.T, dir, name string, n int) string {
 	return path
 }
 
-// report is the part of a --json report line the tests read.
-type report struct {
-	File   string `json:"file"`
-	Status string `json:"status"`
-	Checks []struct {
-		ID      string `json:"id"`
-		Status  string `json:"status"`
-		Message string `json:"message"`
-	} `json:"checks"`
-}
-
-func (r report) check(id string) string {
-	for _, c := range r.Checks {
-		if c.ID == id {
-			return c.Status
-		}
-	}
-	return ""
-}
-
-func (r report) message(id string) string {
-	for _, c := range r.Checks {
-		if c.ID == id {
-			return c.Message
-		}
-	}
-	return ""
-}
-
-// parseReports reads one JSON report per line and checks there is one per file.
-func parseReports(t *testing.T, out string, files []string) map[string]report {
+// parseReports reads one JSON report per line and checks there is one per
+// file, keyed by file.
+func parseReports(t *testing.T, out string, files []string) map[string]clitest.Report {
 	t.Helper()
-	got := map[string]report{}
-	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var r report
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("report line %q: %v", truncate(sc.Text()), err)
-		}
+	got := map[string]clitest.Report{}
+	for _, r := range clitest.ParseReports(t, out) {
 		got[r.File] = r
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	if len(got) != len(files) {
 		t.Fatalf("%d reports for %d files", len(got), len(files))
@@ -190,23 +101,23 @@ func parseReports(t *testing.T, out string, files []string) map[string]report {
 // verifyJSON runs verify --json over files (relative to dir) in chunks that
 // keep the argument list short, and returns every report and the worst exit
 // code seen.
-func verifyJSON(t *testing.T, dir string, flags []string, files []string) (map[string]report, int) {
+func verifyJSON(t *testing.T, dir string, flags []string, files []string) (map[string]clitest.Report, int) {
 	t.Helper()
 	const chunk = 2500
-	all := map[string]report{}
+	all := map[string]clitest.Report{}
 	worst := 0
 	rank := map[int]int{0: 0, 3: 1, 1: 2, 2: 3}
 	for lo := 0; lo < len(files); lo += chunk {
 		part := files[lo:min(lo+chunk, len(files))]
 		args := append(append([]string{"verify", "--json"}, flags...), part...)
-		r := run(t, dir, verifierBin, args...)
-		if _, ok := rank[r.code]; !ok {
-			t.Fatalf("verify exited %d: %s", r.code, truncate(r.stderr))
+		r := clitest.Run(t, dir, verifierBin, args...)
+		if _, ok := rank[r.Code]; !ok {
+			t.Fatalf("verify exited with an unknown code: %v", r)
 		}
-		if rank[r.code] > rank[worst] {
-			worst = r.code
+		if rank[r.Code] > rank[worst] {
+			worst = r.Code
 		}
-		for k, v := range parseReports(t, r.stdout, part) {
+		for k, v := range parseReports(t, r.Stdout, part) {
 			all[k] = v
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/badgeproof/badgeproof/internal/clitest"
 )
 
 // TestRoundTripAllCurves: keygen, issue --anchor none and verify
@@ -38,9 +40,9 @@ func TestRoundTripAllCurves(t *testing.T) {
 				t.Fatalf("%s key is %s, want prefix %s", c.typ, did, c.didPrefix)
 			}
 			out := filepath.Join(work, "out-"+c.typ)
-			r := mustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "none", "--out", out, single, lines)
-			if strings.TrimSpace(r.stdout) != "issued 4 badge(s) to "+out {
-				t.Fatalf("issue printed %q", r.stdout)
+			r := clitest.MustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "none", "--out", out, single, lines)
+			if strings.TrimSpace(r.Stdout) != "issued 4 badge(s) to "+out {
+				t.Fatalf("issue printed %q", r.Stdout)
 			}
 			files := badgeFiles(t, out)
 			if strings.Join(files, " ") != "lines-000001.json lines-000002.json lines-000003.json qualification.json" {
@@ -48,9 +50,9 @@ func TestRoundTripAllCurves(t *testing.T) {
 			}
 
 			// Verified: exit 0, text and JSON.
-			r = mustRun(t, 0, out, verifierBin, append([]string{"verify", "--trust-key", did}, files...)...)
-			if strings.Count(r.stdout, ": VERIFIED\n") != len(files) {
-				t.Fatalf("text report:\n%s", r.stdout)
+			r = clitest.MustRun(t, 0, out, verifierBin, append([]string{"verify", "--trust-key", did}, files...)...)
+			if strings.Count(r.Stdout, ": VERIFIED\n") != len(files) {
+				t.Fatalf("text report:\n%s", r.Stdout)
 			}
 			reports, code := verifyJSON(t, out, []string{"--trust-key", did}, files)
 			if code != 0 {
@@ -58,18 +60,18 @@ func TestRoundTripAllCurves(t *testing.T) {
 			}
 			for _, f := range files {
 				rep := reports[f]
-				if rep.Status != "verified" || rep.check("signature") != "passed" || !strings.Contains(rep.message("signature"), c.suite) ||
-					rep.check("merkle") != "skipped" || rep.check("anchor") != "skipped" {
+				if rep.Status != "verified" || rep.Check("signature") != "passed" || !strings.Contains(rep.Message("signature"), c.suite) ||
+					rep.Check("merkle") != "skipped" || rep.Check("anchor") != "skipped" {
 					t.Fatalf("%s: %+v", f, rep)
 				}
 			}
 
 			// No trust: the signature verifies, the issuer is unknown: 3.
-			mustRun(t, 3, out, verifierBin, "verify", files[0])
+			clitest.MustRun(t, 3, out, verifierBin, "verify", files[0])
 			// Trusting another key: the issuer is not trusted: 1.
 			other := dids[c.typ]
-			r = mustRun(t, 1, out, verifierBin, "verify", "--json", "--trust-key", other, files[0])
-			if rep := parseReports(t, r.stdout, files[:1])[files[0]]; rep.check("issuer") != "failed" {
+			r = clitest.MustRun(t, 1, out, verifierBin, "verify", "--json", "--trust-key", other, files[0])
+			if rep := parseReports(t, r.Stdout, files[:1])[files[0]]; rep.Check("issuer") != "failed" {
 				t.Fatalf("untrusted issuer: %+v", rep)
 			}
 
@@ -85,16 +87,16 @@ func TestRoundTripAllCurves(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(out, "tampered.json"), []byte(tampered), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			r = mustRun(t, 1, out, verifierBin, "verify", "--json", "--trust-key", did, files[0], "tampered.json")
-			reps := parseReports(t, r.stdout, []string{files[0], "tampered.json"})
-			if reps[files[0]].Status != "verified" || reps["tampered.json"].check("signature") != "failed" {
+			r = clitest.MustRun(t, 1, out, verifierBin, "verify", "--json", "--trust-key", did, files[0], "tampered.json")
+			reps := parseReports(t, r.Stdout, []string{files[0], "tampered.json"})
+			if reps[files[0]].Status != "verified" || reps["tampered.json"].Check("signature") != "failed" {
 				t.Fatalf("tampered: %+v", reps)
 			}
 
 			// Unreadable input: 2, even next to a verified badge.
-			r = mustRun(t, 2, out, verifierBin, "verify", "--trust-key", did, files[0], "missing.json")
-			if !strings.Contains(r.stderr, "missing.json") {
-				t.Fatalf("stderr does not name the missing file: %q", r.stderr)
+			r = clitest.MustRun(t, 2, out, verifierBin, "verify", "--trust-key", did, files[0], "missing.json")
+			if !strings.Contains(r.Stderr, "missing.json") {
+				t.Fatalf("stderr does not name the missing file: %q", r.Stderr)
 			}
 		})
 	}
@@ -109,46 +111,46 @@ func TestExitCodes(t *testing.T) {
 	input := writeJSONLines(t, work, "in.jsonl", 2)
 	ledgerDir := filepath.Join(work, "ledger")
 	out := filepath.Join(work, "out")
-	mustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", out, input)
+	clitest.MustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", out, input)
 	badge := filepath.Join(out, "in-000001.json")
 
 	// Verifier.
-	mustRun(t, 0, "", verifierBin, "verify", "--ledger", ledgerDir, "--trust-key", did, badge)
-	r := mustRun(t, 3, "", verifierBin, "verify", "--json", "--trust-key", did, badge)
-	if rep := parseReports(t, r.stdout, []string{badge})[badge]; rep.check("anchor") != "indeterminate" || rep.check("merkle") != "passed" {
+	clitest.MustRun(t, 0, "", verifierBin, "verify", "--ledger", ledgerDir, "--trust-key", did, badge)
+	r := clitest.MustRun(t, 3, "", verifierBin, "verify", "--json", "--trust-key", did, badge)
+	if rep := parseReports(t, r.Stdout, []string{badge})[badge]; rep.Check("anchor") != "indeterminate" || rep.Check("merkle") != "passed" {
 		t.Fatalf("no ledger configured: %+v", rep)
 	}
-	mustRun(t, 3, "", verifierBin, "verify", "--offline", "--ledger", ledgerDir, "--trust-key", did, badge)
-	mustRun(t, 2, "", verifierBin, "verify")
-	mustRun(t, 2, "", verifierBin, "verify", "--no-such-flag", badge)
-	mustRun(t, 2, "", verifierBin, "verify", "--challenge", "c", badge)
-	mustRun(t, 2, "", verifierBin, "verify", "--now", "yesterday", badge)
-	mustRun(t, 2, "", verifierBin, "verify", filepath.Join(work, "nothing-here.json"))
+	clitest.MustRun(t, 3, "", verifierBin, "verify", "--offline", "--ledger", ledgerDir, "--trust-key", did, badge)
+	clitest.MustRun(t, 2, "", verifierBin, "verify")
+	clitest.MustRun(t, 2, "", verifierBin, "verify", "--no-such-flag", badge)
+	clitest.MustRun(t, 2, "", verifierBin, "verify", "--challenge", "c", badge)
+	clitest.MustRun(t, 2, "", verifierBin, "verify", "--now", "yesterday", badge)
+	clitest.MustRun(t, 2, "", verifierBin, "verify", filepath.Join(work, "nothing-here.json"))
 
 	// Issuer.
-	mustRun(t, 0, "", issuerBin, "help")
-	mustRun(t, 2, "", issuerBin)
-	mustRun(t, 2, "", issuerBin, "frobnicate")
-	mustRun(t, 2, "", issuerBin, "keygen", "--type", "rsa", "--out", filepath.Join(work, "rsa.key"))
-	mustRun(t, 2, "", issuerBin, "keygen", "--type", "ed25519")
-	r = mustRun(t, 1, "", issuerBin, "keygen", "--type", "ed25519", "--out", keyFile)
-	if !strings.Contains(r.stderr, "exists") {
-		t.Fatalf("overwriting a key file: %q", r.stderr)
+	clitest.MustRun(t, 0, "", issuerBin, "help")
+	clitest.MustRun(t, 2, "", issuerBin)
+	clitest.MustRun(t, 2, "", issuerBin, "frobnicate")
+	clitest.MustRun(t, 2, "", issuerBin, "keygen", "--type", "rsa", "--out", filepath.Join(work, "rsa.key"))
+	clitest.MustRun(t, 2, "", issuerBin, "keygen", "--type", "ed25519")
+	r = clitest.MustRun(t, 1, "", issuerBin, "keygen", "--type", "ed25519", "--out", keyFile)
+	if !strings.Contains(r.Stderr, "exists") {
+		t.Fatalf("overwriting a key file: %q", r.Stderr)
 	}
 	o := filepath.Join(work, "never")
-	mustRun(t, 2, "", issuerBin, "issue", "--key", keyFile, "--out", o, input)
-	mustRun(t, 2, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:", "--out", o, input)
-	mustRun(t, 2, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ipfs:x", "--out", o, input)
-	mustRun(t, 2, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--eth-key", k1File, "--out", o, input)
-	mustRun(t, 2, "", issuerBin, "issue", "--key", keyFile, "--anchor", "none", "--out", o)
-	mustRun(t, 1, "", issuerBin, "issue", "--key", filepath.Join(work, "no.key"), "--anchor", "none", "--out", o, input)
-	mustRun(t, 1, "", issuerBin, "issue", "--key", keyFile, "--anchor", "none", "--out", o, filepath.Join(work, "no.jsonl"))
+	clitest.MustRun(t, 2, "", issuerBin, "issue", "--key", keyFile, "--out", o, input)
+	clitest.MustRun(t, 2, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:", "--out", o, input)
+	clitest.MustRun(t, 2, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ipfs:x", "--out", o, input)
+	clitest.MustRun(t, 2, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--eth-key", k1File, "--out", o, input)
+	clitest.MustRun(t, 2, "", issuerBin, "issue", "--key", keyFile, "--anchor", "none", "--out", o)
+	clitest.MustRun(t, 1, "", issuerBin, "issue", "--key", filepath.Join(work, "no.key"), "--anchor", "none", "--out", o, input)
+	clitest.MustRun(t, 1, "", issuerBin, "issue", "--key", keyFile, "--anchor", "none", "--out", o, filepath.Join(work, "no.jsonl"))
 
 	// An Ethereum anchor with a key that is not secp256k1, and a node that
 	// is not there: errors, and no badge is written.
-	r = mustRun(t, 1, "", issuerBin, "issue", "--key", keyFile, "--anchor", "eth:http://127.0.0.1:1", "--eth-key", keyFile, "--out", o, input)
-	if !strings.Contains(r.stderr, "secp256k1") {
-		t.Fatalf("--eth-key of the wrong type: %q", r.stderr)
+	r = clitest.MustRun(t, 1, "", issuerBin, "issue", "--key", keyFile, "--anchor", "eth:http://127.0.0.1:1", "--eth-key", keyFile, "--out", o, input)
+	if !strings.Contains(r.Stderr, "secp256k1") {
+		t.Fatalf("--eth-key of the wrong type: %q", r.Stderr)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -156,7 +158,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	closed := "http://" + l.Addr().String()
 	l.Close()
-	mustRun(t, 1, "", issuerBin, "issue", "--key", keyFile, "--anchor", "eth:"+closed, "--out", o, input)
+	clitest.MustRun(t, 1, "", issuerBin, "issue", "--key", keyFile, "--anchor", "eth:"+closed, "--out", o, input)
 	if files := badgeFiles(t, o); len(files) != 0 {
 		t.Fatalf("badges written although anchoring failed: %v", files)
 	}

@@ -1,13 +1,11 @@
 package ethtest
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -17,6 +15,7 @@ import (
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/anchor/ethereum/gethtest"
+	"github.com/badgeproof/badgeproof/internal/clitest"
 	"github.com/badgeproof/badgeproof/internal/multikey"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
@@ -37,21 +36,13 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "ethtest-bin-")
+	bins, cleanup, err := clitest.Build(map[string]string{"issuer": "../issuer", "verifier": "../verifier"})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	issuerBin = filepath.Join(dir, "issuer")
-	verifierBin = filepath.Join(dir, "verifier")
-	for bin, pkg := range map[string]string{issuerBin: "../issuer", verifierBin: "../verifier"} {
-		cmd := exec.Command("go", "build", "-o", bin, pkg)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, out)
-			return 1
-		}
-	}
+	defer cleanup()
+	issuerBin, verifierBin = bins["issuer"], bins["verifier"]
 	defer node.Close()
 	defer otherNode.Close()
 	return m.Run()
@@ -59,42 +50,16 @@ func run(m *testing.M) int {
 
 const devNetwork = "1337"
 
-// result is what one command run produced.
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-func runCmd(t *testing.T, bin string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
-	if err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
-			t.Fatalf("%s %s: %v", filepath.Base(bin), strings.Join(args, " "), err)
-		}
-		r.code = ee.ExitCode()
-	}
-	return r
-}
-
 // keygen makes a key file of typ and returns its path and the key.
 func keygen(t *testing.T, dir, name, typ string) (string, *multikey.PublicKey) {
 	t.Helper()
 	path := filepath.Join(dir, name)
-	r := runCmd(t, issuerBin, "keygen", "--type", typ, "--out", path)
-	if r.code != 0 {
-		t.Fatalf("keygen: exit %d: %s", r.code, r.stderr)
-	}
+	r := clitest.MustRun(t, 0, "", issuerBin, "keygen", "--type", typ, "--out", path)
 	key, err := issuer.ReadKeyFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if did := strings.TrimSpace(r.stdout); did != key.Public().DID() {
+	if did := strings.TrimSpace(r.Stdout); did != key.Public().DID() {
 		t.Fatalf("keygen printed %q, the key file holds %s", did, key.Public().DID())
 	}
 	return path, key.Public()
@@ -135,12 +100,9 @@ func issue(t *testing.T, dir, keyFile, url, ethKey string, n int) []string {
 	if ethKey != "" {
 		args = append(args, "--eth-key", ethKey)
 	}
-	r := runCmd(t, issuerBin, append(args, inputs(t, dir, n))...)
-	if r.code != 0 {
-		t.Fatalf("issue: exit %d: %s", r.code, r.stderr)
-	}
-	if !strings.Contains(r.stdout, "blink:eth:"+devNetwork+":0x") {
-		t.Errorf("issue output names no anchor: %q", r.stdout)
+	r := clitest.MustRun(t, 0, "", issuerBin, append(args, inputs(t, dir, n))...)
+	if !strings.Contains(r.Stdout, "blink:eth:"+devNetwork+":0x") {
+		t.Errorf("issue output names no anchor: %q", r.Stdout)
 	}
 	files, err := filepath.Glob(filepath.Join(out, "*.json"))
 	if err != nil {
@@ -173,58 +135,18 @@ func trustList(t *testing.T, dir string, key *multikey.PublicKey, addresses ...s
 	return path
 }
 
-// report is the part of a --json report these tests read.
-type report struct {
-	File   string `json:"file"`
-	Status string `json:"status"`
-	Checks []struct {
-		ID      string `json:"id"`
-		Status  string `json:"status"`
-		Message string `json:"message"`
-	} `json:"checks"`
-	Anchors []struct {
-		URI           string `json:"uri"`
-		Root          string `json:"root"`
-		Sender        string `json:"sender"`
-		Confirmations uint64 `json:"confirmations"`
-	} `json:"anchors"`
-}
-
-func (r report) check(t *testing.T, id string) (status, message string) {
-	t.Helper()
-	for _, c := range r.Checks {
-		if c.ID == id {
-			return c.Status, c.Message
-		}
-	}
-	t.Fatalf("%s: no %s check: %+v", r.File, id, r.Checks)
-	return "", ""
-}
-
 // verifyFiles runs verifier verify --json and checks the exit code and
 // that every report has status want and an anchor check of anchorWant.
-func verifyFiles(t *testing.T, wantCode int, want, anchorWant string, trust string, rpcs []string, files []string) []report {
+func verifyFiles(t *testing.T, wantCode int, want, anchorWant string, trust string, rpcs []string, files []string) []clitest.Report {
 	t.Helper()
 	args := []string{"verify", "--json", "--trust", trust}
 	for _, u := range rpcs {
 		args = append(args, "--eth-rpc", u)
 	}
-	r := runCmd(t, verifierBin, append(args, files...)...)
-	if r.code != wantCode {
-		t.Fatalf("verify: exit %d, want %d\nstdout: %s\nstderr: %s", r.code, wantCode, r.stdout, r.stderr)
-	}
-	var reports []report
-	sc := bufio.NewScanner(strings.NewReader(r.stdout))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var rep report
-		if err := json.Unmarshal(sc.Bytes(), &rep); err != nil {
-			t.Fatalf("report line %q: %v", sc.Text(), err)
-		}
-		reports = append(reports, rep)
-	}
+	r := clitest.MustRun(t, wantCode, "", verifierBin, append(args, files...)...)
+	reports := clitest.ParseReports(t, r.Stdout)
 	if len(reports) != len(files) {
-		t.Fatalf("%d reports for %d files:\n%s", len(reports), len(files), r.stdout)
+		t.Fatalf("%d reports for %d files:\n%s", len(reports), len(files), r.Stdout)
 	}
 	for i, rep := range reports {
 		if rep.File != files[i] {
@@ -233,11 +155,11 @@ func verifyFiles(t *testing.T, wantCode int, want, anchorWant string, trust stri
 		if rep.Status != want {
 			t.Errorf("%s: status %s, want %s: %+v", rep.File, rep.Status, want, rep.Checks)
 		}
-		if s, msg := rep.check(t, "anchor"); s != anchorWant {
-			t.Errorf("%s: anchor %s (%s), want %s", rep.File, s, msg, anchorWant)
+		if c := rep.MustCheck(t, "anchor"); c.Status != anchorWant {
+			t.Errorf("%s: anchor %s (%s), want %s", rep.File, c.Status, c.Message, anchorWant)
 		}
-		if s, msg := rep.check(t, "merkle"); s != "passed" {
-			t.Errorf("%s: merkle %s (%s), want passed", rep.File, s, msg)
+		if c := rep.MustCheck(t, "merkle"); c.Status != "passed" {
+			t.Errorf("%s: merkle %s (%s), want passed", rep.File, c.Status, c.Message)
 		}
 	}
 	return reports
@@ -245,7 +167,7 @@ func verifyFiles(t *testing.T, wantCode int, want, anchorWant string, trust stri
 
 // onChain checks, through the node and independently of the SDK, that the
 // report's anchor is a transaction from sender carrying the report's root.
-func onChain(t *testing.T, n *gethtest.Node, rep report, sender string) {
+func onChain(t *testing.T, n *gethtest.Node, rep clitest.Report, sender string) {
 	t.Helper()
 	if len(rep.Anchors) != 1 {
 		t.Fatalf("%s: %d anchors, want 1", rep.File, len(rep.Anchors))
@@ -292,18 +214,18 @@ func TestIssueSignedWithIssuerKeyVerifies(t *testing.T) {
 		if rep.Anchors[0].URI != reports[0].Anchors[0].URI || rep.Anchors[0].Root != reports[0].Anchors[0].Root {
 			t.Errorf("%s: anchor %+v, first badge's %+v: one batch, one anchor", rep.File, rep.Anchors[0], reports[0].Anchors[0])
 		}
-		if s, msg := rep.check(t, "signature"); s != "passed" {
-			t.Errorf("%s: signature %s: %s", rep.File, s, msg)
+		if c := rep.MustCheck(t, "signature"); c.Status != "passed" {
+			t.Errorf("%s: signature %s: %s", rep.File, c.Status, c.Message)
 		}
-		if s, msg := rep.check(t, "issuer"); s != "passed" {
-			t.Errorf("%s: issuer %s: %s", rep.File, s, msg)
+		if c := rep.MustCheck(t, "issuer"); c.Status != "passed" {
+			t.Errorf("%s: issuer %s: %s", rep.File, c.Status, c.Message)
 		}
 	}
 
 	// The text report of the same badge says VERIFIED.
-	r := runCmd(t, verifierBin, "verify", "--trust", trust, "--eth-rpc", devNetwork+"="+n.URL, files[0])
-	if r.code != 0 || !strings.Contains(r.stdout, "VERIFIED") || !strings.Contains(r.stdout, addr) {
-		t.Errorf("text report: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	r := clitest.Run(t, "", verifierBin, "verify", "--trust", trust, "--eth-rpc", devNetwork+"="+n.URL, files[0])
+	if r.Code != 0 || !strings.Contains(r.Stdout, "VERIFIED") || !strings.Contains(r.Stdout, addr) {
+		t.Errorf("text report: exit %d:\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 }
 
@@ -318,15 +240,7 @@ func TestIssueSignedWithSeparateKey(t *testing.T) {
 	n.Fund(t, addr, big.NewInt(1e18))
 
 	files := issue(t, dir, keyFile, n.URL, ethKey, 2)
-	rpc := []string{devNetwork + "=" + n.URL}
-	for _, rep := range verifyFiles(t, 0, "verified", "passed", trustList(t, dir, pub, addr), rpc, files) {
-		onChain(t, n, rep, addr)
-	}
-	for _, rep := range verifyFiles(t, 1, "failed", "failed", trustList(t, dir, pub), rpc, files) {
-		if _, msg := rep.check(t, "anchor"); !strings.Contains(msg, addr) || !strings.Contains(msg, "not the issuer") {
-			t.Errorf("%s: anchor message %q names neither the sender nor the reason", rep.File, msg)
-		}
-	}
+	senderMustBeTrusted(t, n, dir, pub, addr, files)
 }
 
 // Node-account anchoring: the sender is the node's account, which the
@@ -336,17 +250,24 @@ func TestIssueFromNodeAccount(t *testing.T) {
 	dir := t.TempDir()
 	keyFile, pub := keygen(t, dir, "issuer.json", "ed25519")
 	files := issue(t, dir, keyFile, n.URL, "", 3)
-	rpc := []string{devNetwork + "=" + n.URL}
+	senderMustBeTrusted(t, n, dir, pub, n.Account, files)
+}
 
-	for _, rep := range verifyFiles(t, 0, "verified", "passed", trustList(t, dir, pub, n.Account), rpc, files) {
-		onChain(t, n, rep, n.Account)
+// senderMustBeTrusted checks that files, anchored on n by sender, verify
+// with a trust list naming sender as an anchoring address of the issuer of
+// pub, and fail on the anchor alone, naming the sender, without.
+func senderMustBeTrusted(t *testing.T, n *gethtest.Node, dir string, pub *multikey.PublicKey, sender string, files []string) {
+	t.Helper()
+	rpc := []string{devNetwork + "=" + n.URL}
+	for _, rep := range verifyFiles(t, 0, "verified", "passed", trustList(t, dir, pub, sender), rpc, files) {
+		onChain(t, n, rep, sender)
 	}
 	for _, rep := range verifyFiles(t, 1, "failed", "failed", trustList(t, dir, pub), rpc, files) {
-		if _, msg := rep.check(t, "anchor"); !strings.Contains(msg, n.Account) || !strings.Contains(msg, "not the issuer") {
-			t.Errorf("%s: anchor message %q names neither the sender nor the reason", rep.File, msg)
+		if c := rep.MustCheck(t, "anchor"); !strings.Contains(c.Message, sender) || !strings.Contains(c.Message, "not the issuer") {
+			t.Errorf("%s: anchor message %q names neither the sender nor the reason", rep.File, c.Message)
 		}
-		if s, _ := rep.check(t, "signature"); s != "passed" {
-			t.Errorf("%s: signature %s; only the anchor is wrong", rep.File, s)
+		if c := rep.MustCheck(t, "signature"); c.Status != "passed" {
+			t.Errorf("%s: signature %s; only the anchor is wrong", rep.File, c.Status)
 		}
 	}
 }
@@ -365,19 +286,19 @@ func TestVerifyStoppedNodeIndeterminate(t *testing.T) {
 	const secret = "S3CRETKEY"
 	rpc = []string{devNetwork + "=" + n.URL + "/v3/" + secret + "?apikey=" + secret}
 	for _, rep := range verifyFiles(t, 3, "indeterminate", "indeterminate", trust, rpc, files) {
-		if s, msg := rep.check(t, "signature"); s != "passed" {
-			t.Errorf("%s: signature %s: %s", rep.File, s, msg)
+		if c := rep.MustCheck(t, "signature"); c.Status != "passed" {
+			t.Errorf("%s: signature %s: %s", rep.File, c.Status, c.Message)
 		}
-		if _, msg := rep.check(t, "anchor"); strings.Contains(msg, secret) || !strings.Contains(msg, n.URL) {
-			t.Errorf("%s: anchor message %q should name %s and not the API key", rep.File, msg, n.URL)
+		if c := rep.MustCheck(t, "anchor"); strings.Contains(c.Message, secret) || !strings.Contains(c.Message, n.URL) {
+			t.Errorf("%s: anchor message %q should name %s and not the API key", rep.File, c.Message, n.URL)
 		}
 	}
 
 	// Nor can a batch be issued through a stopped node: nothing is written.
 	out := filepath.Join(dir, "again")
-	r := runCmd(t, issuerBin, "issue", "--key", keyFile, "--anchor", "eth:"+n.URL, "--out", out, inputs(t, dir, 1))
-	if r.code != 1 || r.stderr == "" {
-		t.Errorf("issue through a stopped node: exit %d, stderr %q; want 1 and a reason", r.code, r.stderr)
+	r := clitest.Run(t, "", issuerBin, "issue", "--key", keyFile, "--anchor", "eth:"+n.URL, "--out", out, inputs(t, dir, 1))
+	if r.Code != 1 || r.Stderr == "" {
+		t.Errorf("issue through a stopped node: exit %d, stderr %q; want 1 and a reason", r.Code, r.Stderr)
 	}
 	if written, _ := filepath.Glob(filepath.Join(out, "*.json")); len(written) != 0 {
 		t.Errorf("issue through a stopped node wrote %v", written)
@@ -392,8 +313,8 @@ func TestVerifyOnNodeWithoutTheTransactionFails(t *testing.T) {
 	files := issue(t, dir, keyFile, n.URL, "", 2)
 	trust := trustList(t, dir, pub, n.Account, fresh.Account)
 	for _, rep := range verifyFiles(t, 1, "failed", "failed", trust, []string{devNetwork + "=" + fresh.URL}, files) {
-		if _, msg := rep.check(t, "anchor"); !strings.Contains(msg, "no transaction") {
-			t.Errorf("%s: anchor message %q does not say the transaction is missing", rep.File, msg)
+		if c := rep.MustCheck(t, "anchor"); !strings.Contains(c.Message, "no transaction") {
+			t.Errorf("%s: anchor message %q does not say the transaction is missing", rep.File, c.Message)
 		}
 	}
 }
@@ -407,9 +328,9 @@ func TestVerifyEndpointsDisagree(t *testing.T) {
 	trust := trustList(t, dir, pub, n.Account)
 	rpcs := []string{devNetwork + "=" + n.URL, devNetwork + "=" + fresh.URL}
 	for _, rep := range verifyFiles(t, 3, "indeterminate", "indeterminate", trust, rpcs, files) {
-		_, msg := rep.check(t, "anchor")
-		if !strings.Contains(msg, "disagree") || !strings.Contains(msg, "not found") || !strings.Contains(msg, "root 0x") {
-			t.Errorf("%s: anchor message %q does not report the disagreement", rep.File, msg)
+		c := rep.MustCheck(t, "anchor")
+		if !strings.Contains(c.Message, "disagree") || !strings.Contains(c.Message, "not found") || !strings.Contains(c.Message, "root 0x") {
+			t.Errorf("%s: anchor message %q does not report the disagreement", rep.File, c.Message)
 		}
 	}
 	// The endpoint holding the transaction alone decides.
@@ -449,9 +370,9 @@ func TestTamperedBadgeFails(t *testing.T) {
 	if err := os.WriteFile(path, tampered, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := runCmd(t, verifierBin, "verify", "--json", "--trust", trustList(t, dir, pub, n.Account), "--eth-rpc", devNetwork+"="+n.URL, path)
-	if r.code != 1 || !strings.Contains(r.stdout, `"status":"failed"`) {
-		t.Fatalf("tampered badge: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	r := clitest.Run(t, "", verifierBin, "verify", "--json", "--trust", trustList(t, dir, pub, n.Account), "--eth-rpc", devNetwork+"="+n.URL, path)
+	if r.Code != 1 || !strings.Contains(r.Stdout, `"status":"failed"`) {
+		t.Fatalf("tampered badge: exit %d:\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 }
 
@@ -463,9 +384,9 @@ func TestIssueUnfundedKeyNamesAddress(t *testing.T) {
 	keyFile, pub := keygen(t, dir, "issuer.json", "secp256k1")
 	addr := ethereum.AddressFromPublicKey(pub.Secp256k1())
 	out := filepath.Join(dir, "out")
-	r := runCmd(t, issuerBin, "issue", "--key", keyFile, "--anchor", "eth:"+n.URL, "--eth-key", keyFile, "--out", out, inputs(t, dir, 2))
-	if r.code != 1 || !strings.Contains(r.stderr, addr) || !strings.Contains(r.stderr, "insufficient funds") {
-		t.Errorf("unfunded key: exit %d, stderr %q; want 1, naming %s and the lack of funds", r.code, r.stderr, addr)
+	r := clitest.Run(t, "", issuerBin, "issue", "--key", keyFile, "--anchor", "eth:"+n.URL, "--eth-key", keyFile, "--out", out, inputs(t, dir, 2))
+	if r.Code != 1 || !strings.Contains(r.Stderr, addr) || !strings.Contains(r.Stderr, "insufficient funds") {
+		t.Errorf("unfunded key: exit %d, stderr %q; want 1, naming %s and the lack of funds", r.Code, r.Stderr, addr)
 	}
 	if written, _ := filepath.Glob(filepath.Join(out, "*.json")); len(written) != 0 {
 		t.Errorf("issue with an unfunded key wrote %v", written)

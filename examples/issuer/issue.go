@@ -21,6 +21,15 @@ type input struct {
 	data []byte
 }
 
+// readSigner reads the key file at path and returns a signer for its key.
+func readSigner(path string) (*issuer.Signer, error) {
+	key, err := issuer.ReadKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return issuer.NewSigner(key)
+}
+
 func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("issue", stderr)
 	keyFile := fs.String("key", "", "the issuer's signing `KEYFILE`")
@@ -44,11 +53,7 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	key, err := issuer.ReadKeyFile(*keyFile)
-	if err != nil {
-		return err
-	}
-	signer, err := issuer.NewSigner(key)
+	signer, err := readSigner(*keyFile)
 	if err != nil {
 		return err
 	}

@@ -50,11 +50,7 @@ func revokeCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := os.Stat(filepath.Join(*dir, issuer.StatusStateFile)); err != nil {
 		return fmt.Errorf("%s holds no status list: %w", *dir, err)
 	}
-	key, err := issuer.ReadKeyFile(*keyFile)
-	if err != nil {
-		return err
-	}
-	signer, err := issuer.NewSigner(key)
+	signer, err := readSigner(*keyFile)
 	if err != nil {
 		return err
 	}
@@ -93,11 +89,7 @@ func presentCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	case fs.NArg() == 0:
 		return usageError{"present needs at least one BADGE file"}
 	}
-	key, err := issuer.ReadKeyFile(*keyFile)
-	if err != nil {
-		return err
-	}
-	signer, err := issuer.NewSigner(key)
+	signer, err := readSigner(*keyFile)
 	if err != nil {
 		return err
 	}

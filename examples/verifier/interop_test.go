@@ -1,51 +1,29 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/badgeproof/badgeproof/internal/clitest"
 )
 
 const sharedVectors = "../../../shared/vectors"
 
-type cliReport struct {
-	File   string `json:"file"`
-	Status string `json:"status"`
-	Checks []struct {
-		ID      string `json:"id"`
-		Status  string `json:"status"`
-		Message string `json:"message"`
-	} `json:"checks"`
-}
-
-func (r cliReport) check(id string) string {
-	for _, c := range r.Checks {
-		if c.ID == id {
-			return c.Status
-		}
-	}
-	return ""
-}
-
-func runVerify(t *testing.T, args ...string) (int, map[string]cliReport) {
+// runVerify runs verify --json in process and returns the exit code and
+// the reports keyed by file name.
+func runVerify(t *testing.T, args ...string) (int, map[string]clitest.Report) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), append([]string{"verify", "--json"}, args...), &out, &errOut)
-	reports := map[string]cliReport{}
-	sc := bufio.NewScanner(&out)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var r cliReport
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &r), sc.Text())
+	reports := map[string]clitest.Report{}
+	for _, r := range clitest.ParseReports(t, out.String()) {
 		reports[filepath.Base(r.File)] = r
 	}
-	require.NoError(t, sc.Err())
 	return code, reports
 }
 
@@ -60,8 +38,8 @@ func TestVerifyInteropFixtures(t *testing.T) {
 	require.Len(t, reps, 4) // ethereum-main-valid-2.0.json is 2.1 MB: Blockcerts certificates get 8 MiB
 	for name, r := range reps {
 		require.Equal(t, "indeterminate", r.Status, name)
-		require.Equal(t, "passed", r.check("merkle"), name)
-		require.Equal(t, "indeterminate", r.check("anchor"), name)
+		require.Equal(t, "passed", r.Check("merkle"), name)
+		require.Equal(t, "indeterminate", r.Check("anchor"), name)
 		for _, c := range r.Checks {
 			require.NotEqual(t, "failed", c.Status, "%s: %s %s", name, c.ID, c.Message)
 		}
@@ -71,18 +49,18 @@ func TestVerifyInteropFixtures(t *testing.T) {
 	code, reps = runVerify(t, "--offline", "--allow-test-anchors", bc("v3/mocknet-vc-v2-data-integrity-proof.json"))
 	require.Equal(t, exitIndeterminate, code)
 	r := reps["mocknet-vc-v2-data-integrity-proof.json"]
-	require.Equal(t, "skipped", r.check("anchor"))
-	require.Equal(t, "passed", r.check("merkle"))
+	require.Equal(t, "skipped", r.Check("anchor"))
+	require.Equal(t, "passed", r.Check("merkle"))
 
 	// Without --allow-test-anchors the mocknet anchor fails.
 	code, reps = runVerify(t, "--offline", bc("v3/mocknet-vc-v2-data-integrity-proof.json"))
 	require.Equal(t, exitFailed, code)
-	require.Equal(t, "failed", reps["mocknet-vc-v2-data-integrity-proof.json"].check("anchor"))
+	require.Equal(t, "failed", reps["mocknet-vc-v2-data-integrity-proof.json"].Check("anchor"))
 
 	// Tampered: merkle fails.
 	code, reps = runVerify(t, "--offline", "--allow-test-anchors", bc("v3/testnet-v3--tampered.json"))
 	require.Equal(t, exitFailed, code)
-	require.Equal(t, "failed", reps["testnet-v3--tampered.json"].check("merkle"))
+	require.Equal(t, "failed", reps["testnet-v3--tampered.json"].Check("merkle"))
 
 	// The 1EdTech eddsa-rdfc-2022 vector with a trust list naming its issuer and key: verified.
 	trust := filepath.Join(t.TempDir(), "trust.json")
@@ -91,10 +69,10 @@ func TestVerifyInteropFixtures(t *testing.T) {
 	ob := filepath.Join(sharedVectors, "openbadges/eddsa-rdfc-2022-testvector/obv3p0-signed-credential.json")
 	code, reps = runVerify(t, "--offline", "--trust", trust, ob)
 	require.Equal(t, exitVerified, code, "%+v", reps)
-	require.Equal(t, "passed", reps["obv3p0-signed-credential.json"].check("signature"))
+	require.Equal(t, "passed", reps["obv3p0-signed-credential.json"].Check("signature"))
 
 	// The CLR 2.0 vector names a context that is not embedded: format fails.
 	code, reps = runVerify(t, "--offline", "--trust", trust, filepath.Join(sharedVectors, "openbadges/clr2/clrv2p0-signed-clrcredential.json"))
 	require.Equal(t, exitFailed, code)
-	require.Equal(t, "failed", reps["clrv2p0-signed-clrcredential.json"].check("format"))
+	require.Equal(t, "failed", reps["clrv2p0-signed-clrcredential.json"].Check("format"))
 }
