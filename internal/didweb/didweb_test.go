@@ -329,3 +329,10 @@ func FuzzURL(f *testing.F) {
 		}
 	})
 }
+
+func TestParseRejectsLoneSurrogate(t *testing.T) {
+	doc := `{"id":"did:web:example.com","verificationMethod":[{"id":"did:web:example.com#k","type":"Multikey","controller":"did:web:example.com","publicKeyMultibase":"z\ud800"}]}`
+	_, err := Parse("did:web:example.com", []byte(doc))
+	require.ErrorIs(t, err, ErrMalformed)
+	require.ErrorContains(t, err, "lone high surrogate")
+}

@@ -6,11 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/badgeproof/badgeproof/internal/fetch"
+	"github.com/badgeproof/badgeproof/internal/jsonx"
 )
 
 var (
@@ -248,63 +247,13 @@ func (d *Document) IsAssertionMethod(id string) bool {
 	return err == nil && d.asserted[abs]
 }
 
-// checkJSON rejects invalid UTF-8, duplicate object keys (they make the
-// document mean different things to different parsers) and deep nesting.
+// checkJSON applies the SDK's strict JSON rules (internal/jsonx): valid
+// UTF-8 and no lone surrogates, no duplicate object keys (they make the
+// document mean different things to different parsers), bounded nesting,
+// nothing after the document.
 func checkJSON(data []byte) error {
-	if !utf8.Valid(data) {
-		return fmt.Errorf("%w: not valid UTF-8", ErrMalformed)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	type frame struct {
-		object bool
-		keys   map[string]bool
-		expKey bool
-	}
-	var stack []*frame
-	seen := false // a complete top-level value was read
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-		if len(stack) == 0 {
-			if seen {
-				return fmt.Errorf("%w: data after the document", ErrMalformed)
-			}
-			seen = true
-		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if top != nil && top.object && top.expKey {
-			if k, ok := tok.(string); ok {
-				if top.keys[k] {
-					return fmt.Errorf("%w: duplicate key %q", ErrMalformed, k)
-				}
-				top.keys[k] = true
-				top.expKey = false
-				continue
-			}
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			if len(stack) >= maxDepth {
-				return fmt.Errorf("%w: nested deeper than %d", ErrMalformed, maxDepth)
-			}
-			stack = append(stack, &frame{object: tok == json.Delim('{'), keys: map[string]bool{}, expKey: true})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-		}
-		// A value ended: the enclosing object next expects a key.
-		if len(stack) > 0 && stack[len(stack)-1].object {
-			stack[len(stack)-1].expKey = true
-		}
+	if err := jsonx.Check(data, jsonx.Limits{MaxBytes: len(data) + 1, MaxDepth: maxDepth}); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return nil
 }
