@@ -42,14 +42,7 @@ func proofPurpose(ctx context.Context) string {
 // builtinKeyResolvers returns the resolvers that need I/O (did:web), consulted
 // after the trust list and did:key.
 func (v *Verifier) builtinKeyResolvers() ([]KeyResolver, error) {
-	r := &didWebResolver{offline: v.cfg.offline, ttl: v.cfg.statusTTL}
-	if !v.cfg.offline {
-		f, err := newFetcher(&v.cfg)
-		if err != nil {
-			return nil, err
-		}
-		r.fetcher = f
-	}
+	r := &didWebResolver{offline: v.cfg.offline, ttl: v.cfg.statusTTL, fetcher: v.fetcher}
 	if r.ttl <= 0 {
 		r.ttl = statusFailureTTL
 	}

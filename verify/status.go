@@ -77,14 +77,7 @@ type statusList struct {
 }
 
 func newStatusChecker(v *Verifier) (*statusChecker, error) {
-	s := &statusChecker{v: v}
-	if !v.cfg.offline {
-		f, err := newFetcher(&v.cfg)
-		if err != nil {
-			return nil, err
-		}
-		s.fetcher = f
-	}
+	s := &statusChecker{v: v, fetcher: v.fetcher}
 	if v.cfg.statusTTL > 0 {
 		c, err := lru.New[string, *statusList](statusCacheSize)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/fetch"
 )
 
 // Verifier checks credentials and presentations. Build it once with New; it
@@ -19,6 +20,9 @@ type Verifier struct {
 	keys    KeyResolver
 	anchors anchor.Resolver
 	status  *statusChecker
+	// fetcher fetches status lists and did:web documents (one connection
+	// pool); nil when offline.
+	fetcher *fetch.Fetcher
 }
 
 // New builds a Verifier. Conflicting or invalid options are errors here,
@@ -34,6 +38,13 @@ func New(opts ...Option) (*Verifier, error) {
 		return nil, err
 	}
 	v := &Verifier{cfg: cfg}
+	if !cfg.offline {
+		f, err := newFetcher(&v.cfg)
+		if err != nil {
+			return nil, err
+		}
+		v.fetcher = f
+	}
 	if cfg.trust != nil || len(cfg.trustedKeys) > 0 {
 		v.trust = &TrustList{}
 		if cfg.trust != nil {
