@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/issuer"
@@ -38,6 +40,7 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	statusURL := fs.String("status-url", "", "`URL` where the status list credential will be published")
 	statusDir := fs.String("status-dir", "", "`DIR` keeping the status list")
 	outDir := fs.String("out", "", "write one badge file per input to `DIR`")
+	anchorTimeout := fs.Duration("anchor-timeout", 10*time.Minute, "give up anchoring after `DURATION` (a transaction that is never mined, an unreachable node)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -84,7 +87,12 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		bar.Add(1)
 	}
 	bar.Finish()
-	if signed, err = anchorPlan.apply(ctx, signer, signed, stderr); err != nil {
+	actx, cancel := context.WithTimeout(ctx, *anchorTimeout)
+	defer cancel()
+	if signed, err = anchorPlan.apply(actx, signer, signed, stderr); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("anchoring did not finish within %s (--anchor-timeout); nothing was written: %w", *anchorTimeout, err)
+		}
 		return err
 	}
 	for i, b := range signed {
