@@ -60,21 +60,25 @@ func Sign(sk *multikey.SecretKey, document map[string]json.RawMessage, opt Optio
 // over document (its members, without the proof) with pk. The proof's
 // cryptosuite must agree with the key's type.
 func Verify(pk *multikey.PublicKey, document, proof map[string]json.RawMessage) error {
-	var head struct {
-		Type        string `json:"type"`
-		Cryptosuite string `json:"cryptosuite"`
-		ProofValue  string `json:"proofValue"`
-	}
-	if err := unmarshalMembers(proof, &head); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if head.Type != ProofType {
-		return fmt.Errorf("%w: proof type %q, want %s", ErrUnsupported, head.Type, ProofType)
-	}
-	if err := CheckKey(head.Cryptosuite, pk.Type()); err != nil {
+	typ, err := stringMember(proof, "type")
+	if err != nil {
 		return err
 	}
-	sig, err := DecodeProofValue(head.ProofValue)
+	if typ != ProofType {
+		return fmt.Errorf("%w: proof type %q, want %s", ErrUnsupported, typ, ProofType)
+	}
+	suite, err := stringMember(proof, "cryptosuite")
+	if err != nil {
+		return err
+	}
+	if err := CheckKey(suite, pk.Type()); err != nil {
+		return err
+	}
+	pv, err := stringMember(proof, "proofValue")
+	if err != nil {
+		return err
+	}
+	sig, err := DecodeProofValue(pv)
 	if err != nil {
 		return err
 	}
@@ -143,12 +147,17 @@ func compact(raw json.RawMessage) (string, error) {
 	return string(b), err
 }
 
-func unmarshalMembers(m map[string]json.RawMessage, v any) error {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
+// stringMember decodes one string member of a proof ("" when absent).
+func stringMember(m map[string]json.RawMessage, name string) (string, error) {
+	raw, ok := m[name]
+	if !ok {
+		return "", nil
 	}
-	return json.Unmarshal(b, v)
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("%w: %s: %v", ErrMalformed, name, err)
+	}
+	return s, nil
 }
 
 func mustJSON(s string) json.RawMessage {
