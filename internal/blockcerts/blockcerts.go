@@ -247,50 +247,47 @@ func VerifyV2(doc []byte) (*Result, error) {
 	return check(hashed, target, path, root, anchors)
 }
 
-// v2Anchor maps a Chainpoint-style anchor to a Ref. The chain names are
-// those Blockcerts v2 writes.
+// v2Chains maps the chain names Blockcerts v2 writes (other than
+// "mockchain") to a Ref's chain and network, and the anchor type that chain
+// must carry.
+var v2Chains = map[string]struct{ chain, network, anchorType string }{
+	"bitcoinMainnet":  {anchor.ChainBitcoin, "mainnet", "BTCOpReturn"},
+	"bitcoinTestnet":  {anchor.ChainBitcoin, "testnet", "BTCOpReturn"},
+	"bitcoinRegtest":  {anchor.ChainBitcoin, "regtest", "BTCOpReturn"},
+	"ethereumMainnet": {anchor.ChainEthereum, "mainnet", "ETHData"},
+	"ethereumRopsten": {anchor.ChainEthereum, "ropsten", "ETHData"},
+	"ethereumGoerli":  {anchor.ChainEthereum, "goerli", "ETHData"},
+	"ethereumSepolia": {anchor.ChainEthereum, "sepolia", "ETHData"},
+}
+
+// v2Anchor maps a Chainpoint-style anchor to a Ref.
 func v2Anchor(typ, chain, source string) (anchor.Ref, error) {
-	var ref anchor.Ref
 	switch chain {
 	case "mockchain":
 		return anchor.Ref{Chain: anchor.ChainMock, Network: "mockchain"}, nil
-	case "bitcoinMainnet":
-		ref = anchor.Ref{Chain: anchor.ChainBitcoin, Network: "mainnet"}
-	case "bitcoinTestnet":
-		ref = anchor.Ref{Chain: anchor.ChainBitcoin, Network: "testnet"}
-	case "bitcoinRegtest":
-		ref = anchor.Ref{Chain: anchor.ChainBitcoin, Network: "regtest"}
-	case "ethereumMainnet":
-		ref = anchor.Ref{Chain: anchor.ChainEthereum, Network: "mainnet"}
-	case "ethereumRopsten":
-		ref = anchor.Ref{Chain: anchor.ChainEthereum, Network: "ropsten"}
-	case "ethereumGoerli":
-		ref = anchor.Ref{Chain: anchor.ChainEthereum, Network: "goerli"}
-	case "ethereumSepolia":
-		ref = anchor.Ref{Chain: anchor.ChainEthereum, Network: "sepolia"}
 	case "":
 		// Early v2 receipts name no chain: Bitcoin, network unknown.
 		if typ != "BTCOpReturn" {
-			return ref, fmt.Errorf("%w: anchor type %q without chain", ErrMalformed, typ)
+			return anchor.Ref{}, fmt.Errorf("%w: anchor type %q without chain", ErrMalformed, typ)
 		}
 		id := strings.ToLower(source)
 		if len(id) != 64 || !isHex(id) {
-			return ref, fmt.Errorf("%w: bitcoin txid %q", ErrMalformed, source)
+			return anchor.Ref{}, fmt.Errorf("%w: bitcoin txid %q", ErrMalformed, source)
 		}
 		return anchor.Ref{Chain: anchor.ChainBitcoin, ID: id}, nil
-	default:
-		return ref, fmt.Errorf("%w: unknown chain %q", ErrMalformed, chain)
 	}
-	want := map[string]string{anchor.ChainBitcoin: "BTCOpReturn", anchor.ChainEthereum: "ETHData"}[ref.Chain]
-	if typ != want {
-		return ref, fmt.Errorf("%w: anchor type %q on chain %q", ErrMalformed, typ, chain)
+	c, ok := v2Chains[chain]
+	if !ok {
+		return anchor.Ref{}, fmt.Errorf("%w: unknown chain %q", ErrMalformed, chain)
 	}
-	ref.ID = source
-	parsed, err := anchor.ParseRef(ref.String())
+	if typ != c.anchorType {
+		return anchor.Ref{}, fmt.Errorf("%w: anchor type %q on chain %q", ErrMalformed, typ, chain)
+	}
+	ref, err := anchor.ParseRef(anchor.Ref{Chain: c.chain, Network: c.network, ID: source}.String())
 	if err != nil {
-		return ref, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return anchor.Ref{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	return parsed, nil
+	return ref, nil
 }
 
 // BitcoinNetwork infers the Bitcoin network from an issuing address, for v2

@@ -225,3 +225,39 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestV2AnchorChains(t *testing.T) {
+	eth := "0x" + strings.Repeat("ab", 32)
+	btc := strings.Repeat("cd", 32)
+	for _, c := range []struct {
+		typ, chain, source string
+		want               anchor.Ref
+	}{
+		{"BTCOpReturn", "bitcoinMainnet", btc, anchor.Ref{Chain: anchor.ChainBitcoin, Network: "mainnet", ID: btc}},
+		{"BTCOpReturn", "bitcoinTestnet", btc, anchor.Ref{Chain: anchor.ChainBitcoin, Network: "testnet", ID: btc}},
+		{"BTCOpReturn", "bitcoinRegtest", btc, anchor.Ref{Chain: anchor.ChainBitcoin, Network: "regtest", ID: btc}},
+		{"ETHData", "ethereumMainnet", eth, anchor.Ref{Chain: anchor.ChainEthereum, Network: "mainnet", ID: eth}},
+		{"ETHData", "ethereumRopsten", eth, anchor.Ref{Chain: anchor.ChainEthereum, Network: "ropsten", ID: eth}},
+		{"ETHData", "ethereumGoerli", eth, anchor.Ref{Chain: anchor.ChainEthereum, Network: "goerli", ID: eth}},
+		{"ETHData", "ethereumSepolia", "0x" + strings.ToUpper(eth[2:]), anchor.Ref{Chain: anchor.ChainEthereum, Network: "sepolia", ID: eth}},
+		{"anything", "mockchain", "x", anchor.Ref{Chain: anchor.ChainMock, Network: "mockchain"}},
+		{"BTCOpReturn", "", strings.ToUpper(btc), anchor.Ref{Chain: anchor.ChainBitcoin, ID: btc}},
+	} {
+		got, err := v2Anchor(c.typ, c.chain, c.source)
+		if err != nil || got != c.want {
+			t.Errorf("v2Anchor(%q, %q, %q) = %+v, %v; want %+v", c.typ, c.chain, c.source, got, err, c.want)
+		}
+	}
+	for _, c := range [][3]string{
+		{"ETHData", "bitcoinMainnet", btc},      // wrong type for the chain
+		{"BTCOpReturn", "ethereumSepolia", eth}, // wrong type for the chain
+		{"ETHData", "ethereumSepolia", "0x12"},  // not a transaction hash
+		{"ETHData", "", eth},                    // no chain, not Bitcoin
+		{"BTCOpReturn", "", "xyz"},              // no chain, not a txid
+		{"BTCOpReturn", "bitcoinSignet", btc},   // unknown chain
+	} {
+		if _, err := v2Anchor(c[0], c[1], c[2]); !errors.Is(err, ErrMalformed) {
+			t.Errorf("v2Anchor(%q, %q, %q): err = %v, want ErrMalformed", c[0], c[1], c[2], err)
+		}
+	}
+}
