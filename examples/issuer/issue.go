@@ -109,6 +109,16 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func readInputs(paths []string) ([]input, error) {
 	var out []input
 	seen := map[string]bool{}
+	// add gives each badge its own output file: inputs from different
+	// directories may share a base name.
+	add := func(name string, data []byte) {
+		base := strings.TrimSuffix(name, ".json")
+		for i := 2; seen[name]; i++ {
+			name = fmt.Sprintf("%s-%d.json", base, i)
+		}
+		seen[name] = true
+		out = append(out, input{name: name, data: data})
+	}
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -125,21 +135,14 @@ func readInputs(paths []string) ([]input, error) {
 				if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 					continue
 				}
-				out = append(out, input{name: fmt.Sprintf("%s-%06d.json", base, line), data: append([]byte(nil), sc.Bytes()...)})
+				add(fmt.Sprintf("%s-%06d.json", base, line), append([]byte(nil), sc.Bytes()...))
 			}
 			if err := sc.Err(); err != nil {
 				return nil, fmt.Errorf("%s line %d: %w", p, line+1, err)
 			}
 			continue
 		}
-		name := base + ".json"
-		for i := 2; seen[name]; i++ {
-			name = fmt.Sprintf("%s-%d.json", base, i)
-		}
-		out = append(out, input{name: name, data: data})
-	}
-	for _, in := range out {
-		seen[in.name] = true
+		add(base+".json", data)
 	}
 	return out, nil
 }
