@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"time"
 
@@ -276,16 +275,10 @@ func (l *StatusList) SetIndex(i int, v bool) error {
 	if i < 0 || i >= l.state.Size {
 		return fmt.Errorf("issuer: index %d outside the list of %d entries", i, l.state.Size)
 	}
-	if !l.allocated(i) {
+	if !l.alloc.Allocated(i) {
 		return fmt.Errorf("issuer: index %d was never allocated to a badge", i)
 	}
 	return l.bits.Set(i, v)
-}
-
-func (l *StatusList) allocated(i int) bool {
-	used := l.alloc.Used()
-	k := sort.SearchInts(used, i)
-	return k < len(used) && used[k] == i
 }
 
 // Credential returns the signed BitstringStatusListCredential of the

@@ -74,6 +74,17 @@ func (a *Allocator) markLocked(i int) error {
 	return nil
 }
 
+// Allocated reports whether index i is taken. An index outside the list is
+// not.
+func (a *Allocator) Allocated(i int) bool {
+	if i < 0 || i >= a.size {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.isUsed(i)
+}
+
 func (a *Allocator) isUsed(i int) bool { return a.used[i/64]&(uint64(1)<<(i%64)) != 0 }
 
 // Allocate returns a free index chosen uniformly at random and marks it used.

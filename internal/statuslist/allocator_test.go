@@ -49,6 +49,9 @@ func TestAllocatorRestoresState(t *testing.T) {
 	for _, i := range used {
 		taken[i] = true
 	}
+	for i := -1; i <= MinBits; i++ {
+		require.Equal(t, taken[i], b.Allocated(i), "index %d", i)
+	}
 	for k := 0; k < 1000; k++ {
 		i, err := b.Allocate()
 		require.NoError(t, err)
