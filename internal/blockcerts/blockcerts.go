@@ -1,7 +1,6 @@
 package blockcerts
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/internal/jsonx"
 	"github.com/badgeproof/badgeproof/internal/merkle"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
@@ -304,19 +304,15 @@ func BitcoinNetwork(address string) string {
 }
 
 func decode(doc []byte) (map[string]any, error) {
-	if len(doc) > MaxDocumentSize {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrMalformed, len(doc), MaxDocumentSize)
+	if err := jsonx.Check(doc, jsonx.Limits{MaxBytes: MaxDocumentSize}); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	var d map[string]any
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	if err := dec.Decode(&d); err != nil {
+	if err := json.Unmarshal(doc, &d); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	if d == nil {
 		return nil, fmt.Errorf("%w: want a JSON object", ErrMalformed)
-	}
-	if _, err := dec.Token(); err == nil {
-		return nil, fmt.Errorf("%w: trailing data", ErrMalformed)
 	}
 	if _, ok := d["@context"].([]any); !ok {
 		return nil, fmt.Errorf("%w: @context must be an array", ErrMalformed)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/internal/jsonx"
 	"github.com/badgeproof/badgeproof/internal/merkle"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
 )
@@ -206,10 +207,15 @@ func TestBadInput(t *testing.T) {
 		{`{"@context":[],"proof":{"type":"Ed25519Signature2020"}}`, 0, ErrNotMerkleProof},
 		{`{"@context":[],"proof":{"type":"MerkleProof2019"}}`, 0, ErrMalformed},
 		{`{"@context":[],"proof":{"type":"MerkleProof2019"}}`, 3, ErrMalformed},
+		// Strict JSON: a hashed document must read one way only.
+		{`{"@context":[],"proof":{"type":"MerkleProof2019"}} {}`, 0, jsonx.ErrInvalid},
+		{`{"@context":[],"@context":[],"proof":{"type":"MerkleProof2019"}}`, 0, jsonx.ErrInvalid},
+		{`{"@context":[],"name":"\udc00","proof":{"type":"MerkleProof2019"}}`, 0, jsonx.ErrInvalid},
+		{`{"@context":[],"proof":{"type":"MerkleProof2019"},"x":"` + strings.Repeat("a", MaxDocumentSize) + `"}`, 0, jsonx.ErrTooLarge},
 	}
 	for _, c := range cases {
-		if _, err := VerifyV3([]byte(c.doc), c.index); !errors.Is(err, c.want) {
-			t.Errorf("VerifyV3(%s, %d) = %v, want %v", c.doc, c.index, err, c.want)
+		if _, err := VerifyV3([]byte(c.doc), c.index); !errors.Is(err, c.want) || !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrNotMerkleProof) {
+			t.Errorf("VerifyV3(%.80s, %d) = %.200v, want %v", c.doc, c.index, err, c.want)
 		}
 	}
 	v2 := []string{
