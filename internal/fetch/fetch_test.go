@@ -222,42 +222,34 @@ func TestRedirects(t *testing.T) {
 	}
 }
 
+// TestTimeout: the server stalls before its headers, or after the first
+// bytes of the body; either way the one timeout ends the fetch.
 func TestTimeout(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	}))
-	defer srv.Close()
-	defer close(release)
+	for name, partial := range map[string]bool{"before headers": false, "during body": true} {
+		t.Run(name, func(t *testing.T) {
+			release := make(chan struct{})
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if partial {
+					fmt.Fprint(w, "partial")
+					w.(http.Flusher).Flush()
+				}
+				select {
+				case <-r.Context().Done():
+				case <-release:
+				}
+			}))
+			defer srv.Close()
+			defer close(release)
 
-	f := newFetcher(t, Options{AllowLoopback: true, Timeout: 200 * time.Millisecond})
-	_, err := f.Get(context.Background(), srv.URL, "")
-	require.ErrorIs(t, err, ErrTimeout)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.True(t, Unavailable(err))
-	assert.False(t, Refused(err))
-}
-
-// TestTimeoutDuringBody: headers arrive, the body stalls.
-func TestTimeoutDuringBody(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "partial")
-		w.(http.Flusher).Flush()
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	}))
-	defer srv.Close()
-	defer close(release)
-
-	f := newFetcher(t, Options{AllowLoopback: true, Timeout: 200 * time.Millisecond})
-	_, err := f.Get(context.Background(), srv.URL, "")
-	require.ErrorIs(t, err, ErrTimeout)
+			f := newFetcher(t, Options{AllowLoopback: true, Timeout: 200 * time.Millisecond})
+			body, err := f.Get(context.Background(), srv.URL, "")
+			require.ErrorIs(t, err, ErrTimeout)
+			assert.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.True(t, Unavailable(err))
+			assert.False(t, Refused(err))
+			assert.Nil(t, body)
+		})
+	}
 }
 
 func TestCallerCancel(t *testing.T) {
