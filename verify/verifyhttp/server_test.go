@@ -35,6 +35,17 @@ func startServer(t *testing.T, h http.Handler) string {
 	return ln.Addr().String()
 }
 
+// send dials addr and writes raw; the connection is closed when the test ends.
+func send(t *testing.T, addr, raw string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	_, err = io.WriteString(c, raw)
+	require.NoError(t, err)
+	return c
+}
+
 // waitClosed reads from c until the server closes it; it fails if the
 // server keeps the connection open for far longer than its timeouts.
 func waitClosed(t *testing.T, c net.Conn) string {
@@ -51,12 +62,7 @@ func waitClosed(t *testing.T, c net.Conn) string {
 func TestServerCutsOffStalledBody(t *testing.T) {
 	f := newFixture(t)
 	h, logs := newHandler(t, f)
-	addr := startServer(t, h)
-	c, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	defer c.Close()
-	_, err = io.WriteString(c, "POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"@context\":")
-	require.NoError(t, err)
+	c := send(t, startServer(t, h), "POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"@context\":")
 	// ...and then nothing more.
 	got := waitClosed(t, c)
 	if got != "" {
@@ -72,12 +78,7 @@ func TestServerCutsOffStalledBody(t *testing.T) {
 func TestServerCutsOffStalledHeaders(t *testing.T) {
 	f := newFixture(t)
 	h, logs := newHandler(t, f)
-	addr := startServer(t, h)
-	c, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	defer c.Close()
-	_, err = io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n")
-	require.NoError(t, err)
+	c := send(t, startServer(t, h), "GET /healthz HTTP/1.1\r\nHost: x\r\n")
 	waitClosed(t, c)
 	assert.Empty(t, logs.lines(t), "a request without complete headers never reaches the handler")
 }
@@ -86,11 +87,7 @@ func TestServerServesOverTCP(t *testing.T) {
 	f := newFixture(t)
 	h, _ := newHandler(t, f)
 	addr := startServer(t, h)
-	c, err := net.Dial("tcp", addr)
-	require.NoError(t, err)
-	defer c.Close()
-	_, err = io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-	require.NoError(t, err)
+	c := send(t, addr, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -101,7 +98,7 @@ func TestServerServesOverTCP(t *testing.T) {
 	c2, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer c2.Close()
-	io.WriteString(c2, big)
+	io.WriteString(c2, big) // the server may stop reading once the limit is passed
 	resp2, err := http.ReadResponse(bufio.NewReader(c2), nil)
 	require.NoError(t, err)
 	resp2.Body.Close()
