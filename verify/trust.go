@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/jsonx"
 	"github.com/badgeproof/badgeproof/internal/multikey"
 )
@@ -78,35 +78,26 @@ func ParseTrustList(data []byte) (*TrustList, error) {
 // credentialSubject is the list, signed with one of the root keys
 // (did:key identifiers or Multikeys).
 func ParseSignedTrustList(data []byte, roots []string, now time.Time) (*TrustList, error) {
-	c, err := badge.ParseCredential(data, badge.Limits{MaxBytes: 8 << 20})
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTrustList, err)
-	}
 	if len(roots) == 0 {
 		return nil, fmt.Errorf("%w: a signed trust list needs a root key to check it", ErrTrustList)
 	}
-	if len(c.Proofs) == 0 {
-		return nil, fmt.Errorf("%w: the trust list credential has no proof", ErrTrustList)
+	lim := badge.Limits{MaxBytes: 8 << 20}
+	c, err := badge.ParseCredential(data, lim)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTrustList, err)
 	}
-	signed := false
-	for _, p := range c.Proofs {
-		pk, err := multikey.ParseDID(strings.SplitN(p.VerificationMethod, "#", 2)[0])
-		if err != nil {
-			continue
-		}
-		if !matchesAnyKey(pk, roots) || strings.SplitN(p.VerificationMethod, "#", 2)[0] != c.Issuer.ID {
-			continue
-		}
-		if err := dataintegrity.Verify(pk, c.Unsigned(), p.Members()); err != nil {
-			return nil, fmt.Errorf("%w: root signature: %w", ErrTrustList, err)
-		}
-		signed = true
+	// The list is checked like any credential, by a verifier that trusts
+	// only the root keys and reaches no network.
+	opts := []Option{WithOffline(), WithLimits(lim), WithClock(func() time.Time { return now })}
+	for _, r := range roots {
+		opts = append(opts, WithTrustedKey(r))
 	}
-	if !signed {
-		return nil, fmt.Errorf("%w: not signed by a root key (issuer %s)", ErrTrustList, c.Issuer.ID)
+	v, err := New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTrustList, err)
 	}
-	if c.ValidUntil != nil && now.After(*c.ValidUntil) {
-		return nil, fmt.Errorf("%w: expired at %s", ErrTrustList, c.ValidUntil.Format(time.RFC3339))
+	if r := v.VerifyCredential(context.Background(), c); !r.Verified {
+		return nil, fmt.Errorf("%w: %s: %w", ErrTrustList, trustListProblem(r, c.Issuer.ID), r.Err())
 	}
 	subject, ok := c.Members()["credentialSubject"]
 	if !ok {
@@ -129,13 +120,22 @@ func ParseSignedTrustList(data []byte, roots []string, now time.Time) (*TrustLis
 	return &t, nil
 }
 
-func matchesAnyKey(pk *multikey.PublicKey, roots []string) bool {
-	for _, r := range roots {
-		if k, err := parseKeyString(r); err == nil && k.Equal(pk) {
-			return true
+// trustListProblem says, in the words of the first check that stopped it,
+// why a signed trust list was not accepted.
+func trustListProblem(r *Report, issuer string) string {
+	for _, c := range r.Checks {
+		if c.Status != StatusFailed && c.Status != StatusIndeterminate {
+			continue
 		}
+		switch c.ID {
+		case CheckSignature:
+			return "root signature: " + c.Message
+		case CheckIssuer:
+			return fmt.Sprintf("not signed by a root key (issuer %s): %s", issuer, c.Message)
+		}
+		return c.Message
 	}
-	return false
+	return "not verified"
 }
 
 // parseKeyString accepts a did:key, a did:key verification method or a Multikey.
@@ -212,14 +212,15 @@ func (is *TrustedIssuer) key(vm string, pk *multikey.PublicKey) *TrustedKey {
 	return nil
 }
 
-// Add adds or extends an issuer entry (used for --trust-key).
-func (t *TrustList) add(is TrustedIssuer) error {
+// add adds an issuer entry, or the entry's keys to an existing one (used
+// for trusted keys).
+func (t *TrustList) add(is TrustedIssuer) {
 	if existing := t.Issuer(is.ID); existing != nil {
-		existing.Keys = append(existing.Keys, is.Keys...)
-		return nil
+		// A fresh slice: the entry may share its keys with a caller's list.
+		existing.Keys = append(append([]TrustedKey(nil), existing.Keys...), is.Keys...)
+		return
 	}
 	t.Issuers = append(t.Issuers, is)
-	return nil
 }
 
 // MarshalIndent writes the list as JSON.

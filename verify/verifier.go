@@ -57,9 +57,7 @@ func New(opts ...Option) (*Verifier, error) {
 			if err != nil {
 				return nil, fmt.Errorf("verify: trusted key %q: %w", k, err)
 			}
-			if err := v.trust.add(TrustedIssuer{ID: pk.DID(), Keys: []TrustedKey{{ID: pk.VerificationMethod(), PublicKeyMultibase: pk.Multibase(), key: pk}}}); err != nil {
-				return nil, err
-			}
+			v.trust.add(TrustedIssuer{ID: pk.DID(), Keys: []TrustedKey{{ID: pk.VerificationMethod(), PublicKeyMultibase: pk.Multibase(), key: pk}}})
 		}
 	}
 	resolvers := append(chainResolver{}, cfg.keyResolvers...)
