@@ -159,9 +159,10 @@ func pointer(loc []string) string {
 // maxWrapDepth bounds how deep wrapArrays follows the document.
 const maxWrapDepth = 64
 
-// wrapArrays returns v with single values wrapped into arrays wherever sch
-// (followed through $ref, properties, items, allOf and oneOf) declares type
-// "array". Objects and arrays are copied when changed; v is not modified.
+// wrapArrays wraps single values into arrays wherever sch (followed through
+// $ref, properties, items, allOf and oneOf) declares type "array", and
+// returns v or its wrapped form. Arrays and objects are changed in place: v
+// is Validate's own decoding of the input.
 func (cs *compiledSchema) wrapArrays(v any, sch map[string]any, depth int) any {
 	sch = cs.resolve(sch)
 	if sch == nil || depth > maxWrapDepth {
@@ -174,31 +175,22 @@ func (cs *compiledSchema) wrapArrays(v any, sch map[string]any, depth int) any {
 	}
 	switch x := v.(type) {
 	case []any:
-		items, _ := sch["items"].(map[string]any)
-		if items == nil {
-			return x
+		if items, _ := sch["items"].(map[string]any); items != nil {
+			for i, e := range x {
+				x[i] = cs.wrapArrays(e, items, depth+1)
+			}
 		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = cs.wrapArrays(e, items, depth+1)
-		}
-		return out
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = e
-		}
 		for _, s := range cs.objectSchemas(sch) {
 			props, _ := s["properties"].(map[string]any)
 			for k, ps := range props {
-				if e, ok := out[k]; ok {
+				if e, ok := x[k]; ok {
 					if m, ok := ps.(map[string]any); ok {
-						out[k] = cs.wrapArrays(e, m, depth+1)
+						x[k] = cs.wrapArrays(e, m, depth+1)
 					}
 				}
 			}
 		}
-		return out
 	}
 	return v
 }

@@ -12,7 +12,7 @@ import (
 
 const vectors = "../../../shared/vectors/openbadges"
 
-func read(t *testing.T, name string) []byte {
+func read(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(vectors, name))
 	if err != nil {
