@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,15 +12,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/clitest"
 	"github.com/badgeproof/badgeproof/internal/multikey"
 	"github.com/badgeproof/badgeproof/issuer"
 )
 
 func TestEmbed(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "embed")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	bins, cleanup, err := clitest.Build(map[string]string{"embed": "."})
+	require.NoError(t, err)
+	t.Cleanup(cleanup)
+	bin := bins["embed"]
 
 	k, err := multikey.Generate(multikey.Ed25519)
 	require.NoError(t, err)
@@ -42,16 +42,8 @@ func TestEmbed(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, bytes.Replace(signed, []byte("한빛소프트"), []byte("대기업주식회사"), -1), 0o600))
 
 	run := func(args ...string) (string, int) {
-		cmd := exec.Command(bin, args...)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return stdout.String() + stderr.String(), ee.ExitCode()
-		}
-		require.NoError(t, err)
-		return stdout.String(), 0
+		r := clitest.Run(t, "", bin, args...)
+		return r.Stdout + r.Stderr, r.Code
 	}
 	got, code := run("--trust-key", s.DID(), good)
 	assert.Equal(t, 0, code, got)
