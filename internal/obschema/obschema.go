@@ -3,7 +3,6 @@ package obschema
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -74,9 +73,9 @@ var compiled = sync.OnceValues(func() (*compiledSchema, error) {
 	if err != nil {
 		return nil, err
 	}
-	var raw map[string]any
-	if err := json.Unmarshal(schemaJSON, &raw); err != nil {
-		return nil, err
+	raw, ok := doc.(map[string]any)
+	if !ok {
+		return nil, errors.New("obschema: embedded schema is not a JSON object")
 	}
 	return &compiledSchema{schema: s, raw: raw}, nil
 })
