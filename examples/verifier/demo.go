@@ -186,7 +186,7 @@ func (d *demo) issueBadges(ctx context.Context) error {
 	// Sign each, grouping per issuer for one anchored batch each.
 	batches := map[*demoParty][]int{}
 	var order []*demoParty
-	signed := make([]*badge.Credential, len(plan))
+	signed := make([][]byte, len(plan))
 	for i, u := range plan {
 		c, err := u.build()
 		if err != nil {
@@ -197,11 +197,7 @@ func (d *demo) issueBadges(ctx context.Context) error {
 				return fmt.Errorf("demo revocation entry: %w", err)
 			}
 		}
-		b, err := u.party.signer.SignCredential(c)
-		if err != nil {
-			return err
-		}
-		if signed[i], err = badge.ParseCredential(b, badge.Limits{}); err != nil {
+		if signed[i], err = u.party.signer.SignCredential(c); err != nil {
 			return err
 		}
 		if batches[u.party] == nil {
@@ -215,11 +211,11 @@ func (d *demo) issueBadges(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		var creds []*badge.Credential
+		var docs [][]byte
 		for _, i := range batches[p] {
-			creds = append(creds, signed[i])
+			docs = append(docs, signed[i])
 		}
-		out, _, err := batch.Issue(ctx, creds)
+		out, _, err := batch.IssueDocuments(ctx, docs)
 		if err != nil {
 			return fmt.Errorf("demo batch of %s: %w", p.en, err)
 		}
@@ -228,7 +224,7 @@ func (d *demo) issueBadges(ctx context.Context) error {
 		}
 	}
 	if d.revocation != nil {
-		if err := d.revocation.revoke(plan[revokedAt].party, signed[revokedAt].ID); err != nil {
+		if err := d.revocation.revoke(revokedQual.ID); err != nil {
 			return err
 		}
 	}

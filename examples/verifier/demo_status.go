@@ -28,7 +28,7 @@ func newDemoRevocation(dir, url string, signer *issuer.Signer) (*demoRevocation,
 }
 
 // revoke sets badgeID's bit and publishes the list.
-func (r *demoRevocation) revoke(p *demoParty, badgeID string) error {
+func (r *demoRevocation) revoke(badgeID string) error {
 	if _, err := r.list.Set(badgeID, true); err != nil {
 		return fmt.Errorf("demo revocation of %s: %w", badgeID, err)
 	}
