@@ -191,7 +191,7 @@ func cacheKey(ref Ref) string {
 func (c *Cache) Resolve(ctx context.Context, ref Ref) (Record, error) {
 	key := cacheKey(ref)
 	if e, ok := c.lookup(key); ok {
-		return e.rec, e.err
+		return cloneRecord(e.rec), e.err
 	}
 	ch := c.group.DoChan(key, func() (any, error) {
 		// Another flight may have filled the entry since the check above.
@@ -218,6 +218,7 @@ func (c *Cache) Resolve(ctx context.Context, ref Ref) (Record, error) {
 	}
 }
 
+// lookup returns the unexpired entry for key, sharing its Root.
 func (c *Cache) lookup(key string) (cacheEntry, bool) {
 	e, ok := c.lru.Get(key)
 	if !ok {
@@ -227,10 +228,11 @@ func (c *Cache) lookup(key string) (cacheEntry, bool) {
 		c.lru.Remove(key)
 		return cacheEntry{}, false
 	}
-	e.rec = cloneRecord(e.rec)
 	return e, true
 }
 
+// cloneRecord copies r's Root: every Record handed out by the cache gets its
+// own, so that no caller can change what the cache or another caller holds.
 func cloneRecord(r Record) Record {
 	r.Root = bytes.Clone(r.Root)
 	return r

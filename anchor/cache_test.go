@@ -224,9 +224,16 @@ func TestCacheReturnsCopies(t *testing.T) {
 	c, _ := NewCache(inner)
 	rec, _ := c.Resolve(context.Background(), testRef)
 	rec.Root[0] = 99
-	rec2, _ := c.Resolve(context.Background(), testRef)
-	if rec2.Root[0] != 1 {
-		t.Fatal("a caller's change to Root reached the cache")
+	// The first answer came from the lookup, the next ones from the cache.
+	for i := range 2 {
+		rec, _ = c.Resolve(context.Background(), testRef)
+		if rec.Root[0] != 1 {
+			t.Fatalf("lookup %d: a caller's change to Root reached the cache", i+2)
+		}
+		rec.Root[0] = 99
+	}
+	if got := inner.calls.Load(); got != 1 {
+		t.Fatalf("%d calls, want 1", got)
 	}
 }
 
