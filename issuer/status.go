@@ -288,6 +288,11 @@ func (l *StatusList) Credential() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return l.credential(enc)
+}
+
+// credential signs the list credential for the encoded bits enc.
+func (l *StatusList) credential(enc string) ([]byte, error) {
 	now := l.signer.now().UTC().Truncate(time.Second)
 	doc := map[string]any{
 		"@context":  []string{badge.ContextV2},
@@ -330,7 +335,7 @@ func (l *StatusList) Publish() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	cred, err := l.Credential()
+	cred, err := l.credential(enc)
 	if err != nil {
 		return nil, err
 	}
