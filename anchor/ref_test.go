@@ -56,3 +56,32 @@ func TestParseRefUnchanged(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseRef checks that ParseRef classifies every failure as
+// ErrInvalidRef and that what it accepts formats back to a URI that parses
+// to the same Ref.
+func FuzzParseRef(f *testing.F) {
+	for _, s := range []string{
+		"blink:eth:sepolia:0xAB00000000000000000000000000000000000000000000000000000000000000",
+		"blink:btc:testnet:1d0005700ece4a522bcf6e3ec1dc2821c1c304332b93d6148d8cec47f21ab89a",
+		"blink:ledger:abc:120",
+		"blink:mocknet:This has not been issued on a blockchain:",
+		"blink:ledger:abc:01",
+		"blink:eth::0x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRef(s)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidRef) {
+				t.Fatalf("ParseRef(%q): unclassified error %v", s, err)
+			}
+			return
+		}
+		again, err := ParseRef(r.String())
+		if err != nil || again != r {
+			t.Fatalf("ParseRef(%q) = %+v, but its String %q parses to %+v, %v", s, r, r.String(), again, err)
+		}
+	})
+}
