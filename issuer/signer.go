@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
@@ -62,10 +63,8 @@ func NewSigner(key *multikey.SecretKey, opts ...SignerOption) (*Signer, error) {
 
 // DID is the signer's identifier: the controller part of its verification method.
 func (s *Signer) DID() string {
-	if i := bytes.IndexByte([]byte(s.vm), '#'); i >= 0 {
-		return s.vm[:i]
-	}
-	return s.vm
+	did, _, _ := strings.Cut(s.vm, "#")
+	return did
 }
 
 // VerificationMethod is the id proofs name.

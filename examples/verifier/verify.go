@@ -43,12 +43,12 @@ func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "verify:", err)
 		return exitUsage
 	}
-	worst := exitVerified
+	worst, unreadable := exitVerified, false
 	for _, file := range fs.Args() {
 		data, err := readInput(file)
 		if err != nil {
 			fmt.Fprintf(stderr, "verify: %v\n", err)
-			worst = exitUsage
+			unreadable = true
 			continue
 		}
 		r := v.Verify(ctx, data, verify.Binding{Challenge: *challenge, Domain: *domain})
@@ -60,11 +60,9 @@ func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		} else {
 			writeTextReport(stdout, file, r)
 		}
-		if worst != exitUsage {
-			worst = max(worst, exitCode(r.Status))
-		}
+		worst = worse(worst, exitCode(r.Status))
 	}
-	if worst == exitUsage {
+	if unreadable {
 		return exitUsage
 	}
 	return worst
@@ -81,7 +79,9 @@ func exitCode(s verify.Status) int {
 	return exitFailed
 }
 
-func max(a, b int) int {
+// worse returns the worse of two verify exit codes: failed over
+// indeterminate over verified (the codes' numeric order differs).
+func worse(a, b int) int {
 	rank := map[int]int{exitVerified: 0, exitIndeterminate: 1, exitFailed: 2}
 	if rank[b] > rank[a] {
 		return b
