@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/badgeproof/badgeproof/internal/jsonx"
 )
 
 // MaxProfileSize is the largest issuer profile accepted, in bytes.
@@ -41,8 +43,8 @@ type IssuerKey struct {
 
 // ParseIssuerProfile parses a Blockcerts issuer profile.
 func ParseIssuerProfile(b []byte) (*IssuerProfile, error) {
-	if len(b) > MaxProfileSize {
-		return nil, fmt.Errorf("%w: issuer profile of %d bytes, limit %d", ErrMalformed, len(b), MaxProfileSize)
+	if err := jsonx.Check(b, jsonx.Limits{MaxBytes: MaxProfileSize}); err != nil {
+		return nil, fmt.Errorf("%w: issuer profile: %w", ErrMalformed, err)
 	}
 	var raw struct {
 		ID                  string            `json:"id"`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,7 +84,11 @@ func TestKeyWindows(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{`{`, `{"publicKey":[]}`, `{"id":"x","publicKey":[{"id":"did:key:z"}]}`,
-		`{"id":"x","publicKey":[{"id":"ecdsa-koblitz-pubkey:1A","created":"yesterday"}]}`} {
+		`{"id":"x","publicKey":[{"id":"ecdsa-koblitz-pubkey:1A","created":"yesterday"}]}`,
+		// Two key lists: which one holds would depend on the JSON reader.
+		`{"id":"x","publicKey":[{"id":"ecdsa-koblitz-pubkey:1A","revoked":"2020-01-01T00:00:00Z"}],"publicKey":[{"id":"ecdsa-koblitz-pubkey:1A"}]}`,
+		`{"id":"x"} {}`,
+		`{"id":"x","name":"` + strings.Repeat("a", MaxProfileSize) + `"}`} {
 		if _, err := ParseIssuerProfile([]byte(bad)); !errors.Is(err, ErrMalformed) {
 			t.Errorf("ParseIssuerProfile(%s) = %v", bad, err)
 		}
