@@ -9,9 +9,6 @@ import (
 	"strings"
 	"time"
 
-	lru "github.com/hashicorp/golang-lru/v2"
-	"golang.org/x/sync/singleflight"
-
 	"github.com/badgeproof/badgeproof/internal/didweb"
 	"github.com/badgeproof/badgeproof/internal/fetch"
 	"github.com/badgeproof/badgeproof/internal/multikey"
@@ -46,7 +43,7 @@ func (v *Verifier) builtinKeyResolvers() ([]KeyResolver, error) {
 	if r.ttl <= 0 {
 		r.ttl = statusFailureTTL
 	}
-	c, err := lru.New[string, *didDoc](statusCacheSize)
+	c, err := newRemoteCache[*didDoc](statusCacheSize)
 	if err != nil {
 		return nil, err
 	}
@@ -63,14 +60,13 @@ type didWebResolver struct {
 	fetcher *fetch.Fetcher // nil when offline
 	offline bool
 	ttl     time.Duration
-	cache   *lru.Cache[string, *didDoc]
-	group   singleflight.Group
+	cache   *remoteCache[*didDoc]
 }
 
+// didDoc is a resolved DID document, or why it could not be had.
 type didDoc struct {
-	doc     *didweb.Document
-	err     error
-	expires time.Time
+	doc *didweb.Document
+	err error
 }
 
 func (r *didWebResolver) ResolveKey(ctx context.Context, vm string) (*Key, error) {
@@ -111,27 +107,18 @@ func (r *didWebResolver) ResolveKey(ctx context.Context, vm string) (*Key, error
 
 // document returns did's DID document from the cache or the network.
 func (r *didWebResolver) document(ctx context.Context, did string) (*didweb.Document, error) {
-	if d, ok := r.cache.Get(did); ok && time.Now().Before(d.expires) {
-		return d.doc, d.err
-	}
-	ch := r.group.DoChan(did, func() (any, error) {
-		doc, err := didweb.Resolve(context.WithoutCancel(ctx), r.fetcher, did)
-		d := &didDoc{doc: doc, err: classifyDIDError(err)}
+	d, err := r.cache.get(ctx, did, func(ctx context.Context) (*didDoc, time.Time) {
+		doc, err := didweb.Resolve(ctx, r.fetcher, did)
 		life := r.ttl
 		if err != nil {
 			life = min(life, statusFailureTTL)
 		}
-		d.expires = time.Now().Add(life)
-		r.cache.Add(did, d)
-		return d, nil
+		return &didDoc{doc: doc, err: classifyDIDError(err)}, time.Now().Add(life)
 	})
-	select {
-	case res := <-ch:
-		d := res.Val.(*didDoc)
-		return d.doc, d.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("%s not resolved: %w", did, ctx.Err())
+	if err != nil {
+		return nil, fmt.Errorf("%s not resolved: %w", did, err)
 	}
+	return d.doc, d.err
 }
 
 // classifyDIDError maps resolution errors onto the sentinels resolveKey

@@ -9,9 +9,6 @@ import (
 	"strings"
 	"time"
 
-	lru "github.com/hashicorp/golang-lru/v2"
-	"golang.org/x/sync/singleflight"
-
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/fetch"
 	"github.com/badgeproof/badgeproof/internal/statuslist"
@@ -56,8 +53,7 @@ const statusListAccept = "application/vc+ld+json, application/vc+json, applicati
 type statusChecker struct {
 	v       *Verifier
 	fetcher *fetch.Fetcher // nil when offline
-	cache   *lru.Cache[string, *statusList]
-	group   singleflight.Group
+	cache   *remoteCache[*statusList]
 }
 
 // statusList is one fetched status list credential, or why it is unusable.
@@ -78,13 +74,11 @@ type statusList struct {
 
 func newStatusChecker(v *Verifier) (*statusChecker, error) {
 	s := &statusChecker{v: v, fetcher: v.fetcher}
-	if v.cfg.statusTTL > 0 {
-		c, err := lru.New[string, *statusList](statusCacheSize)
-		if err != nil {
-			return nil, err
-		}
-		s.cache = c
+	c, err := newRemoteCache[*statusList](statusCacheSize)
+	if err != nil {
+		return nil, err
 	}
+	s.cache = c
 	return s, nil
 }
 
@@ -194,27 +188,15 @@ func (s *statusChecker) list(ctx context.Context, url string) *statusList {
 		return &statusList{url: url, status: StatusIndeterminate, err: fmt.Errorf("%w: offline", ErrStatusUnavailable),
 			msg: fmt.Sprintf("status list %s not fetched: offline, so revocation is unknown", url)}
 	}
-	if s.cache != nil {
-		if l, ok := s.cache.Get(url); ok && time.Now().Before(l.expires) {
-			return l
-		}
-	}
-	// The fetch runs detached from this caller's cancellation (it has its
-	// own timeout), since other callers may be waiting for the same list.
-	ch := s.group.DoChan(url, func() (any, error) {
-		l := s.load(context.WithoutCancel(ctx), url)
-		if s.cache != nil {
-			s.cache.Add(url, l)
-		}
-		return l, nil
+	l, err := s.cache.get(ctx, url, func(ctx context.Context) (*statusList, time.Time) {
+		l := s.load(ctx, url)
+		return l, l.expires
 	})
-	select {
-	case res := <-ch:
-		return res.Val.(*statusList)
-	case <-ctx.Done():
-		return &statusList{url: url, status: StatusIndeterminate, err: fmt.Errorf("%w: %w", ErrStatusUnavailable, ctx.Err()),
-			msg: fmt.Sprintf("status list %s: %v", url, ctx.Err())}
+	if err != nil {
+		return &statusList{url: url, status: StatusIndeterminate, err: fmt.Errorf("%w: %w", ErrStatusUnavailable, err),
+			msg: fmt.Sprintf("status list %s: %v", url, err)}
 	}
+	return l
 }
 
 // load fetches the status list credential at url and verifies it.
