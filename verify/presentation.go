@@ -80,16 +80,22 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 			continue
 		}
 		r.set(Check{ID: CheckSignature, Status: StatusPassed, Message: fmt.Sprintf("presentation proof[%d]: signed by the holder %s", i, *holder)})
-		if b.Challenge == "" || b.Domain == "" {
+		if b.Challenge == "" && b.AcceptChallenge == nil || b.Domain == "" {
 			fail(CheckHolder, ErrChallenge, "no challenge and domain were expected, so the presentation could be a replay")
-			continue
-		}
-		if subtle.ConstantTimeCompare([]byte(pr.Challenge), []byte(b.Challenge)) != 1 {
-			fail(CheckHolder, ErrChallenge, "challenge is %q, expected %q", pr.Challenge, b.Challenge)
 			continue
 		}
 		if pr.Domain != b.Domain {
 			fail(CheckHolder, ErrChallenge, "domain is %q, expected %q", pr.Domain, b.Domain)
+			continue
+		}
+		if b.AcceptChallenge != nil {
+			if err := b.AcceptChallenge(pr.Challenge); err != nil {
+				fail(CheckHolder, fmt.Errorf("%w: %w", ErrChallenge, err), "challenge %q: %v", pr.Challenge, err)
+			}
+			continue
+		}
+		if subtle.ConstantTimeCompare([]byte(pr.Challenge), []byte(b.Challenge)) != 1 {
+			fail(CheckHolder, ErrChallenge, "challenge is %q, expected %q", pr.Challenge, b.Challenge)
 		}
 	}
 	return ok

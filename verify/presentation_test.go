@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -170,4 +171,45 @@ func TestMatchIdentity(t *testing.T) {
 	md5 := id
 	md5.IdentityHash = "md5$" + strings.Repeat("0", 32)
 	require.False(t, MatchIdentity(md5, "kim@example.kr"))
+}
+
+// AcceptChallenge decides single-use challenges, and is asked only once the
+// holder's signature and the domain have checked out.
+func TestPresentationAcceptChallenge(t *testing.T) {
+	ti := newTestIssuer(t, multikey.Ed25519)
+	holder := newTestIssuer(t, multikey.Ed25519)
+	vp := present(t, holder, testChallenge, testDomain, ti.sign(t, ti.qualification(t, "urn:uuid:ac", holder.did())))
+	v := newVerifier(t, WithTrustedKey(ti.did()))
+	ctx := context.Background()
+	pending := map[string]bool{testChallenge: true}
+	var asked []string
+	accept := func(c string) error {
+		asked = append(asked, c)
+		if !pending[c] {
+			return errors.New("not issued here or already used")
+		}
+		delete(pending, c)
+		return nil
+	}
+	b := Binding{Domain: testDomain, AcceptChallenge: accept}
+
+	// A forged presentation does not use the challenge up.
+	forged := []byte(strings.Replace(string(vp), "정보처리", "정보보안", 1))
+	r := v.Verify(ctx, forged, b)
+	require.Equal(t, StatusFailed, r.Status)
+	require.Empty(t, asked)
+	// Nor does a genuine one for another domain.
+	r = v.Verify(ctx, vp, Binding{Domain: "phish.example.com", AcceptChallenge: accept})
+	require.ErrorIs(t, requireCheck(t, r, CheckHolder, StatusFailed).Err, ErrChallenge)
+	require.Empty(t, asked)
+
+	r = v.Verify(ctx, vp, b)
+	require.Equal(t, StatusVerified, r.Status, "%+v", r.Checks)
+	require.Equal(t, []string{testChallenge}, asked)
+	// Replayed: the same presentation a second time fails.
+	r = v.Verify(ctx, vp, b)
+	require.Equal(t, StatusFailed, r.Status)
+	c := requireCheck(t, r, CheckHolder, StatusFailed)
+	require.ErrorIs(t, c.Err, ErrChallenge)
+	require.Contains(t, c.Message, "already used")
 }

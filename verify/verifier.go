@@ -89,6 +89,13 @@ func New(opts ...Option) (*Verifier, error) {
 type Binding struct {
 	Challenge string
 	Domain    string
+	// AcceptChallenge, when set, decides the challenge instead of
+	// Challenge, for verifiers that hand out many single-use challenges: it
+	// is called with a holder proof's challenge only after that proof's
+	// signature and domain have checked out (so a forged presentation cannot
+	// use up someone's challenge); an error fails the holder check with
+	// ErrChallenge.
+	AcceptChallenge func(challenge string) error
 	// Identities are known values of the applicant, e.g. "mailto:kim@example.kr"
 	// or "kim@example.kr"; a subject identified by a hashed IdentityObject is
 	// the holder when one of them matches.
