@@ -45,20 +45,24 @@ func (s *challengeStore) issue() (string, time.Time, error) {
 	return c, exp, nil
 }
 
-// consume reports whether c was issued, has not expired and was not used
+// consume accepts c if it was issued, has not expired and was not used
 // before; either way c cannot be used again.
-func (s *challengeStore) consume(c string) (ok bool, reason string) {
+func (s *challengeStore) consume(c string) error {
+	const retry = "; get a fresh challenge from GET /v1/challenge and have the holder sign a new presentation"
+	if c == "" {
+		return errors.New("the presentation's proof carries no challenge" + retry)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	exp, found := s.pending[c]
 	if !found {
-		return false, "was not issued by this verifier or was already used"
+		return errors.New("was not issued by this verifier or was already used" + retry)
 	}
 	delete(s.pending, c)
 	if !s.now().Before(exp) {
-		return false, "has expired (challenges are valid for " + s.ttl.String() + ")"
+		return errors.New("has expired (challenges are valid for " + s.ttl.String() + ")" + retry)
 	}
-	return true, ""
+	return nil
 }
 
 func (s *challengeStore) pruneLocked(now time.Time) {

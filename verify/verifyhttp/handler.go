@@ -137,73 +137,11 @@ func (h *Handler) handleBatch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, reports)
 }
 
-// verifyDocument verifies one document; a presentation is bound to a
-// challenge this handler issued, used here once.
+// verifyDocument verifies one document; a presentation must be bound to
+// this handler's domain and to a challenge it issued, used up once the
+// holder's signature has verified.
 func (h *Handler) verifyDocument(ctx context.Context, data []byte) *verify.Report {
-	if badge.Sniff(data) != badge.KindPresentation {
-		return h.v.Verify(ctx, data, verify.Binding{})
-	}
-	challenge := presentedChallenge(data)
-	ok, reason := false, "the presentation's proof carries no challenge"
-	if challenge != "" {
-		ok, reason = h.challenges.consume(challenge)
-		reason = fmt.Sprintf("challenge %q %s", challenge, reason)
-	}
-	if ok {
-		return h.v.Verify(ctx, data, verify.Binding{Challenge: challenge, Domain: h.cfg.domain})
-	}
-	rep := h.v.Verify(ctx, data, verify.Binding{})
-	rejectBinding(rep, reason)
-	return rep
-}
-
-// rejectBinding records on the holder check that the presentation was not
-// bound to a challenge this verifier can accept.
-func rejectBinding(rep *verify.Report, reason string) {
-	msg := reason + "; get a fresh challenge from GET /v1/challenge and have the holder sign a new presentation"
-	if c := rep.Check(verify.CheckHolder); c != nil {
-		if c.Status == verify.StatusFailed {
-			c.Message = msg + "; " + c.Message
-		} else {
-			c.Status, c.Message = verify.StatusFailed, msg
-		}
-		c.Err = fmt.Errorf("%w: %s", verify.ErrChallenge, reason)
-	} else if !unparsable(rep) {
-		rep.Checks = append(rep.Checks, verify.Check{ID: verify.CheckHolder, Status: verify.StatusFailed, Message: msg,
-			Err: fmt.Errorf("%w: %s", verify.ErrChallenge, reason)})
-	}
-	rep.Status, rep.Verified = verify.StatusFailed, false
-}
-
-// presentedChallenge returns the first challenge in a presentation's proofs.
-func presentedChallenge(data []byte) string {
-	var doc struct {
-		Proof json.RawMessage `json:"proof"`
-	}
-	if json.Unmarshal(data, &doc) != nil || len(doc.Proof) == 0 {
-		return ""
-	}
-	type proof struct {
-		Challenge string `json:"challenge"`
-	}
-	var list []proof
-	if p := bytes.TrimSpace(doc.Proof); len(p) > 0 && p[0] == '[' {
-		if json.Unmarshal(p, &list) != nil {
-			return ""
-		}
-	} else {
-		var one proof
-		if json.Unmarshal(p, &one) != nil {
-			return ""
-		}
-		list = []proof{one}
-	}
-	for _, p := range list {
-		if p.Challenge != "" {
-			return p.Challenge
-		}
-	}
-	return ""
+	return h.v.Verify(ctx, data, verify.Binding{Domain: h.cfg.domain, AcceptChallenge: h.challenges.consume})
 }
 
 // readBody reads at most limit bytes of the request body. On failure it
