@@ -298,6 +298,17 @@ func TestChallengeSingleUseAndExpiring(t *testing.T) {
 	r = decodeReport(t, do(h, "POST", "/v1/verify", f.present(t, c.Challenge, "evil.example")))
 	assert.Equal(t, verify.StatusFailed, r.Status)
 	assert.Equal(t, verify.StatusFailed, checkStatus(r, verify.CheckHolder))
+
+	// A forged presentation carrying someone's challenge does not use it
+	// up: the genuine holder can still present with it.
+	c = getChallenge(t, h)
+	genuine := f.present(t, c.Challenge, c.Domain)
+	forged := bytes.Replace(genuine, []byte(`"proofValue": "z`), []byte(`"proofValue": "z1`), 1)
+	require.NotEqual(t, genuine, forged)
+	r = decodeReport(t, do(h, "POST", "/v1/verify", forged))
+	assert.Equal(t, verify.StatusFailed, r.Status)
+	r = decodeReport(t, do(h, "POST", "/v1/verify", genuine))
+	assert.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
 }
 
 func TestChallengeLimit(t *testing.T) {
