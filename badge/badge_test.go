@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const vectors = "../../shared/vectors"
+const vectors = "../testdata/vectors"
 
 func read(t *testing.T, path string) []byte {
 	t.Helper()

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const vectors = "../../shared/vectors"
+const vectors = "../testdata/vectors"
 
 func readVector(t testing.TB, path string) []byte {
 	t.Helper()

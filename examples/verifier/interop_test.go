@@ -12,7 +12,7 @@ import (
 	"github.com/badgeproof/badgeproof/internal/clitest"
 )
 
-const sharedVectors = "../../../shared/vectors"
+const vectors = "../../testdata/vectors"
 
 // runVerify runs verify --json in process and returns the exit code and
 // the reports keyed by file name.
@@ -30,7 +30,7 @@ func runVerify(t *testing.T, args ...string) (int, map[string]clitest.Report) {
 // Blockcerts and Open Badges 3.0 files from other issuers verify through
 // the CLI, offline, with test anchors allowed.
 func TestVerifyInteropFixtures(t *testing.T) {
-	bc := func(p string) string { return filepath.Join(sharedVectors, "blockcerts", p) }
+	bc := func(p string) string { return filepath.Join(vectors, "blockcerts", p) }
 
 	// Real-chain anchors offline: indeterminate, nothing failed.
 	code, reps := runVerify(t, "--offline", "--allow-test-anchors", bc("v3/testnet-v3-did.json"), bc("v2/mainnet-valid-2.0.json"), bc("v3/ethereum-sepolia-v3.json"), bc("v2/ethereum-main-valid-2.0.json"))
@@ -66,13 +66,13 @@ func TestVerifyInteropFixtures(t *testing.T) {
 	trust := filepath.Join(t.TempDir(), "trust.json")
 	require.NoError(t, os.WriteFile(trust, []byte(`{"issuers":[{"id":"https://example.edu/issuers/565049","name":"Example Corp",
 		"keys":[{"id":"https://example.edu/issuers/565049#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi","publicKeyMultibase":"z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"}]}]}`), 0o600))
-	ob := filepath.Join(sharedVectors, "openbadges/eddsa-rdfc-2022-testvector/obv3p0-signed-credential.json")
+	ob := filepath.Join(vectors, "openbadges/eddsa-rdfc-2022-testvector/obv3p0-signed-credential.json")
 	code, reps = runVerify(t, "--offline", "--trust", trust, ob)
 	require.Equal(t, exitVerified, code, "%+v", reps)
 	require.Equal(t, "passed", reps["obv3p0-signed-credential.json"].Check("signature"))
 
 	// The CLR 2.0 vector names a context that is not embedded: format fails.
-	code, reps = runVerify(t, "--offline", "--trust", trust, filepath.Join(sharedVectors, "openbadges/clr2/clrv2p0-signed-clrcredential.json"))
+	code, reps = runVerify(t, "--offline", "--trust", trust, filepath.Join(vectors, "openbadges/clr2/clrv2p0-signed-clrcredential.json"))
 	require.Equal(t, exitFailed, code)
 	require.Equal(t, "failed", reps["clrv2p0-signed-clrcredential.json"].Check("format"))
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/badgeproof/badgeproof/internal/rdfc"
 )
 
-const vectors = "../../../shared/vectors/blockcerts"
+const vectors = "../../testdata/vectors/blockcerts"
 
 // skipped lists the fixtures this package does not check, and why.
 var skipped = map[string]string{

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const vectors = "../../../shared/vectors/jcs"
+const vectors = "../../testdata/vectors/jcs"
 
 func TestRFC8785Pairs(t *testing.T) {
 	inputs, err := filepath.Glob(filepath.Join(vectors, "input", "*.json"))

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const w3c = "../../../shared/vectors/w3c-di"
+const w3c = "../../testdata/vectors/w3c-di"
 
 type w3cVector struct {
 	name, dir, keyFile, suffix string

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const vectors = "../../../shared/vectors"
+const vectors = "../../testdata/vectors"
 
 // keyMaterial walks a did:key vector entry and returns the public and secret
 // key bytes it lists, in whichever encoding the vector uses.

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-const vectors = "../../../shared/vectors/openbadges"
+const vectors = "../../testdata/vectors/openbadges"
 
 func read(t testing.TB, name string) []byte {
 	t.Helper()

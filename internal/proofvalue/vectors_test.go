@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-const vectorsDir = "../../../shared/vectors/blockcerts/v3"
+const vectorsDir = "../../testdata/vectors/blockcerts/v3"
 
 // realProof is one MerkleProof2019-family proofValue found in the vectors.
 type realProof struct {

@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-const vectors = "../../../shared/vectors"
+const vectors = "../../testdata/vectors"
 
 func readVector(t testing.TB, rel string) []byte {
 	t.Helper()

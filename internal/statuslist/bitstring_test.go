@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var vectorPath = filepath.Join("..", "..", "..", "shared", "vectors", "bitstring-status-list", "bitstring-status-list-vectors.extracted.json")
+var vectorPath = filepath.Join("..", "..", "testdata", "vectors", "bitstring-status-list", "bitstring-status-list-vectors.extracted.json")
 
 type vectorFile struct {
 	Official struct {
