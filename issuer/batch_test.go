@@ -16,7 +16,7 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/batchproof"
 	"github.com/badgeproof/badgeproof/internal/merkle"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
@@ -26,9 +26,9 @@ var batchNow = time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC)
 
 func batchClock() time.Time { return batchNow }
 
-func batchSigner(t testing.TB, typ multikey.KeyType) *issuer.Signer {
+func batchSigner(t testing.TB, typ keys.Type) *issuer.Signer {
 	t.Helper()
-	k, err := multikey.Generate(typ)
+	k, err := keys.Generate(typ)
 	require.NoError(t, err)
 	s, err := issuer.NewSigner(k, issuer.WithClock(batchClock))
 	require.NoError(t, err)
@@ -75,7 +75,7 @@ func openLedger(t testing.TB) *ledger.Ledger {
 }
 
 func TestBatchSignedBadgesVerify(t *testing.T) {
-	for _, typ := range []multikey.KeyType{multikey.Ed25519, multikey.P256, multikey.P384, multikey.Secp256k1} {
+	for _, typ := range []keys.Type{keys.Ed25519, keys.P256, keys.P384, keys.Secp256k1} {
 		t.Run(string(typ), func(t *testing.T) {
 			s := batchSigner(t, typ)
 			l := openLedger(t)
@@ -124,7 +124,7 @@ func TestBatchSignedBadgesVerify(t *testing.T) {
 // TestBatchUnsignedBadges: a batch proof alone carries integrity and the
 // anchor; there is no signature to check.
 func TestBatchUnsignedBadges(t *testing.T) {
-	s := batchSigner(t, multikey.Ed25519)
+	s := batchSigner(t, keys.Ed25519)
 	l := openLedger(t)
 	b, err := issuer.NewBatch(l.Publisher(s.DID()), issuer.WithBatchClock(batchClock))
 	require.NoError(t, err)
@@ -151,7 +151,7 @@ func TestBatchUnsignedBadges(t *testing.T) {
 // TestBatchCommitsToSignature: the batch proof covers the signature before
 // it, so replacing the signature breaks the Merkle check.
 func TestBatchCommitsToSignature(t *testing.T) {
-	s, other := batchSigner(t, multikey.Ed25519), batchSigner(t, multikey.Ed25519)
+	s, other := batchSigner(t, keys.Ed25519), batchSigner(t, keys.Ed25519)
 	l := openLedger(t)
 	b, err := issuer.NewBatch(l.Publisher(s.DID()), issuer.WithBatchSigner(s))
 	require.NoError(t, err)
@@ -194,7 +194,7 @@ func marshalWithout(t testing.TB, c *badge.Credential) []byte {
 // TestBatchDeterministic: the output does not depend on the number of
 // workers, and bytes in equal bytes out.
 func TestBatchDeterministic(t *testing.T) {
-	s := batchSigner(t, multikey.P256)
+	s := batchSigner(t, keys.P256)
 	creds := signAll(t, s, batchCreds(t, s.DID(), 33))
 	docs := make([][]byte, len(creds))
 	for i, c := range creds {
@@ -225,7 +225,7 @@ func TestBatchDeterministic(t *testing.T) {
 }
 
 func TestBatchProgress(t *testing.T) {
-	s := batchSigner(t, multikey.Ed25519)
+	s := batchSigner(t, keys.Ed25519)
 	var units atomic.Int64
 	b, err := issuer.NewBatch(openLedger(t).Publisher(s.DID()), issuer.WithBatchProgress(func(n int) { units.Add(int64(n)) }))
 	require.NoError(t, err)
@@ -243,7 +243,7 @@ func (f publisherFunc) Publish(ctx context.Context, root []byte) (anchor.Record,
 var errChainDown = errors.New("chain down")
 
 func TestBatchErrors(t *testing.T) {
-	s := batchSigner(t, multikey.Ed25519)
+	s := batchSigner(t, keys.Ed25519)
 	creds := batchCreds(t, s.DID(), 2)
 	ctx := context.Background()
 	calls := 0

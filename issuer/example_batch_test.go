@@ -8,7 +8,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/anchor/ledger"
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
 )
@@ -25,7 +25,7 @@ func ExampleBatch() {
 	}
 	defer l.Close()
 
-	key, _ := multikey.Generate(multikey.Ed25519)
+	key, _ := keys.Generate(keys.Ed25519)
 	signer, _ := issuer.NewSigner(key)
 	var signed []*badge.Credential
 	for i, holder := range []string{"did:example:kim", "did:example:lee", "did:example:park"} {

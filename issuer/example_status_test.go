@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 )
 
@@ -20,7 +20,7 @@ func ExampleStatusList() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	key, _ := multikey.Generate(multikey.Ed25519)
+	key, _ := keys.Generate(keys.Ed25519)
 	signer, _ := issuer.NewSigner(key)
 
 	list, err := issuer.OpenStatusList(dir, signer, issuer.StatusListConfig{URL: "https://issuer.example.kr/status/1"})

@@ -5,14 +5,14 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 )
 
 // Sign a work-experience badge with a P-256 key: the proof is an
 // ecdsa-jcs-2019 DataIntegrityProof, deterministic for the same input.
 func ExampleSigner_SignCredential() {
-	key, err := multikey.Generate(multikey.P256)
+	key, err := keys.Generate(keys.P256)
 	if err != nil {
 		panic(err)
 	}

@@ -11,12 +11,12 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // Signer signs credentials and presentations with one key.
 type Signer struct {
-	key *multikey.SecretKey
+	key *keys.PrivateKey
 	vm  string
 	now func() time.Time
 }
@@ -48,11 +48,11 @@ func WithClock(now func() time.Time) SignerOption {
 }
 
 // NewSigner makes a Signer for key.
-func NewSigner(key *multikey.SecretKey, opts ...SignerOption) (*Signer, error) {
+func NewSigner(key *keys.PrivateKey, opts ...SignerOption) (*Signer, error) {
 	if key == nil {
 		return nil, errors.New("issuer: nil key")
 	}
-	s := &Signer{key: key, vm: key.Public().VerificationMethod(), now: time.Now}
+	s := &Signer{key: key, vm: key.PublicKey().VerificationMethod(), now: time.Now}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -71,7 +71,7 @@ func (s *Signer) DID() string {
 func (s *Signer) VerificationMethod() string { return s.vm }
 
 // Key returns the secret key.
-func (s *Signer) Key() *multikey.SecretKey { return s.key }
+func (s *Signer) Key() *keys.PrivateKey { return s.key }
 
 // Cryptosuite is the suite this signer's proofs use.
 func (s *Signer) Cryptosuite() string { return dataintegrity.SuiteFor(s.key.Type()) }
@@ -147,7 +147,7 @@ func MarshalDocument(members map[string]json.RawMessage) ([]byte, error) {
 
 // KeyFile is the on-disk form of a signing key.
 type KeyFile struct {
-	Type               multikey.KeyType `json:"type"`
+	Type               keys.Type `json:"type"`
 	ID                 string           `json:"id"`
 	PublicKeyMultibase string           `json:"publicKeyMultibase"`
 	SecretKeyMultibase string           `json:"secretKeyMultibase"`
@@ -155,8 +155,8 @@ type KeyFile struct {
 
 // WriteKeyFile saves key to path with owner-only permissions; it refuses to
 // overwrite an existing file.
-func WriteKeyFile(path string, key *multikey.SecretKey) error {
-	kf := KeyFile{Type: key.Type(), ID: key.Public().DID(), PublicKeyMultibase: key.Public().Multibase(), SecretKeyMultibase: key.Multibase()}
+func WriteKeyFile(path string, key *keys.PrivateKey) error {
+	kf := KeyFile{Type: key.Type(), ID: key.PublicKey().DID(), PublicKeyMultibase: key.PublicKey().Multibase(), SecretKeyMultibase: key.Multibase()}
 	b, err := json.MarshalIndent(kf, "", "  ")
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func WriteKeyFile(path string, key *multikey.SecretKey) error {
 }
 
 // ReadKeyFile loads a key written by WriteKeyFile and checks that its parts agree.
-func ReadKeyFile(path string) (*multikey.SecretKey, error) {
+func ReadKeyFile(path string) (*keys.PrivateKey, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -182,11 +182,11 @@ func ReadKeyFile(path string) (*multikey.SecretKey, error) {
 	if err := json.Unmarshal(b, &kf); err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
-	key, err := multikey.DecodeSecret(kf.SecretKeyMultibase)
+	key, err := keys.ParseSecretMultikey(kf.SecretKeyMultibase)
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
-	if kf.PublicKeyMultibase != "" && kf.PublicKeyMultibase != key.Public().Multibase() {
+	if kf.PublicKeyMultibase != "" && kf.PublicKeyMultibase != key.PublicKey().Multibase() {
 		return nil, fmt.Errorf("key file %s: public key does not match the secret key", path)
 	}
 	return key, nil

@@ -8,7 +8,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/stretchr/testify/require"
 )
 
@@ -18,8 +18,8 @@ func TestSignAllCurvesAndProofSet(t *testing.T) {
 	require.NoError(t, err)
 	doc := c
 	var signers []*Signer
-	for _, typ := range []multikey.KeyType{multikey.Ed25519, multikey.P256, multikey.P384, multikey.Secp256k1} {
-		k, err := multikey.Generate(typ)
+	for _, typ := range []keys.Type{keys.Ed25519, keys.P256, keys.P384, keys.Secp256k1} {
+		k, err := keys.Generate(typ)
 		require.NoError(t, err)
 		s, err := NewSigner(k, WithClock(func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }))
 		require.NoError(t, err)
@@ -34,26 +34,26 @@ func TestSignAllCurvesAndProofSet(t *testing.T) {
 	require.JSONEq(t, `{"kept":true}`, string(doc.Members()["x-unknown"]))
 	for i, p := range doc.Proofs {
 		require.Equal(t, signers[i].VerificationMethod(), p.VerificationMethod)
-		require.NoError(t, dataintegrity.Verify(signers[i].Key().Public(), doc.Unsigned(), p.Members()), "proof %d", i)
+		require.NoError(t, dataintegrity.Verify(signers[i].Key().PublicKey(), doc.Unsigned(), p.Members()), "proof %d", i)
 	}
 }
 
 func TestKeyFile(t *testing.T) {
 	dir := t.TempDir()
-	k, err := multikey.Generate(multikey.Secp256k1)
+	k, err := keys.Generate(keys.Secp256k1)
 	require.NoError(t, err)
 	path := filepath.Join(dir, "k.json")
 	require.NoError(t, WriteKeyFile(path, k))
 	require.Error(t, WriteKeyFile(path, k), "never overwrite a key")
 	back, err := ReadKeyFile(path)
 	require.NoError(t, err)
-	require.True(t, back.Public().Equal(k.Public()))
+	require.True(t, back.PublicKey().Equal(k.PublicKey()))
 	_, err = ReadKeyFile(filepath.Join(dir, "missing"))
 	require.Error(t, err)
 }
 
 func TestPresentationNeedsBinding(t *testing.T) {
-	k, err := multikey.Generate(multikey.Ed25519)
+	k, err := keys.Generate(keys.Ed25519)
 	require.NoError(t, err)
 	s, err := NewSigner(k)
 	require.NoError(t, err)

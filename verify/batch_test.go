@@ -15,7 +15,7 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/batchproof"
 	"github.com/badgeproof/badgeproof/internal/merkle"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
 	"github.com/badgeproof/badgeproof/issuer"
 )
@@ -57,7 +57,7 @@ func ledgerBatch(t testing.TB, ti *testIssuer, lf *ledgerFixture, sender string,
 // on all cores through the Verifier's built-in anchor cache, read the
 // ledger record once.
 func TestLedgerBatchReadsLedgerOnce(t *testing.T) {
-	is := newTestIssuer(t, multikey.Ed25519)
+	is := newTestIssuer(t, keys.Ed25519)
 	lf := newLedgerFixture(t)
 	badges, rec := ledgerBatch(t, is, lf, is.did(), 1000)
 	require.Zero(t, lf.l.Reads())
@@ -81,7 +81,7 @@ func TestLedgerBatchReadsLedgerOnce(t *testing.T) {
 // TestLedgerBatchOneByteChanged: changing one byte of one badge fails that
 // badge's merkle check and no other badge's.
 func TestLedgerBatchOneByteChanged(t *testing.T) {
-	is := newTestIssuer(t, multikey.P256)
+	is := newTestIssuer(t, keys.P256)
 	lf := newLedgerFixture(t)
 	badges, _ := ledgerBatch(t, is, lf, is.did(), 64)
 	const victim = 37
@@ -108,7 +108,7 @@ func TestLedgerBatchOneByteChanged(t *testing.T) {
 // (hash, path and root all consistent) still names the real anchor, whose
 // root differs: the anchor check fails.
 func TestLedgerBatchForgedTree(t *testing.T) {
-	is := newTestIssuer(t, multikey.Ed25519)
+	is := newTestIssuer(t, keys.Ed25519)
 	lf := newLedgerFixture(t)
 	badges, rec := ledgerBatch(t, is, lf, is.did(), 4)
 
@@ -142,7 +142,7 @@ func TestLedgerBatchForgedTree(t *testing.T) {
 // check — an altered record in the middle of the log is corrupt, an
 // altered last record is not found — and never passes.
 func TestLedgerBatchAlteredRecord(t *testing.T) {
-	is := newTestIssuer(t, multikey.Ed25519)
+	is := newTestIssuer(t, keys.Ed25519)
 	lf := newLedgerFixture(t)
 	first, _ := ledgerBatch(t, is, lf, is.did(), 3)
 	second, _ := ledgerBatch(t, is, lf, is.did(), 3)
@@ -187,7 +187,7 @@ func TestLedgerBatchAlteredRecord(t *testing.T) {
 
 // TestLedgerBatchTornLastRecord: a torn last record hides only itself.
 func TestLedgerBatchTornLastRecord(t *testing.T) {
-	is := newTestIssuer(t, multikey.Ed25519)
+	is := newTestIssuer(t, keys.Ed25519)
 	lf := newLedgerFixture(t)
 	first, _ := ledgerBatch(t, is, lf, is.did(), 5)
 	second, _ := ledgerBatch(t, is, lf, is.did(), 5)
@@ -208,7 +208,7 @@ func TestLedgerBatchTornLastRecord(t *testing.T) {
 // TestLedgerBatchWrongSender: a record written by someone other than the
 // issuer does not anchor the issuer's badges.
 func TestLedgerBatchWrongSender(t *testing.T) {
-	is := newTestIssuer(t, multikey.Ed25519)
+	is := newTestIssuer(t, keys.Ed25519)
 	lf := newLedgerFixture(t)
 	badges, _ := ledgerBatch(t, is, lf, "did:example:someone-else", 2)
 	r := newVerifier(t, WithTrustedKey(is.did()), WithAnchorResolver(lf.l)).Verify(context.Background(), badges[0], Binding{})
@@ -220,7 +220,7 @@ func TestLedgerBatchWrongSender(t *testing.T) {
 // TestLedgerBatchNoResolver: without a resolver for the ledger the anchor
 // is indeterminate, never verified and never failed.
 func TestLedgerBatchNoResolver(t *testing.T) {
-	is := newTestIssuer(t, multikey.Ed25519)
+	is := newTestIssuer(t, keys.Ed25519)
 	lf := newLedgerFixture(t)
 	badges, _ := ledgerBatch(t, is, lf, is.did(), 2)
 	r := newVerifier(t, WithTrustedKey(is.did())).Verify(context.Background(), badges[1], Binding{})

@@ -11,7 +11,7 @@ import (
 	"github.com/badgeproof/badgeproof/internal/batchproof"
 	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/merkle"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
 	"github.com/badgeproof/badgeproof/issuer"
 )
@@ -26,7 +26,7 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkBatchBadge -benchtime 2s ./verify
 func BenchmarkBatchBadge(b *testing.B) {
-	is := newTestIssuer(b, multikey.Ed25519)
+	is := newTestIssuer(b, keys.Ed25519)
 	lf := newLedgerFixture(b)
 	creds := make([]*badge.Credential, 1024)
 	for i := range creds {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/stretchr/testify/require"
 )
 
@@ -21,7 +21,7 @@ func BenchmarkVerifyRDFCvsJCS(b *testing.B) {
 	rdfcDoc := readVector(b, "openbadges/eddsa-rdfc-2022-testvector/obv3p0-signed-credential.json")
 	rdfcV := newVerifier(b, WithTrustList(obTrust(b, rdfcDoc)))
 
-	is := newTestIssuer(b, multikey.Ed25519)
+	is := newTestIssuer(b, keys.Ed25519)
 	unsigned := readVector(b, "openbadges/eddsa-rdfc-2022-testvector/obv3p0-unsigned-credential.json")
 	unsigned = bytes.Replace(unsigned, []byte("https://example.edu/issuers/565049"), []byte(is.did()), 1)
 	c, err := badge.ParseCredential(unsigned, badge.Limits{})

@@ -9,7 +9,7 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // BenchmarkSignature compares, per curve and in one run, the full
@@ -20,7 +20,7 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkSignature -benchtime 2s ./verify
 func BenchmarkSignature(b *testing.B) {
-	for _, typ := range []multikey.KeyType{multikey.Ed25519, multikey.P256, multikey.P384, multikey.Secp256k1} {
+	for _, typ := range []keys.Type{keys.Ed25519, keys.P256, keys.P384, keys.Secp256k1} {
 		is := newTestIssuer(b, typ)
 		signed := is.sign(b, is.qualification(b, "urn:uuid:bench", "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp"))
 		v := newVerifier(b, WithTrustedKey(is.did()))
@@ -43,7 +43,7 @@ func BenchmarkSignature(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		pk := is.key.Public()
+		pk := is.key.PublicKey()
 		var primitives, full float64
 		b.Run(string(typ)+"/primitives", func(b *testing.B) {
 			b.ReportAllocs()
@@ -57,7 +57,7 @@ func BenchmarkSignature(b *testing.B) {
 					b.Fatal(err)
 				}
 				var hashData []byte
-				if typ == multikey.P384 {
+				if typ == keys.P384 {
 					h1, h2 := sha512.Sum384(p), sha512.Sum384(d)
 					hashData = append(h1[:], h2[:]...)
 				} else {

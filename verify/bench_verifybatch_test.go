@@ -13,7 +13,7 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 const benchBatchSize = 10000
@@ -27,7 +27,7 @@ var (
 // benchBatch signs 10,000 distinct Ed25519 badges once per test binary.
 func benchBatch(b *testing.B) (*testIssuer, [][]byte) {
 	benchBatchOnce.Do(func() {
-		benchBatchIss = newTestIssuer(b, multikey.Ed25519)
+		benchBatchIss = newTestIssuer(b, keys.Ed25519)
 		benchBatchDocs = make([][]byte, benchBatchSize)
 		for i := range benchBatchDocs {
 			c := benchBatchIss.qualification(b, fmt.Sprintf("urn:uuid:0b0e0000-0000-4000-8000-%012d", i), fmt.Sprintf("did:example:holder-%d", i))
@@ -53,7 +53,7 @@ func newPrimitiveBadge(b *testing.B, is *testIssuer, signed []byte) *primitiveBa
 	}
 	config := c.Proofs[0].Members()
 	delete(config, "proofValue")
-	p := &primitiveBadge{pk: is.key.Public().Ed25519()}
+	p := &primitiveBadge{pk: is.key.PublicKey().Ed25519()}
 	if p.sig, err = dataintegrity.DecodeProofValue(c.Proofs[0].ProofValue); err != nil {
 		b.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/stretchr/testify/require"
 )
 
@@ -30,7 +30,7 @@ func TestCLRPublishedCanonicalFormsVerify(t *testing.T) {
 	require.Equal(t, EdDSARDFC2022, clr.Proofs[0].Cryptosuite)
 	_, fragment, ok := strings.Cut(clr.Proofs[0].VerificationMethod, "#")
 	require.True(t, ok)
-	pk, err := multikey.DecodePublic(fragment)
+	pk, err := keys.ParseMultikey(fragment)
 	require.NoError(t, err)
 	sig, err := dataintegrity.DecodeProofValue(clr.Proofs[0].ProofValue)
 	require.NoError(t, err)

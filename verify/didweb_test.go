@@ -17,7 +17,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/fetch"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 )
 
@@ -61,7 +61,7 @@ func newWebHost(t *testing.T) *webHost {
 // webKey is one key of the host's DID document.
 type webKey struct {
 	frag       string
-	key        *multikey.SecretKey
+	key        *keys.PrivateKey
 	jwk        bool
 	assertion  bool
 	authentics bool
@@ -73,7 +73,7 @@ func (h *webHost) publish(t *testing.T, keys ...webKey) {
 	assertion, auth := []string{}, []string{}
 	for _, k := range keys {
 		vm := map[string]any{"id": h.did + "#" + k.frag, "controller": h.did}
-		pk := k.key.Public()
+		pk := k.key.PublicKey()
 		if k.jwk {
 			vm["type"] = "JsonWebKey2020"
 			vm["publicKeyJwk"] = jwkOf(t, pk)
@@ -95,19 +95,19 @@ func (h *webHost) publish(t *testing.T, keys ...webKey) {
 	h.doc.Store(&doc)
 }
 
-func jwkOf(t *testing.T, pk *multikey.PublicKey) map[string]string {
+func jwkOf(t *testing.T, pk *keys.PublicKey) map[string]string {
 	enc := base64.RawURLEncoding.EncodeToString
 	switch pk.Type() {
-	case multikey.Ed25519:
+	case keys.Ed25519:
 		return map[string]string{"kty": "OKP", "crv": "Ed25519", "x": enc(pk.Ed25519())}
-	case multikey.P256, multikey.P384:
+	case keys.P256, keys.P384:
 		ec := pk.ECDSA()
 		size := (ec.Curve.Params().BitSize + 7) / 8
 		x, y := make([]byte, size), make([]byte, size)
 		ec.X.FillBytes(x)
 		ec.Y.FillBytes(y)
 		return map[string]string{"kty": "EC", "crv": ec.Curve.Params().Name, "x": enc(x), "y": enc(y)}
-	case multikey.Secp256k1:
+	case keys.Secp256k1:
 		u := pk.Secp256k1().SerializeUncompressed()
 		return map[string]string{"kty": "EC", "crv": "secp256k1", "x": enc(u[1:33]), "y": enc(u[33:])}
 	}
@@ -116,7 +116,7 @@ func jwkOf(t *testing.T, pk *multikey.PublicKey) map[string]string {
 }
 
 // webBadge signs a badge issued by the host's DID with key frag.
-func (h *webHost) webBadge(t *testing.T, key *multikey.SecretKey, frag, id, holder string) []byte {
+func (h *webHost) webBadge(t *testing.T, key *keys.PrivateKey, frag, id, holder string) []byte {
 	t.Helper()
 	s, err := issuer.NewSigner(key, issuer.WithVerificationMethod(h.did+"#"+frag), issuer.WithClock(clock))
 	require.NoError(t, err)
@@ -136,17 +136,17 @@ func (h *webHost) verifier(t *testing.T, opts ...Option) *Verifier {
 	return newVerifier(t, append([]Option{WithoutIssuerTrustUnsafe(), WithHTTPClient(h.client), WithAllowLoopback()}, opts...)...)
 }
 
-func genKey(t *testing.T, typ multikey.KeyType) *multikey.SecretKey {
-	k, err := multikey.Generate(typ)
+func genKey(t *testing.T, typ keys.Type) *keys.PrivateKey {
+	k, err := keys.Generate(typ)
 	require.NoError(t, err)
 	return k
 }
 
 func TestDIDWebKeys(t *testing.T) {
 	for _, tc := range []struct {
-		typ multikey.KeyType
+		typ keys.Type
 		jwk bool
-	}{{multikey.Ed25519, false}, {multikey.Ed25519, true}, {multikey.P256, true}, {multikey.P384, true}, {multikey.Secp256k1, true}, {multikey.P256, false}} {
+	}{{keys.Ed25519, false}, {keys.Ed25519, true}, {keys.P256, true}, {keys.P384, true}, {keys.Secp256k1, true}, {keys.P256, false}} {
 		t.Run(fmt.Sprintf("%s jwk=%v", tc.typ, tc.jwk), func(t *testing.T) {
 			h := newWebHost(t)
 			k := genKey(t, tc.typ)
@@ -168,9 +168,9 @@ func TestDIDWebKeys(t *testing.T) {
 // accepts badges whose key the DID document publishes.
 func TestDIDWebTrustListByKey(t *testing.T) {
 	h := newWebHost(t)
-	k := genKey(t, multikey.Ed25519)
+	k := genKey(t, keys.Ed25519)
 	h.publish(t, webKey{frag: "key-1", key: k, assertion: true})
-	tl := trustList(t, TrustedIssuer{ID: h.did, Name: "HRD Korea", Keys: []TrustedKey{{PublicKeyMultibase: k.Public().Multibase()}}})
+	tl := trustList(t, TrustedIssuer{ID: h.did, Name: "HRD Korea", Keys: []TrustedKey{{PublicKeyMultibase: k.PublicKey().Multibase()}}})
 	v := newVerifier(t, WithTrustList(tl), WithHTTPClient(h.client), WithAllowLoopback())
 	badges := make([][]byte, 20)
 	for i := range badges {
@@ -184,8 +184,8 @@ func TestDIDWebTrustListByKey(t *testing.T) {
 
 func TestDIDWebVerificationRelationships(t *testing.T) {
 	h := newWebHost(t)
-	issuing := genKey(t, multikey.Ed25519)
-	authOnly := genKey(t, multikey.Ed25519)
+	issuing := genKey(t, keys.Ed25519)
+	authOnly := genKey(t, keys.Ed25519)
 	h.publish(t,
 		webKey{frag: "assert", key: issuing, assertion: true},
 		webKey{frag: "auth", key: authOnly, authentics: true})
@@ -199,14 +199,14 @@ func TestDIDWebVerificationRelationships(t *testing.T) {
 	require.Contains(t, c.Message, "assertionMethod")
 
 	// The same host as a holder: the authentication key proves it.
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	b := ti.sign(t, ti.qualification(t, "urn:uuid:held-by-web", h.did))
 	creds := []*badge.Credential{mustParse(t, b)}
 	p, err := issuer.NewPresentation(h.did, creds...)
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		frag string
-		key  *multikey.SecretKey
+		key  *keys.PrivateKey
 		ok   bool
 	}{{"auth", authOnly, true}, {"assert", issuing, false}} {
 		s, err := issuer.NewSigner(tc.key, issuer.WithVerificationMethod(h.did+"#"+tc.frag), issuer.WithClock(clock))
@@ -233,7 +233,7 @@ func mustParse(t *testing.T, b []byte) *badge.Credential {
 // TestDIDWebRefused: did:web documents at addresses the verifier will not
 // reach fail the signature check; no packet leaves for a non-loopback address.
 func TestDIDWebRefused(t *testing.T) {
-	k := genKey(t, multikey.Ed25519)
+	k := genKey(t, keys.Ed25519)
 	ctx := context.Background()
 
 	t.Run("loopback not allowed", func(t *testing.T) {
@@ -276,7 +276,7 @@ func TestDIDWebRefused(t *testing.T) {
 }
 
 func TestDIDWebUnavailable(t *testing.T) {
-	k := genKey(t, multikey.Ed25519)
+	k := genKey(t, keys.Ed25519)
 	ctx := context.Background()
 
 	t.Run("stalls", func(t *testing.T) {
@@ -327,8 +327,8 @@ func TestDIDWebUnavailable(t *testing.T) {
 }
 
 func TestJWKKey(t *testing.T) {
-	for _, typ := range []multikey.KeyType{multikey.Ed25519, multikey.P256, multikey.P384, multikey.Secp256k1} {
-		pk := genKey(t, typ).Public()
+	for _, typ := range []keys.Type{keys.Ed25519, keys.P256, keys.P384, keys.Secp256k1} {
+		pk := genKey(t, typ).PublicKey()
 		raw, err := json.Marshal(jwkOf(t, pk))
 		require.NoError(t, err)
 		got, err := jwkKey(raw)

@@ -23,7 +23,7 @@ import (
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/anchor/ethereum/gethtest"
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
 	"github.com/badgeproof/badgeproof/issuer"
 )
@@ -145,7 +145,7 @@ func verifyAll(t *testing.T, v *Verifier, badges [][]byte, want Status, anchorWa
 
 func TestEthereumNodeAccountAnchorVerifies(t *testing.T) {
 	n := ethNode.Get(t)
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	badges, rec := ethIssue(t, ti, ethPublisher(t, n), 3)
 	require.Equal(t, n.Account, rec.Sender)
 
@@ -172,8 +172,8 @@ func TestEthereumNodeAccountAnchorVerifies(t *testing.T) {
 // in the trust list: the sender follows from the key.
 func TestEthereumSignedAnchorBySecp256k1IssuerKey(t *testing.T) {
 	n := ethNode.Get(t)
-	ti := newTestIssuer(t, multikey.Secp256k1)
-	addr := ethereum.AddressFromPublicKey(ti.key.Public().Secp256k1())
+	ti := newTestIssuer(t, keys.Secp256k1)
+	addr := ethereum.AddressFromPublicKey(ti.key.PublicKey().Secp256k1())
 	n.Fund(t, addr, big.NewInt(1e18))
 	badges, rec := ethIssue(t, ti, ethPublisher(t, n, ethereum.WithKey(ti.key.Secp256k1())), 2)
 	require.Equal(t, addr, rec.Sender)
@@ -186,7 +186,7 @@ func TestEthereumSignedAnchorBySecp256k1IssuerKey(t *testing.T) {
 
 func TestEthereumStoppedNodeIndeterminate(t *testing.T) {
 	n := gethtest.Start(t)
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	badges, _ := ethIssue(t, ti, ethPublisher(t, n), 1)
 	tl := anchoredTrustList(t, ti, n.Account)
 	v := ethVerifier(t, tl, devNetwork, []string{n.URL})
@@ -201,7 +201,7 @@ func TestEthereumStoppedNodeIndeterminate(t *testing.T) {
 
 func TestEthereumFreshNodeFails(t *testing.T) {
 	n := ethNode.Get(t)
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	badges, rec := ethIssue(t, ti, ethPublisher(t, n), 1)
 	fresh := ethOtherNode.Get(t)
 	v := ethVerifier(t, anchoredTrustList(t, ti, n.Account, fresh.Account), devNetwork, []string{fresh.URL})
@@ -212,7 +212,7 @@ func TestEthereumFreshNodeFails(t *testing.T) {
 
 func TestEthereumOtherRootFails(t *testing.T) {
 	n := ethNode.Get(t)
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	// The batch's proofs name a transaction from the trusted sender that
 	// carries another root.
 	other := randomHex(t, 32)
@@ -230,7 +230,7 @@ func TestEthereumOtherRootFails(t *testing.T) {
 
 func TestEthereumSenderNotIssuerFails(t *testing.T) {
 	n := ethNode.Get(t)
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	badges, _ := ethIssue(t, ti, ethPublisher(t, n), 1)
 
 	// The trust list does not list the node's account, and an Ed25519 key
@@ -241,16 +241,16 @@ func TestEthereumSenderNotIssuerFails(t *testing.T) {
 
 	// Nor does a secp256k1 issuer's own address let someone else's
 	// transaction pass for its anchor.
-	k1 := newTestIssuer(t, multikey.Secp256k1)
+	k1 := newTestIssuer(t, keys.Secp256k1)
 	badges, _ = ethIssue(t, k1, ethPublisher(t, n), 1)
 	v = ethVerifier(t, trustList(t, k1.trusted()), devNetwork, []string{n.URL})
 	checks = verifyAll(t, v, badges, StatusFailed, StatusFailed, ErrWrongSender)
-	require.Contains(t, checks[0].Message, ethereum.AddressFromPublicKey(k1.key.Public().Secp256k1()))
+	require.Contains(t, checks[0].Message, ethereum.AddressFromPublicKey(k1.key.PublicKey().Secp256k1()))
 }
 
 func TestEthereumEndpointsDisagreeIndeterminate(t *testing.T) {
 	n := ethNode.Get(t)
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	badges, _ := ethIssue(t, ti, ethPublisher(t, n), 1)
 	fresh := ethOtherNode.Get(t)
 	v := ethVerifier(t, anchoredTrustList(t, ti, n.Account), devNetwork, []string{n.URL, fresh.URL})
@@ -262,7 +262,7 @@ func TestEthereumEndpointsDisagreeIndeterminate(t *testing.T) {
 
 func TestEthereumWrongChainFails(t *testing.T) {
 	n := ethNode.Get(t)
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	tl := anchoredTrustList(t, ti, n.Account)
 	node := ethPublisher(t, n)
 	// issueOn anchors on the dev node but names network in the badges.
@@ -294,7 +294,7 @@ func TestEthereumWrongChainFails(t *testing.T) {
 
 func TestEthereumFewConfirmationsIndeterminate(t *testing.T) {
 	n := ethNode.Get(t)
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	badges, rec := ethIssue(t, ti, ethPublisher(t, n), 1)
 	tl := anchoredTrustList(t, ti, n.Account)
 

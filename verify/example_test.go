@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
 )
@@ -14,7 +14,7 @@ import (
 // Example builds a verifier that trusts one issuer, verifies a badge that
 // issuer has just signed, and prints the verdict with every check.
 func Example() {
-	key, _ := multikey.Generate(multikey.Ed25519)
+	key, _ := keys.Generate(keys.Ed25519)
 	hrd, _ := issuer.NewSigner(key)
 	c, err := badge.NationalQualification{
 		Common: badge.Common{ID: "urn:uuid:5b0e7c52-1f7e-4a8e-9d3a-0c1a2b3c4d01", Issuer: badge.Profile{ID: hrd.DID(), Name: badge.AgencyHRDKorea},

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/stretchr/testify/require"
 )
@@ -28,20 +28,20 @@ func clock() time.Time { return fixedNow }
 
 // testIssuer is an issuer with a key and a signer.
 type testIssuer struct {
-	key    *multikey.SecretKey
+	key    *keys.PrivateKey
 	signer *issuer.Signer
 }
 
-func newTestIssuer(t testing.TB, typ multikey.KeyType) *testIssuer {
+func newTestIssuer(t testing.TB, typ keys.Type) *testIssuer {
 	t.Helper()
-	k, err := multikey.Generate(typ)
+	k, err := keys.Generate(typ)
 	require.NoError(t, err)
 	s, err := issuer.NewSigner(k, issuer.WithClock(clock))
 	require.NoError(t, err)
 	return &testIssuer{key: k, signer: s}
 }
 
-func (ti *testIssuer) did() string { return ti.key.Public().DID() }
+func (ti *testIssuer) did() string { return ti.key.PublicKey().DID() }
 
 // qualification builds an unsigned national qualification badge for holder.
 func (ti *testIssuer) qualification(t testing.TB, id, holder string) *badge.Credential {
@@ -64,7 +64,7 @@ func (ti *testIssuer) sign(t testing.TB, c *badge.Credential) []byte {
 }
 
 func (ti *testIssuer) trusted(types ...string) TrustedIssuer {
-	pk := ti.key.Public()
+	pk := ti.key.PublicKey()
 	return TrustedIssuer{ID: ti.did(), Name: "HRD Korea", NameKo: "한국산업인력공단", AchievementTypes: types,
 		Keys: []TrustedKey{{ID: pk.VerificationMethod(), PublicKeyMultibase: pk.Multibase()}}}
 }

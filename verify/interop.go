@@ -16,7 +16,7 @@ import (
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/jsonx"
 	"github.com/badgeproof/badgeproof/internal/merkle"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
 )
 
@@ -242,7 +242,7 @@ func (v *Verifier) checkEdDSARDFC(ctx context.Context, st *credState, i int) {
 	if !ok {
 		return
 	}
-	if key.Public.Type() != multikey.Ed25519 {
+	if key.Public.Type() != keys.Ed25519 {
 		fail(fmt.Errorf("%w: %s key for %s", ErrKeyMismatch, key.Public.Type(), EdDSARDFC2022), "%s needs an Ed25519 key, %s is a %s key", EdDSARDFC2022, p.VerificationMethod, key.Public.Type())
 		return
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/blockcerts"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/stretchr/testify/require"
 )
 
@@ -251,7 +251,7 @@ func TestBlockcertsIssuerProfileKeyWindows(t *testing.T) {
 // indeterminate, never failed for lack of network.
 func TestBlockcertsOfflineNeverFailsIssuer(t *testing.T) {
 	doc := readVector(t, "blockcerts/v3/ethereum-sepolia-v3.json")
-	is := newTestIssuer(t, multikey.Ed25519).trusted()
+	is := newTestIssuer(t, keys.Ed25519).trusted()
 	is.ID = "https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json"
 	v := newVerifier(t, WithOffline(), WithTrustList(trustList(t, is)))
 	r := v.Verify(context.Background(), doc, Binding{})
@@ -314,7 +314,7 @@ func obTrust(t testing.TB, doc []byte) *TrustList {
 }
 
 func TestOpenBadgesEdDSARDFCVectors(t *testing.T) {
-	pk, err := multikey.DecodePublic(obPublicKey)
+	pk, err := keys.ParseMultikey(obPublicKey)
 	require.NoError(t, err)
 	for _, f := range obVectors {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -351,10 +351,10 @@ func TestOpenBadgesEdDSARDFCVectors(t *testing.T) {
 			require.NotEqual(t, StatusPassed, r.Check(CheckSignature).Status)
 
 			// A key of the wrong type is refused before any signature check.
-			p256, err := multikey.Generate(multikey.P256)
+			p256, err := keys.Generate(keys.P256)
 			require.NoError(t, err)
 			wrong := KeyResolverFunc(func(_ context.Context, vm string) (*Key, error) {
-				return &Key{ID: vm, Controller: issuer, Public: p256.Public()}, nil
+				return &Key{ID: vm, Controller: issuer, Public: p256.PublicKey()}, nil
 			})
 			r = newVerifier(t, WithKeyResolver(wrong)).Verify(context.Background(), doc, Binding{})
 			c2 := requireCheck(t, r, CheckSignature, StatusFailed)

@@ -6,11 +6,11 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
-func ethAddress(pk *multikey.PublicKey) []string {
-	if pk == nil || pk.Type() != multikey.Secp256k1 {
+func ethAddress(pk *keys.PublicKey) []string {
+	if pk == nil || pk.Type() != keys.Secp256k1 {
 		return nil
 	}
 	return []string{ethereum.AddressFromPublicKey(pk.Secp256k1())}

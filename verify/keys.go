@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // Key is a resolved verification method.
 type Key struct {
 	ID         string // the verification method id
 	Controller string // the DID (or issuer id) that controls the key
-	Public     *multikey.PublicKey
+	Public     *keys.PublicKey
 }
 
 // KeyResolver finds the key a proof's verificationMethod names. It returns
@@ -33,7 +33,7 @@ var DIDKeyResolver KeyResolver = KeyResolverFunc(func(_ context.Context, vm stri
 	if !strings.HasPrefix(vm, "did:key:") {
 		return nil, fmt.Errorf("%w: %s is not a did:key", ErrUnknownKey, vm)
 	}
-	pk, err := multikey.ParseDID(vm)
+	pk, err := keys.ParseDIDKey(vm)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 )
 
@@ -38,8 +38,8 @@ const (
 )
 
 func TestPresentationBinding(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
-	holder := newTestIssuer(t, multikey.P256)
+	ti := newTestIssuer(t, keys.Ed25519)
+	holder := newTestIssuer(t, keys.P256)
 	b1 := ti.sign(t, ti.qualification(t, "urn:uuid:p1", holder.did()))
 	b2 := ti.sign(t, ti.qualification(t, "urn:uuid:p2", holder.did()))
 	vp := present(t, holder, testChallenge, testDomain, b1, b2)
@@ -72,9 +72,9 @@ func TestPresentationBinding(t *testing.T) {
 }
 
 func TestPresentationHolderNotSubject(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
-	owner := newTestIssuer(t, multikey.Ed25519)
-	thief := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
+	owner := newTestIssuer(t, keys.Ed25519)
+	thief := newTestIssuer(t, keys.Ed25519)
 	b := ti.sign(t, ti.qualification(t, "urn:uuid:owned", owner.did()))
 	vp := present(t, thief, testChallenge, testDomain, b)
 	r := newVerifier(t, WithTrustedKey(ti.did())).Verify(context.Background(), vp, Binding{Challenge: testChallenge, Domain: testDomain})
@@ -88,8 +88,8 @@ func TestPresentationHolderNotSubject(t *testing.T) {
 }
 
 func TestPresentationOneTamperedBadge(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
-	holder := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
+	holder := newTestIssuer(t, keys.Ed25519)
 	var badges [][]byte
 	for _, id := range []string{"urn:uuid:t1", "urn:uuid:t2", "urn:uuid:t3"} {
 		badges = append(badges, ti.sign(t, ti.qualification(t, id, holder.did())))
@@ -112,8 +112,8 @@ func TestPresentationOneTamperedBadge(t *testing.T) {
 }
 
 func TestPresentationTamperedAfterSigning(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
-	holder := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
+	holder := newTestIssuer(t, keys.Ed25519)
 	vp := present(t, holder, testChallenge, testDomain, ti.sign(t, ti.qualification(t, "urn:uuid:x", holder.did())))
 	changed := []byte(strings.Replace(string(vp), testDomain, "evil.example.kr", 1))
 	r := newVerifier(t, WithTrustedKey(ti.did())).Verify(context.Background(), changed, Binding{Challenge: testChallenge, Domain: "evil.example.kr"})
@@ -128,8 +128,8 @@ func hashedEmail(email, salt string) badge.IdentityObject {
 }
 
 func TestPresentationHashedIdentity(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
-	holder := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
+	holder := newTestIssuer(t, keys.Ed25519)
 	id := hashedEmail("kim.minji@example.kr", "a1b2c3")
 	c, err := badge.WorkExperience{Common: badge.Common{ID: "urn:uuid:work-1", Issuer: badge.Profile{ID: ti.did(), Name: badge.AgencyKEIS},
 		Identity: &id, ValidFrom: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)},
@@ -176,8 +176,8 @@ func TestMatchIdentity(t *testing.T) {
 // AcceptChallenge decides single-use challenges, and is asked only once the
 // holder's signature and the domain have checked out.
 func TestPresentationAcceptChallenge(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
-	holder := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
+	holder := newTestIssuer(t, keys.Ed25519)
 	vp := present(t, holder, testChallenge, testDomain, ti.sign(t, ti.qualification(t, "urn:uuid:ac", holder.did())))
 	v := newVerifier(t, WithTrustedKey(ti.did()))
 	ctx := context.Background()

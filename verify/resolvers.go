@@ -11,7 +11,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/internal/didweb"
 	"github.com/badgeproof/badgeproof/internal/fetch"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // Verification relationships a proof's key must be listed under.
@@ -152,13 +152,13 @@ func authenticationMethod(doc *didweb.Document, vm string) (didweb.VerificationM
 
 // methodKey decodes a verification method's public key: publicKeyMultibase
 // (a Multikey) or publicKeyJwk (OKP Ed25519; EC P-256, P-384, secp256k1).
-func methodKey(m didweb.VerificationMethod) (*multikey.PublicKey, error) {
+func methodKey(m didweb.VerificationMethod) (*keys.PublicKey, error) {
 	hasJWK := len(m.PublicKeyJwk) > 0 && string(m.PublicKeyJwk) != "null"
 	switch {
 	case m.PublicKeyMultibase != "" && hasJWK:
 		return nil, errors.New("both publicKeyMultibase and publicKeyJwk")
 	case m.PublicKeyMultibase != "":
-		return multikey.DecodePublic(m.PublicKeyMultibase)
+		return keys.ParseMultikey(m.PublicKeyMultibase)
 	case hasJWK:
 		return jwkKey(m.PublicKeyJwk)
 	}
@@ -166,7 +166,7 @@ func methodKey(m didweb.VerificationMethod) (*multikey.PublicKey, error) {
 }
 
 // jwkKey decodes a public JWK (RFC 7517, 8037).
-func jwkKey(raw json.RawMessage) (*multikey.PublicKey, error) {
+func jwkKey(raw json.RawMessage) (*keys.PublicKey, error) {
 	var j struct {
 		Kty string  `json:"kty"`
 		Crv string  `json:"crv"`
@@ -186,17 +186,17 @@ func jwkKey(raw json.RawMessage) (*multikey.PublicKey, error) {
 	}
 	switch {
 	case j.Kty == "OKP" && j.Crv == "Ed25519":
-		return multikey.NewPublicKey(multikey.Ed25519, x)
+		return keys.NewPublicKey(keys.Ed25519, x)
 	case j.Kty == "EC":
-		var t multikey.KeyType
+		var t keys.Type
 		size := 32
 		switch j.Crv {
 		case "P-256":
-			t = multikey.P256
+			t = keys.P256
 		case "P-384":
-			t, size = multikey.P384, 48
+			t, size = keys.P384, 48
 		case "secp256k1":
-			t = multikey.Secp256k1
+			t = keys.Secp256k1
 		default:
 			return nil, fmt.Errorf("publicKeyJwk: unsupported EC curve %q", j.Crv)
 		}
@@ -208,7 +208,7 @@ func jwkKey(raw json.RawMessage) (*multikey.PublicKey, error) {
 			return nil, fmt.Errorf("publicKeyJwk: %s coordinates must be %d bytes", j.Crv, size)
 		}
 		point := append(append([]byte{4}, x...), y...)
-		return multikey.NewPublicKey(t, point)
+		return keys.NewPublicKey(t, point)
 	}
 	return nil, fmt.Errorf("publicKeyJwk: unsupported key type %q/%q", j.Kty, j.Crv)
 }

@@ -19,7 +19,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/fetch"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/statuslist"
 	"github.com/badgeproof/badgeproof/issuer"
 )
@@ -80,7 +80,7 @@ func (s *slServer) verifier(t *testing.T, opts ...Option) *Verifier {
 }
 
 func TestStatusRevocation(t *testing.T) {
-	s := newSLServer(t, newTestIssuer(t, multikey.Ed25519))
+	s := newSLServer(t, newTestIssuer(t, keys.Ed25519))
 	l := s.open(t, "")
 	badges := s.issue(t, l, 3)
 	ctx := context.Background()
@@ -114,7 +114,7 @@ func TestStatusRevocation(t *testing.T) {
 }
 
 func TestStatusSuspension(t *testing.T) {
-	s := newSLServer(t, newTestIssuer(t, multikey.P256))
+	s := newSLServer(t, newTestIssuer(t, keys.P256))
 	l := s.open(t, statuslist.PurposeSuspension)
 	badges := s.issue(t, l, 1)
 	_, err := l.Set("urn:uuid:5a7e0000-0000-4000-8000-000000000000", true)
@@ -200,8 +200,8 @@ func encodedWith(t *testing.T, set ...int) string {
 }
 
 func TestStatusListForgedOrForeign(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
-	other := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
+	other := newTestIssuer(t, keys.Ed25519)
 	var body atomic.Pointer[[]byte]
 	url := serveBytes(t, &body)
 	b := badgeWithEntry(t, ti, url, statuslist.PurposeRevocation, 42)
@@ -248,7 +248,7 @@ func TestStatusListForgedOrForeign(t *testing.T) {
 }
 
 func TestStatusUnavailableIsIndeterminate(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	down := httptest.NewServer(http.NotFoundHandler())
 	downURL := down.URL + "/list"
 	down.Close()
@@ -271,7 +271,7 @@ func TestStatusUnavailableIsIndeterminate(t *testing.T) {
 }
 
 func TestStatusStallTimesOut(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
@@ -290,7 +290,7 @@ func TestStatusStallTimesOut(t *testing.T) {
 }
 
 func TestStatusHugeResponseCapped(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	var sent atomic.Int64
 	chunk := make([]byte, 1<<20)
 	for i := range chunk {
@@ -322,7 +322,7 @@ func TestStatusHugeResponseCapped(t *testing.T) {
 // the status check without sending a packet (every refused address here is
 // a literal refused before dialing, or loopback).
 func TestStatusRefusedURLs(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	var hits atomic.Int64
 	local := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	t.Cleanup(local.Close)
@@ -351,7 +351,7 @@ func TestStatusRefusedURLs(t *testing.T) {
 }
 
 func TestStatusListValidityWindow(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	s := newSLServer(t, ti)
 	l, err := issuer.OpenStatusList(s.dir, ti.signer, issuer.StatusListConfig{URL: s.url, ValidFor: time.Hour})
 	require.NoError(t, err)
@@ -376,7 +376,7 @@ func TestStatusListValidityWindow(t *testing.T) {
 // TestStatusListFetchedOncePerBatch: a batch of badges naming one list
 // fetches it once; with caching off, every verification fetches again.
 func TestStatusListFetchedOncePerBatch(t *testing.T) {
-	s := newSLServer(t, newTestIssuer(t, multikey.Ed25519))
+	s := newSLServer(t, newTestIssuer(t, keys.Ed25519))
 	badges := s.issue(t, s.open(t, ""), 40)
 	v := s.verifier(t, WithWorkers(8))
 	for _, r := range v.VerifyBatch(context.Background(), badges) {
@@ -415,7 +415,7 @@ func TestStatusSpecVectors(t *testing.T) {
 	index, err := strconv.Atoi(entry.Index)
 	require.NoError(t, err)
 
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	var body atomic.Pointer[[]byte]
 	url := serveBytes(t, &body)
 	official := signedList(t, ti, ti.did(), url, "revocation", vf.Official.EncodedList)
@@ -434,7 +434,7 @@ func TestStatusSpecVectors(t *testing.T) {
 }
 
 func TestStatusIndexBeyondList(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	var body atomic.Pointer[[]byte]
 	url := serveBytes(t, &body)
 	list := signedList(t, ti, ti.did(), url, "revocation", encodedWith(t))

@@ -11,7 +11,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/jsonx"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // TrustList names the issuers a verifier trusts: their keys, the addresses
@@ -48,11 +48,11 @@ type TrustedKey struct {
 	PublicKeyMultibase string     `json:"publicKeyMultibase"`
 	Retired            *time.Time `json:"retired,omitempty"`
 
-	key *multikey.PublicKey
+	key *keys.PublicKey
 }
 
 // Public returns the decoded key.
-func (k *TrustedKey) Public() *multikey.PublicKey { return k.key }
+func (k *TrustedKey) Public() *keys.PublicKey { return k.key }
 
 // ErrTrustList is wrapped by trust list loading errors.
 var ErrTrustList = errors.New("trust list")
@@ -139,11 +139,11 @@ func trustListProblem(r *Report, issuer string) string {
 }
 
 // parseKeyString accepts a did:key, a did:key verification method or a Multikey.
-func parseKeyString(s string) (*multikey.PublicKey, error) {
+func parseKeyString(s string) (*keys.PublicKey, error) {
 	if strings.HasPrefix(s, "did:") {
-		return multikey.ParseDID(s)
+		return keys.ParseDIDKey(s)
 	}
-	return multikey.DecodePublic(s)
+	return keys.ParseMultikey(s)
 }
 
 // LoadTrustList reads a trust list file: a plain trust list, or a signed
@@ -175,7 +175,7 @@ func (t *TrustList) init() error {
 		}
 		for j := range is.Keys {
 			k := &is.Keys[j]
-			pk, err := multikey.DecodePublic(k.PublicKeyMultibase)
+			pk, err := keys.ParseMultikey(k.PublicKeyMultibase)
 			if err != nil {
 				return fmt.Errorf("%w: issuer %s key %d: %w", ErrTrustList, is.ID, j, err)
 			}
@@ -202,7 +202,7 @@ func (t *TrustList) Issuer(id string) *TrustedIssuer {
 }
 
 // key finds the trusted key a verification method names.
-func (is *TrustedIssuer) key(vm string, pk *multikey.PublicKey) *TrustedKey {
+func (is *TrustedIssuer) key(vm string, pk *keys.PublicKey) *TrustedKey {
 	for i := range is.Keys {
 		k := &is.Keys[i]
 		if k.ID == vm || (pk != nil && k.key.Equal(pk)) {

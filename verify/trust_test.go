@@ -11,13 +11,13 @@ import (
 
 	"github.com/badgeproof/badgeproof/anchor/ledger"
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 )
 
 func TestUnknownIssuerFails(t *testing.T) {
-	known := newTestIssuer(t, multikey.Ed25519)
-	stranger := newTestIssuer(t, multikey.Ed25519)
+	known := newTestIssuer(t, keys.Ed25519)
+	stranger := newTestIssuer(t, keys.Ed25519)
 	signed := stranger.sign(t, stranger.qualification(t, "urn:uuid:stranger", "did:key:z6Mkh"))
 	v := newVerifier(t, WithTrustList(trustList(t, known.trusted())))
 	r := v.Verify(context.Background(), signed, Binding{})
@@ -30,7 +30,7 @@ func TestUnknownIssuerFails(t *testing.T) {
 }
 
 func TestIssuerNotAllowedAchievementType(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	signed := ti.sign(t, ti.qualification(t, "urn:uuid:type", "did:key:z6Mkh"))
 
 	r := newVerifier(t, WithTrustList(trustList(t, ti.trusted(badge.AchievementTypeDegree)))).Verify(context.Background(), signed, Binding{})
@@ -61,7 +61,7 @@ func anchoredBadge(t *testing.T, ti *testIssuer, anchoredAt time.Time) ([]byte, 
 }
 
 func TestRetiredKeyAndAnchorTime(t *testing.T) {
-	ti := newTestIssuer(t, multikey.Ed25519)
+	ti := newTestIssuer(t, keys.Ed25519)
 	anchoredAt := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	doc, l := anchoredBadge(t, ti, anchoredAt)
 	plain := ti.sign(t, ti.qualification(t, "urn:uuid:not-anchored", "did:key:z6Mkh"))
@@ -113,8 +113,8 @@ func signTrustList(t *testing.T, root *testIssuer, tl TrustList) []byte {
 }
 
 func TestSignedTrustList(t *testing.T) {
-	root := newTestIssuer(t, multikey.P256)
-	ti := newTestIssuer(t, multikey.Ed25519)
+	root := newTestIssuer(t, keys.P256)
+	ti := newTestIssuer(t, keys.Ed25519)
 	signed := signTrustList(t, root, TrustList{Name: "Digital badge issuers", NameKo: "디지털 배지 발급기관", Issuers: []TrustedIssuer{ti.trusted(badge.AchievementTypeLicense)}})
 
 	tl, err := ParseSignedTrustList(signed, []string{root.did()}, fixedNow)
@@ -122,7 +122,7 @@ func TestSignedTrustList(t *testing.T) {
 	require.Equal(t, "urn:uuid:kr-trust-list-2026", tl.ID)
 	require.NotNil(t, tl.Issuer(ti.did()))
 	// The root may also be given as a Multikey.
-	_, err = ParseSignedTrustList(signed, []string{root.key.Public().Multibase()}, fixedNow)
+	_, err = ParseSignedTrustList(signed, []string{root.key.PublicKey().Multibase()}, fixedNow)
 	require.NoError(t, err)
 
 	badgeDoc := ti.sign(t, ti.qualification(t, "urn:uuid:tl", "did:key:z6Mkh"))
@@ -131,12 +131,12 @@ func TestSignedTrustList(t *testing.T) {
 	require.Equal(t, "한국산업인력공단", r.Issuer.NameKo)
 
 	// A wrong root refuses it.
-	_, err = ParseSignedTrustList(signed, []string{newTestIssuer(t, multikey.P256).did()}, fixedNow)
+	_, err = ParseSignedTrustList(signed, []string{newTestIssuer(t, keys.P256).did()}, fixedNow)
 	require.ErrorIs(t, err, ErrTrustList)
 	require.Contains(t, err.Error(), "not signed by a root key")
 
 	// Tampered: an attacker adds their own issuer to the signed list.
-	attacker := newTestIssuer(t, multikey.Ed25519)
+	attacker := newTestIssuer(t, keys.Ed25519)
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(signed, &m))
 	subj := m["credentialSubject"].(map[string]any)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/stretchr/testify/require"
 )
 
@@ -22,7 +22,7 @@ var w3cSigned = []string{
 func vectorTrust(t *testing.T, signed []byte) *TrustList {
 	c, err := badge.ParseCredential(signed, badge.Limits{})
 	require.NoError(t, err)
-	pk, err := multikey.ParseDID(c.Proofs[0].VerificationMethod)
+	pk, err := keys.ParseDIDKey(c.Proofs[0].VerificationMethod)
 	require.NoError(t, err)
 	return trustList(t, TrustedIssuer{ID: c.Issuer.ID, Name: "Example issuer",
 		Keys: []TrustedKey{{ID: c.Proofs[0].VerificationMethod, PublicKeyMultibase: pk.Multibase()}}})
@@ -81,7 +81,7 @@ func isInsignificant(orig, mutated []byte, i int) bool {
 }
 
 func TestAllCurvesSignAndVerify(t *testing.T) {
-	for _, typ := range []multikey.KeyType{multikey.Ed25519, multikey.P256, multikey.P384, multikey.Secp256k1} {
+	for _, typ := range []keys.Type{keys.Ed25519, keys.P256, keys.P384, keys.Secp256k1} {
 		t.Run(string(typ), func(t *testing.T) {
 			is := newTestIssuer(t, typ)
 			signed := is.sign(t, is.qualification(t, "urn:uuid:"+string(typ), "did:key:z6MkholderX"))
@@ -89,7 +89,7 @@ func TestAllCurvesSignAndVerify(t *testing.T) {
 			r := v.Verify(context.Background(), signed, Binding{})
 			require.Equal(t, StatusVerified, r.Status, "%+v", r.Checks)
 			suite := "ecdsa-jcs-2019"
-			if typ == multikey.Ed25519 {
+			if typ == keys.Ed25519 {
 				suite = "eddsa-jcs-2022"
 			}
 			require.Contains(t, r.Check(CheckSignature).Message, suite)
@@ -104,8 +104,8 @@ func TestAllCurvesSignAndVerify(t *testing.T) {
 }
 
 func TestProofSet(t *testing.T) {
-	a := newTestIssuer(t, multikey.Ed25519)
-	b := newTestIssuer(t, multikey.P256)
+	a := newTestIssuer(t, keys.Ed25519)
+	b := newTestIssuer(t, keys.P256)
 	c := a.qualification(t, "urn:uuid:set", "did:key:z6Mkholder")
 	once := a.sign(t, c)
 	parsed, err := badge.ParseCredential(once, badge.Limits{})
@@ -143,7 +143,7 @@ func TestProofSet(t *testing.T) {
 }
 
 func TestNoProofNeverVerified(t *testing.T) {
-	is := newTestIssuer(t, multikey.Ed25519)
+	is := newTestIssuer(t, keys.Ed25519)
 	c := is.qualification(t, "urn:uuid:unsigned", "did:key:z6Mkholder")
 	r := newVerifier(t, WithTrustedKey(is.did())).Verify(context.Background(), c.Raw(), Binding{})
 	require.Equal(t, StatusFailed, r.Status)
@@ -153,7 +153,7 @@ func TestNoProofNeverVerified(t *testing.T) {
 }
 
 func TestKeySuiteConfusionFails(t *testing.T) {
-	is := newTestIssuer(t, multikey.P256)
+	is := newTestIssuer(t, keys.P256)
 	signed := is.sign(t, is.qualification(t, "urn:uuid:conf", "did:key:z6Mkholder"))
 	confused := strings.Replace(string(signed), "ecdsa-jcs-2019", "eddsa-jcs-2022", 1)
 	r := newVerifier(t, WithTrustedKey(is.did())).Verify(context.Background(), []byte(confused), Binding{})
@@ -162,12 +162,12 @@ func TestKeySuiteConfusionFails(t *testing.T) {
 }
 
 func TestFailuresDoNotHideEachOther(t *testing.T) {
-	is := newTestIssuer(t, multikey.Ed25519)
+	is := newTestIssuer(t, keys.Ed25519)
 	c := is.qualification(t, "urn:uuid:many", "did:key:z6Mkholder")
 	signed := is.sign(t, c)
 	tampered := strings.Replace(string(signed), "25201001234A", "X", 1)
 	// expired by the clock, tampered, and from an issuer nobody trusts
-	v := newVerifier(t, WithTrustedKey(newTestIssuer(t, multikey.Ed25519).did()), WithClock(func() time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) }))
+	v := newVerifier(t, WithTrustedKey(newTestIssuer(t, keys.Ed25519).did()), WithClock(func() time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) }))
 	r := v.Verify(context.Background(), []byte(tampered), Binding{})
 	require.Equal(t, StatusFailed, r.Status)
 	requireCheck(t, r, CheckSignature, StatusFailed)
@@ -178,7 +178,7 @@ func TestFailuresDoNotHideEachOther(t *testing.T) {
 }
 
 func TestValidity(t *testing.T) {
-	is := newTestIssuer(t, multikey.Ed25519)
+	is := newTestIssuer(t, keys.Ed25519)
 	c, err := badge.TrainingCompletion{Common: badge.Common{ID: "urn:uuid:exp", Issuer: badge.Profile{ID: is.did()}, HolderID: "did:key:z6Mkh",
 		ValidFrom: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), ValidUntil: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)},
 		CourseID: "C1", Course: "과정", CourseEn: "Course", Hours: 10}.Credential()
@@ -221,7 +221,7 @@ func TestBadInputGetsAReport(t *testing.T) {
 func TestOptionsValidated(t *testing.T) {
 	_, err := New(WithTrustedKey("did:key:zzz"))
 	require.Error(t, err)
-	_, err = New(WithoutIssuerTrustUnsafe(), WithTrustedKey(newTestIssuer(t, multikey.Ed25519).did()))
+	_, err = New(WithoutIssuerTrustUnsafe(), WithTrustedKey(newTestIssuer(t, keys.Ed25519).did()))
 	require.Error(t, err)
 	_, err = New(WithWorkers(0))
 	require.Error(t, err)
@@ -230,7 +230,7 @@ func TestOptionsValidated(t *testing.T) {
 }
 
 func TestVerifyBatchOrder(t *testing.T) {
-	is := newTestIssuer(t, multikey.Ed25519)
+	is := newTestIssuer(t, keys.Ed25519)
 	var docs [][]byte
 	for i := 0; i < 50; i++ {
 		c := is.qualification(t, "urn:uuid:b"+string(rune('a'+i%26))+strings.Repeat("x", i), "did:key:z6Mkh")

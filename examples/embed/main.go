@@ -17,13 +17,13 @@ import (
 	"github.com/badgeproof/badgeproof/verify"
 )
 
-type keys []string
+type keyList []string
 
-func (k *keys) String() string     { return fmt.Sprint(*k) }
-func (k *keys) Set(s string) error { *k = append(*k, s); return nil }
+func (k *keyList) String() string     { return fmt.Sprint(*k) }
+func (k *keyList) Set(s string) error { *k = append(*k, s); return nil }
 
 func main() {
-	var trustKeys keys
+	var trustKeys keyList
 	trustFile := flag.String("trust", "", "trust list `FILE` (signed by a --trust-key, or plain)")
 	ledgerDir := flag.String("ledger", "", "embedded ledger `DIR` the badges are anchored on")
 	flag.Var(&trustKeys, "trust-key", "trusted issuer or trust-list root `KEY` (did:key); repeatable")

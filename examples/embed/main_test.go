@@ -13,7 +13,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/clitest"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 )
 
@@ -24,7 +24,7 @@ func TestEmbed(t *testing.T) {
 	t.Cleanup(cleanup)
 	bin := bins["embed"]
 
-	k, err := multikey.Generate(multikey.Ed25519)
+	k, err := keys.Generate(keys.Ed25519)
 	require.NoError(t, err)
 	s, err := issuer.NewSigner(k)
 	require.NoError(t, err)
@@ -58,8 +58,8 @@ func TestEmbed(t *testing.T) {
 	assert.True(t, strings.HasPrefix(got, "failed\n"), got)
 
 	// Not trusted: the issuer check cannot pass.
-	other, _ := multikey.Generate(multikey.Ed25519)
-	got, code = run("--trust-key", other.Public().DID(), good)
+	other, _ := keys.Generate(keys.Ed25519)
+	got, code = run("--trust-key", other.PublicKey().DID(), good)
 	assert.Equal(t, 1, code, got)
 
 	_, code = run()

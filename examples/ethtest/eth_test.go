@@ -16,7 +16,7 @@ import (
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/anchor/ethereum/gethtest"
 	"github.com/badgeproof/badgeproof/internal/clitest"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
 )
@@ -51,7 +51,7 @@ func run(m *testing.M) int {
 const devNetwork = "1337"
 
 // keygen makes a key file of typ and returns its path and the key.
-func keygen(t *testing.T, dir, name, typ string) (string, *multikey.PublicKey) {
+func keygen(t *testing.T, dir, name, typ string) (string, *keys.PublicKey) {
 	t.Helper()
 	path := filepath.Join(dir, name)
 	r := clitest.MustRun(t, 0, "", issuerBin, "keygen", "--type", typ, "--out", path)
@@ -59,10 +59,10 @@ func keygen(t *testing.T, dir, name, typ string) (string, *multikey.PublicKey) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if did := strings.TrimSpace(r.Stdout); did != key.Public().DID() {
-		t.Fatalf("keygen printed %q, the key file holds %s", did, key.Public().DID())
+	if did := strings.TrimSpace(r.Stdout); did != key.PublicKey().DID() {
+		t.Fatalf("keygen printed %q, the key file holds %s", did, key.PublicKey().DID())
 	}
-	return path, key.Public()
+	return path, key.PublicKey()
 }
 
 // inputs writes n unsigned qualification badges, as one JSON Lines file.
@@ -117,7 +117,7 @@ func issue(t *testing.T, dir, keyFile, url, ethKey string, n int) []string {
 
 // trustList writes a trust list naming the issuer of key, with the given
 // anchoring addresses.
-func trustList(t *testing.T, dir string, key *multikey.PublicKey, addresses ...string) string {
+func trustList(t *testing.T, dir string, key *keys.PublicKey, addresses ...string) string {
 	t.Helper()
 	tl := verify.TrustList{Issuers: []verify.TrustedIssuer{{
 		ID: key.DID(), Name: "HRD Korea", NameKo: "한국산업인력공단",
@@ -256,7 +256,7 @@ func TestIssueFromNodeAccount(t *testing.T) {
 // senderMustBeTrusted checks that files, anchored on n by sender, verify
 // with a trust list naming sender as an anchoring address of the issuer of
 // pub, and fail on the anchor alone, naming the sender, without.
-func senderMustBeTrusted(t *testing.T, n *gethtest.Node, dir string, pub *multikey.PublicKey, sender string, files []string) {
+func senderMustBeTrusted(t *testing.T, n *gethtest.Node, dir string, pub *keys.PublicKey, sender string, files []string) {
 	t.Helper()
 	rpc := []string{devNetwork + "=" + n.URL}
 	for _, rep := range verifyFiles(t, 0, "verified", "passed", trustList(t, dir, pub, sender), rpc, files) {

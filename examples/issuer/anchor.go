@@ -10,7 +10,7 @@ import (
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/anchor/ledger"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 )
 
@@ -56,7 +56,7 @@ func (p *anchorPlan) publisher(signer *issuer.Signer) (pub anchor.Publisher, clo
 			if err != nil {
 				return nil, nil, fmt.Errorf("--eth-key: %w", err)
 			}
-			if key.Type() != multikey.Secp256k1 {
+			if key.Type() != keys.Secp256k1 {
 				return nil, nil, fmt.Errorf("--eth-key %s: key type %s; an Ethereum account needs a secp256k1 key (keygen --type secp256k1)", p.ethKey, key.Type())
 			}
 			opts = append(opts, ethereum.WithKey(key.Secp256k1()))

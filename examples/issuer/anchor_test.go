@@ -17,7 +17,7 @@ import (
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/anchor/ethereum/gethtest"
 	"github.com/badgeproof/badgeproof/anchor/ledger"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
 )
@@ -74,9 +74,9 @@ func writeInputs(t *testing.T, dir string, n int) string {
 	return path
 }
 
-func newKeyFile(t *testing.T, dir string, typ multikey.KeyType) (string, *multikey.SecretKey) {
+func newKeyFile(t *testing.T, dir string, typ keys.Type) (string, *keys.PrivateKey) {
 	t.Helper()
-	k, err := multikey.Generate(typ)
+	k, err := keys.Generate(typ)
 	require.NoError(t, err)
 	path := filepath.Join(dir, string(typ)+".key")
 	require.NoError(t, issuer.WriteKeyFile(path, k))
@@ -99,7 +99,7 @@ func readBadges(t *testing.T, dir string) [][]byte {
 // ledger the command creates; off a terminal, nothing is drawn.
 func TestIssueLedger(t *testing.T) {
 	dir := t.TempDir()
-	keyFile, key := newKeyFile(t, dir, multikey.P256)
+	keyFile, key := newKeyFile(t, dir, keys.P256)
 	ledgerDir, out := filepath.Join(dir, "new", "ledger"), filepath.Join(dir, "out")
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"issue", "--key", keyFile, "--anchor", "ledger:" + ledgerDir, "--out", out, writeInputs(t, dir, progressThreshold)}, &stdout, &stderr)
@@ -112,9 +112,9 @@ func TestIssueLedger(t *testing.T) {
 	require.Equal(t, fmt.Sprintf("issued %d badge(s) to %s, anchored at %s\n", progressThreshold, out, l.Ref(0)), stdout.String())
 	rec, err := l.Get(0)
 	require.NoError(t, err)
-	require.Equal(t, key.Public().DID(), rec.Sender)
+	require.Equal(t, key.PublicKey().DID(), rec.Sender)
 
-	v, err := verify.New(verify.WithTrustedKey(key.Public().DID()), verify.WithAnchorResolver(l))
+	v, err := verify.New(verify.WithTrustedKey(key.PublicKey().DID()), verify.WithAnchorResolver(l))
 	require.NoError(t, err)
 	badges := readBadges(t, out)
 	require.Len(t, badges, progressThreshold)
@@ -158,8 +158,8 @@ func TestIssueEthereum(t *testing.T) {
 			require.True(t, strings.HasPrefix(r.Anchors[0].URI, "blink:eth:1337:0x"))
 		}
 	}
-	trust := func(k *multikey.SecretKey, addresses ...string) *verify.TrustList {
-		pk := k.Public()
+	trust := func(k *keys.PrivateKey, addresses ...string) *verify.TrustList {
+		pk := k.PublicKey()
 		b, err := json.Marshal(verify.TrustList{Issuers: []verify.TrustedIssuer{{ID: pk.DID(), Name: "HRD Korea",
 			Keys: []verify.TrustedKey{{ID: pk.VerificationMethod(), PublicKeyMultibase: pk.Multibase()}}, AnchoringAddresses: addresses}}})
 		require.NoError(t, err)
@@ -169,11 +169,11 @@ func TestIssueEthereum(t *testing.T) {
 	}
 
 	// From the node's account, listed as the issuer's anchoring address.
-	edFile, edKey := newKeyFile(t, dir, multikey.Ed25519)
+	edFile, edKey := newKeyFile(t, dir, keys.Ed25519)
 	check(issue("--key", edFile, "--anchor", "eth:"+node.URL), trust(edKey, node.Account))
 
 	// Signed by the issuer's secp256k1 key, funded first.
-	k1File, k1 := newKeyFile(t, dir, multikey.Secp256k1)
+	k1File, k1 := newKeyFile(t, dir, keys.Secp256k1)
 	node.Fund(t, ethereum.AddressFromPublicKey(k1.Secp256k1().PubKey()), new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil))
 	check(issue("--key", k1File, "--anchor", "eth:"+node.URL, "--eth-key", k1File), trust(k1))
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 )
 
@@ -31,7 +31,7 @@ func TestIssueAnchorTimeout(t *testing.T) {
 		}
 	}()
 	dir := t.TempDir()
-	key, err := multikey.Generate(multikey.Ed25519)
+	key, err := keys.Generate(keys.Ed25519)
 	if err != nil {
 		t.Fatal(err)
 	}

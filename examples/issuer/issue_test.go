@@ -9,14 +9,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // TestIssueSameBaseName: inputs from different directories with the same
 // file name each get their own output file; none overwrites another.
 func TestIssueSameBaseName(t *testing.T) {
 	dir := t.TempDir()
-	keyFile, _ := newKeyFile(t, dir, multikey.Ed25519)
+	keyFile, _ := newKeyFile(t, dir, keys.Ed25519)
 	lines := bytes.Split(bytes.TrimSpace(mustRead(t, writeInputs(t, dir, 3))), []byte("\n"))
 	var inputs []string
 	for i, sub := range []string{"a", "b", "c"} {

@@ -8,7 +8,7 @@ import (
 	"io"
 
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 )
 
@@ -40,21 +40,21 @@ func keygenCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if *out == "" || fs.NArg() > 0 {
 		return usageError{"keygen needs --out KEYFILE and no arguments"}
 	}
-	kt, err := multikey.ParseKeyType(*typ)
+	kt, err := keys.ParseType(*typ)
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	key, err := multikey.Generate(kt)
+	key, err := keys.Generate(kt)
 	if err != nil {
 		return err
 	}
 	if err := issuer.WriteKeyFile(*out, key); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, key.Public().DID())
-	if kt == multikey.Secp256k1 {
+	fmt.Fprintln(stdout, key.PublicKey().DID())
+	if kt == keys.Secp256k1 {
 		// The address to fund when this key also signs anchoring transactions (--eth-key).
-		fmt.Fprintln(stderr, "ethereum address:", ethereum.AddressFromPublicKey(key.Public().Secp256k1()))
+		fmt.Fprintln(stderr, "ethereum address:", ethereum.AddressFromPublicKey(key.PublicKey().Secp256k1()))
 	}
 	return nil
 }

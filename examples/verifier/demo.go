@@ -10,7 +10,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/anchor/ledger"
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
 	"github.com/badgeproof/badgeproof/verify/verifyhttp"
@@ -33,9 +33,9 @@ type demoParty struct {
 func (p *demoParty) did() string { return p.signer.DID() }
 
 // demoKey derives a key from a fixed label.
-func demoKey(label string) (*multikey.SecretKey, error) {
+func demoKey(label string) (*keys.PrivateKey, error) {
 	seed := sha256.Sum256([]byte("badgeproof demo key: " + label))
-	return multikey.NewSecretKey(multikey.Ed25519, seed[:])
+	return keys.NewPrivateKey(keys.Ed25519, seed[:])
 }
 
 // demo is the embedded demo: its trust list, its ledger and its badges.
@@ -111,7 +111,7 @@ func newDemo(ctx context.Context, dir, statusBase string) (d *demo, err error) {
 func (d *demo) buildTrustList() error {
 	var issuers []verify.TrustedIssuer
 	for _, p := range []*demoParty{d.hrd, d.keis, d.univ} {
-		pk := p.signer.Key().Public()
+		pk := p.signer.Key().PublicKey()
 		issuers = append(issuers, verify.TrustedIssuer{
 			ID: p.did(), Name: p.en, NameKo: p.ko, AchievementTypes: p.types,
 			Keys: []verify.TrustedKey{{ID: pk.VerificationMethod(), PublicKeyMultibase: pk.Multibase()}},

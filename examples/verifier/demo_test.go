@@ -161,7 +161,7 @@ func TestDemoServerVerdicts(t *testing.T) {
 func mustDemoRoot(t testing.TB) string {
 	k, err := demoKey("ministry")
 	require.NoError(t, err)
-	return k.Public().DID()
+	return k.PublicKey().DID()
 }
 
 func TestDemoIsDeterministic(t *testing.T) {
@@ -202,7 +202,7 @@ func TestServeCmdRunsAndStops(t *testing.T) {
 	exit := make(chan int, 1)
 	var errOut syncBuffer
 	go func() {
-		exit <- serveCmd(ctx, []string{"--addr", "127.0.0.1:0", "--trust-key", k.Public().DID(), "--ledger", dir, "--domain", "jobs.example.kr"}, pw, &errOut)
+		exit <- serveCmd(ctx, []string{"--addr", "127.0.0.1:0", "--trust-key", k.PublicKey().DID(), "--ledger", dir, "--domain", "jobs.example.kr"}, pw, &errOut)
 		pw.Close()
 	}()
 	sc := bufio.NewScanner(pr)

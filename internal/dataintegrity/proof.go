@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // Options describe a proof to create.
@@ -18,10 +18,10 @@ type Options struct {
 
 // Sign creates a DataIntegrityProof over document (its members, without any
 // proof) and returns the proof's members, proofValue included.
-func Sign(sk *multikey.SecretKey, document map[string]json.RawMessage, opt Options) (map[string]json.RawMessage, error) {
+func Sign(sk *keys.PrivateKey, document map[string]json.RawMessage, opt Options) (map[string]json.RawMessage, error) {
 	suite := SuiteFor(sk.Type())
 	if opt.VerificationMethod == "" {
-		opt.VerificationMethod = sk.Public().VerificationMethod()
+		opt.VerificationMethod = sk.PublicKey().VerificationMethod()
 	}
 	if opt.ProofPurpose == "" {
 		opt.ProofPurpose = "assertionMethod"
@@ -59,7 +59,7 @@ func Sign(sk *multikey.SecretKey, document map[string]json.RawMessage, opt Optio
 // Verify checks one DataIntegrityProof (its members, proofValue included)
 // over document (its members, without the proof) with pk. The proof's
 // cryptosuite must agree with the key's type.
-func Verify(pk *multikey.PublicKey, document, proof map[string]json.RawMessage) error {
+func Verify(pk *keys.PublicKey, document, proof map[string]json.RawMessage) error {
 	typ, err := stringMember(proof, "type")
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 	"math/big"
 
 	"github.com/badgeproof/badgeproof/internal/canon"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	k1ecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 	"github.com/mr-tron/base58"
@@ -35,8 +35,8 @@ var (
 )
 
 // SuiteFor returns the cryptosuite that signs with keys of type t.
-func SuiteFor(t multikey.KeyType) string {
-	if t == multikey.Ed25519 {
+func SuiteFor(t keys.Type) string {
+	if t == keys.Ed25519 {
 		return EdDSAJCS2022
 	}
 	return ECDSAJCS2019
@@ -44,14 +44,14 @@ func SuiteFor(t multikey.KeyType) string {
 
 // CheckKey reports whether a key of type t may be used with suite: no
 // algorithm confusion between curves and suites.
-func CheckKey(suite string, t multikey.KeyType) error {
+func CheckKey(suite string, t keys.Type) error {
 	switch suite {
 	case EdDSAJCS2022:
-		if t == multikey.Ed25519 {
+		if t == keys.Ed25519 {
 			return nil
 		}
 	case ECDSAJCS2019:
-		if t == multikey.P256 || t == multikey.P384 || t == multikey.Secp256k1 {
+		if t == keys.P256 || t == keys.P384 || t == keys.Secp256k1 {
 			return nil
 		}
 	default:
@@ -60,8 +60,8 @@ func CheckKey(suite string, t multikey.KeyType) error {
 	return fmt.Errorf("%w: %s cannot be used with %s", ErrKeyMismatch, t, suite)
 }
 
-func hasher(t multikey.KeyType) func() hash.Hash {
-	if t == multikey.P384 {
+func hasher(t keys.Type) func() hash.Hash {
+	if t == keys.P384 {
 		return sha512.New384
 	}
 	return sha256.New
@@ -79,7 +79,7 @@ type Intermediates struct {
 
 // Compute canonicalizes and hashes the document (without proof) and the proof
 // configuration (without proofValue) for a key of type t.
-func Compute(t multikey.KeyType, document, proofConfig map[string]json.RawMessage) (*Intermediates, error) {
+func Compute(t keys.Type, document, proofConfig map[string]json.RawMessage) (*Intermediates, error) {
 	var in Intermediates
 	var err error
 	if in.CanonDocument, err = canon.JCSMembers(document); err != nil {
@@ -101,19 +101,19 @@ func Compute(t multikey.KeyType, document, proofConfig map[string]json.RawMessag
 
 // SignHashData signs hashData with sk as the suite prescribes and returns the
 // raw signature (Ed25519: 64 bytes; ECDSA: r||s).
-func SignHashData(sk *multikey.SecretKey, hashData []byte) ([]byte, error) {
+func SignHashData(sk *keys.PrivateKey, hashData []byte) ([]byte, error) {
 	switch sk.Type() {
-	case multikey.Ed25519:
+	case keys.Ed25519:
 		return ed25519.Sign(sk.Ed25519(), hashData), nil
-	case multikey.Secp256k1:
+	case keys.Secp256k1:
 		digest := sha256.Sum256(hashData)
 		sig := k1ecdsa.SignCompact(sk.Secp256k1(), digest[:], false)
 		return sig[1:], nil // drop the recovery byte: r||s
-	case multikey.P256, multikey.P384:
+	case keys.P256, keys.P384:
 		h := hasher(sk.Type())()
 		h.Write(hashData)
 		opts := crypto.SHA256
-		if sk.Type() == multikey.P384 {
+		if sk.Type() == keys.P384 {
 			opts = crypto.SHA384
 		}
 		der, err := sk.ECDSA().Sign(nil, h.Sum(nil), opts) // nil random: RFC 6979
@@ -134,9 +134,9 @@ func SignHashData(sk *multikey.SecretKey, hashData []byte) ([]byte, error) {
 }
 
 // VerifyHashData checks a raw signature over hashData.
-func VerifyHashData(pk *multikey.PublicKey, hashData, sig []byte) error {
+func VerifyHashData(pk *keys.PublicKey, hashData, sig []byte) error {
 	switch pk.Type() {
-	case multikey.Ed25519:
+	case keys.Ed25519:
 		if len(sig) != ed25519.SignatureSize {
 			return fmt.Errorf("%w: Ed25519 signature is %d bytes, want 64", ErrBadSignature, len(sig))
 		}
@@ -144,7 +144,7 @@ func VerifyHashData(pk *multikey.PublicKey, hashData, sig []byte) error {
 			return ErrBadSignature
 		}
 		return nil
-	case multikey.Secp256k1:
+	case keys.Secp256k1:
 		if len(sig) != 64 {
 			return fmt.Errorf("%w: secp256k1 signature is %d bytes, want 64", ErrBadSignature, len(sig))
 		}
@@ -157,7 +157,7 @@ func VerifyHashData(pk *multikey.PublicKey, hashData, sig []byte) error {
 			return ErrBadSignature
 		}
 		return nil
-	case multikey.P256, multikey.P384:
+	case keys.P256, keys.P384:
 		size := (pk.ECDSA().Curve.Params().BitSize + 7) / 8
 		if len(sig) != 2*size {
 			return fmt.Errorf("%w: %s signature is %d bytes, want %d", ErrBadSignature, pk.Type(), len(sig), 2*size)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/stretchr/testify/require"
 )
 
@@ -43,7 +43,7 @@ func members(t *testing.T, b []byte) map[string]json.RawMessage {
 	return m
 }
 
-func (v w3cVector) secretKey(t *testing.T) *multikey.SecretKey {
+func (v w3cVector) secretKey(t *testing.T) *keys.PrivateKey {
 	b, err := os.ReadFile(filepath.Join(w3c, v.dir, v.keyFile))
 	require.NoError(t, err)
 	var kp map[string]string
@@ -52,9 +52,9 @@ func (v w3cVector) secretKey(t *testing.T) *multikey.SecretKey {
 	if s == "" {
 		s = kp["privateKeyMultibase"]
 	}
-	sk, err := multikey.DecodeSecret(s)
+	sk, err := keys.ParseSecretMultikey(s)
 	require.NoError(t, err)
-	require.Equal(t, kp["publicKeyMultibase"], sk.Public().Multibase())
+	require.Equal(t, kp["publicKeyMultibase"], sk.PublicKey().Multibase())
 	return sk
 }
 
@@ -111,7 +111,7 @@ func TestW3CSignedVectorsVerify(t *testing.T) {
 			delete(signed, "proof")
 			var vm string
 			require.NoError(t, json.Unmarshal(proof["verificationMethod"], &vm))
-			pk, err := multikey.ParseDID(vm)
+			pk, err := keys.ParseDIDKey(vm)
 			require.NoError(t, err)
 			require.NoError(t, Verify(pk, signed, proof))
 
@@ -130,44 +130,44 @@ func TestW3CSignedVectorsVerify(t *testing.T) {
 			p2["created"] = json.RawMessage(`"2023-02-24T23:36:39Z"`)
 			require.ErrorIs(t, Verify(pk, signed, p2), ErrBadSignature)
 			// another key of the right type
-			other, err := multikey.Generate(pk.Type())
+			other, err := keys.Generate(pk.Type())
 			require.NoError(t, err)
-			require.ErrorIs(t, Verify(other.Public(), signed, proof), ErrBadSignature)
+			require.ErrorIs(t, Verify(other.PublicKey(), signed, proof), ErrBadSignature)
 		})
 	}
 }
 
 func TestKeySuiteConfusion(t *testing.T) {
 	doc := map[string]json.RawMessage{"id": json.RawMessage(`"urn:x"`)}
-	ed, err := multikey.Generate(multikey.Ed25519)
+	ed, err := keys.Generate(keys.Ed25519)
 	require.NoError(t, err)
-	p256, err := multikey.Generate(multikey.P256)
+	p256, err := keys.Generate(keys.P256)
 	require.NoError(t, err)
 	proof, err := Sign(ed, doc, Options{})
 	require.NoError(t, err)
 	proof["cryptosuite"] = json.RawMessage(`"ecdsa-jcs-2019"`)
-	require.ErrorIs(t, Verify(ed.Public(), doc, proof), ErrKeyMismatch)
+	require.ErrorIs(t, Verify(ed.PublicKey(), doc, proof), ErrKeyMismatch)
 	proof2, err := Sign(p256, doc, Options{})
 	require.NoError(t, err)
 	proof2["cryptosuite"] = json.RawMessage(`"eddsa-jcs-2022"`)
-	require.ErrorIs(t, Verify(p256.Public(), doc, proof2), ErrKeyMismatch)
+	require.ErrorIs(t, Verify(p256.PublicKey(), doc, proof2), ErrKeyMismatch)
 	proof2["cryptosuite"] = json.RawMessage(`"rsa-2099"`)
-	require.ErrorIs(t, Verify(p256.Public(), doc, proof2), ErrUnsupported)
+	require.ErrorIs(t, Verify(p256.PublicKey(), doc, proof2), ErrUnsupported)
 }
 
 func TestAllCurvesDeterministic(t *testing.T) {
 	doc := map[string]json.RawMessage{"@context": json.RawMessage(`["https://www.w3.org/ns/credentials/v2"]`), "name": json.RawMessage(`"배지"`)}
-	for _, typ := range []multikey.KeyType{multikey.Ed25519, multikey.P256, multikey.P384, multikey.Secp256k1} {
-		sk, err := multikey.Generate(typ)
+	for _, typ := range []keys.Type{keys.Ed25519, keys.P256, keys.P384, keys.Secp256k1} {
+		sk, err := keys.Generate(typ)
 		require.NoError(t, err)
 		a, err := Sign(sk, doc, Options{})
 		require.NoError(t, err)
 		b, err := Sign(sk, doc, Options{})
 		require.NoError(t, err)
 		require.Equal(t, string(a["proofValue"]), string(b["proofValue"]), "%s signing is deterministic", typ)
-		require.NoError(t, Verify(sk.Public(), doc, a), typ)
+		require.NoError(t, Verify(sk.PublicKey(), doc, a), typ)
 		doc2 := map[string]json.RawMessage{"@context": doc["@context"], "name": json.RawMessage(`"배지!"`)}
-		require.ErrorIs(t, Verify(sk.Public(), doc2, a), ErrBadSignature, typ)
+		require.ErrorIs(t, Verify(sk.PublicKey(), doc2, a), ErrBadSignature, typ)
 	}
 }
 

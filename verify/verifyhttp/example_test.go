@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
 	"github.com/badgeproof/badgeproof/verify/verifyhttp"
@@ -19,7 +19,7 @@ import (
 // server and posts a badge to it.
 func ExampleNewHandler() {
 	// An issuer and a badge (normally the badge comes from the applicant).
-	key, _ := multikey.Generate(multikey.Ed25519)
+	key, _ := keys.Generate(keys.Ed25519)
 	hrd, _ := issuer.NewSigner(key)
 	c, _ := badge.TrainingCompletion{
 		Common: badge.Common{ID: "urn:uuid:2f6c1a3e-5b7d-4e9f-8a0b-1c2d3e4f5a6b", Issuer: badge.Profile{ID: hrd.DID(), Name: badge.AgencyHRDKorea},

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
 	"github.com/stretchr/testify/require"
@@ -30,7 +30,7 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	signer := func() *issuer.Signer {
-		k, err := multikey.Generate(multikey.Ed25519)
+		k, err := keys.Generate(keys.Ed25519)
 		require.NoError(t, err)
 		s, err := issuer.NewSigner(k)
 		require.NoError(t, err)

@@ -1,4 +1,4 @@
-package multikey
+package keys
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const vectors = "../../testdata/vectors"
+const vectors = "../testdata/vectors"
 
 // keyMaterial walks a did:key vector entry and returns the public and secret
 // key bytes it lists, in whichever encoding the vector uses.
@@ -74,7 +74,7 @@ func TestDIDKeyVectors(t *testing.T) {
 		require.NoError(t, json.Unmarshal(raw, &entries))
 		for did, entry := range entries {
 			t.Run(did, func(t *testing.T) {
-				pk, err := ParseDID(did)
+				pk, err := ParseDIDKey(did)
 				if strings.HasPrefix(did, "did:key:z2J9") { // P-521: not a supported curve
 					require.ErrorIs(t, err, ErrUnsupported)
 					return
@@ -92,9 +92,9 @@ func TestDIDKeyVectors(t *testing.T) {
 					if pk.Type() == Ed25519 && len(sec) == 64 {
 						sec = sec[:32]
 					}
-					sk, err := NewSecretKey(pk.Type(), sec)
+					sk, err := NewPrivateKey(pk.Type(), sec)
 					require.NoError(t, err)
-					require.Equal(t, did, sk.Public().DID())
+					require.Equal(t, did, sk.PublicKey().DID())
 					withSecret++
 				}
 				checked++
@@ -115,32 +115,32 @@ func TestW3CKeyPairs(t *testing.T) {
 		if secret == "" {
 			secret = kp["privateKeyMultibase"]
 		}
-		sk, err := DecodeSecret(secret)
+		sk, err := ParseSecretMultikey(secret)
 		require.NoError(t, err, f)
-		require.Equal(t, kp["publicKeyMultibase"], sk.Public().Multibase(), f)
+		require.Equal(t, kp["publicKeyMultibase"], sk.PublicKey().Multibase(), f)
 		require.Equal(t, secret, sk.Multibase(), f)
-		pk, err := DecodePublic(kp["publicKeyMultibase"])
+		pk, err := ParseMultikey(kp["publicKeyMultibase"])
 		require.NoError(t, err)
-		require.True(t, pk.Equal(sk.Public()))
-		_, err = DecodePublic(secret)
+		require.True(t, pk.Equal(sk.PublicKey()))
+		_, err = ParseMultikey(secret)
 		require.ErrorIs(t, err, ErrInvalid, "a secret key is not a public key")
-		_, err = DecodeSecret(kp["publicKeyMultibase"])
+		_, err = ParseSecretMultikey(kp["publicKeyMultibase"])
 		require.ErrorIs(t, err, ErrInvalid)
 	}
 }
 
 func TestRoundTripAllTypes(t *testing.T) {
-	for _, typ := range []KeyType{Ed25519, P256, P384, Secp256k1} {
+	for _, typ := range []Type{Ed25519, P256, P384, Secp256k1} {
 		sk, err := Generate(typ)
 		require.NoError(t, err)
-		sk2, err := DecodeSecret(sk.Multibase())
+		sk2, err := ParseSecretMultikey(sk.Multibase())
 		require.NoError(t, err)
-		require.True(t, sk.Public().Equal(sk2.Public()))
-		pk, err := ParseDID(sk.Public().VerificationMethod())
+		require.True(t, sk.PublicKey().Equal(sk2.PublicKey()))
+		pk, err := ParseDIDKey(sk.PublicKey().VerificationMethod())
 		require.NoError(t, err)
-		require.True(t, pk.Equal(sk.Public()))
+		require.True(t, pk.Equal(sk.PublicKey()))
 		require.Equal(t, typ, pk.Type())
-		parsed, err := ParseKeyType(strings.ToLower(string(typ)))
+		parsed, err := ParseType(strings.ToLower(string(typ)))
 		require.NoError(t, err)
 		require.Equal(t, typ, parsed)
 	}
@@ -151,9 +151,9 @@ func TestDecodeErrors(t *testing.T) {
 		"z" + strings.Repeat("1", 300), "z6Mk", "zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZp"} {
 		var err error
 		if strings.HasPrefix(in, "did:") {
-			_, err = ParseDID(in)
+			_, err = ParseDIDKey(in)
 		} else {
-			_, err = DecodePublic(in)
+			_, err = ParseMultikey(in)
 		}
 		require.Error(t, err, in)
 		require.True(t, errors.Is(err, ErrInvalid) || errors.Is(err, ErrUnsupported), in)
@@ -164,21 +164,21 @@ func TestDecodeErrors(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalid)
 }
 
-func FuzzDecodePublic(f *testing.F) {
+func FuzzParseMultikey(f *testing.F) {
 	for _, s := range []string{"z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2", "zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP",
 		"z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ", "zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", "z", ""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		pk, err := DecodePublic(s)
+		pk, err := ParseMultikey(s)
 		if err != nil {
 			return
 		}
-		again, err := DecodePublic(pk.Multibase())
+		again, err := ParseMultikey(pk.Multibase())
 		if err != nil || !again.Equal(pk) {
 			t.Fatalf("re-encoding %q does not round trip: %v", s, err)
 		}
-		if _, err := DecodeSecret(s); err == nil {
+		if _, err := ParseSecretMultikey(s); err == nil {
 			t.Fatalf("%q decodes as both a public and a secret key", s)
 		}
 	})

@@ -1,4 +1,4 @@
-package multikey
+package keys
 
 import (
 	"crypto/ecdh"
@@ -15,19 +15,19 @@ import (
 	"github.com/mr-tron/base58"
 )
 
-// KeyType names a curve.
-type KeyType string
+// Type names a curve.
+type Type string
 
 // The supported key types.
 const (
-	Ed25519   KeyType = "Ed25519"
-	P256      KeyType = "P-256"
-	P384      KeyType = "P-384"
-	Secp256k1 KeyType = "secp256k1"
+	Ed25519   Type = "Ed25519"
+	P256      Type = "P-256"
+	P384      Type = "P-384"
+	Secp256k1 Type = "secp256k1"
 )
 
-// ParseKeyType accepts the names used on the command line and in trust lists.
-func ParseKeyType(s string) (KeyType, error) {
+// ParseType accepts the names used on the command line and in trust lists.
+func ParseType(s string) (Type, error) {
 	switch strings.ToLower(strings.ReplaceAll(s, "-", "")) {
 	case "ed25519":
 		return Ed25519, nil
@@ -52,7 +52,7 @@ var (
 const maxEncodedLen = 256
 
 type codec struct {
-	typ       KeyType
+	typ       Type
 	pubCode   uint64
 	secCode   uint64
 	pubLen    int
@@ -67,7 +67,7 @@ var codecs = []codec{
 	{Secp256k1, 0xe7, 0x1301, 33, 32, "zQ3s"},
 }
 
-func codecOf(t KeyType) (codec, error) {
+func codecOf(t Type) (codec, error) {
 	for _, c := range codecs {
 		if c.typ == t {
 			return c, nil
@@ -78,7 +78,7 @@ func codecOf(t KeyType) (codec, error) {
 
 // PublicKey is a verification key of one of the supported types.
 type PublicKey struct {
-	typ KeyType
+	typ Type
 	raw []byte // ed25519: 32 bytes; EC: compressed point
 	ed  ed25519.PublicKey
 	ec  *ecdsa.PublicKey
@@ -86,7 +86,7 @@ type PublicKey struct {
 }
 
 // Type reports the curve.
-func (p *PublicKey) Type() KeyType { return p.typ }
+func (p *PublicKey) Type() Type { return p.typ }
 
 // Ed25519 returns the key if it is an Ed25519 key.
 func (p *PublicKey) Ed25519() ed25519.PublicKey { return p.ed }
@@ -123,7 +123,7 @@ func (p *PublicKey) VerificationMethod() string {
 
 // NewPublicKey builds a PublicKey from raw bytes: 32 bytes for Ed25519, a
 // compressed (or, for EC curves, uncompressed) point otherwise.
-func NewPublicKey(t KeyType, b []byte) (*PublicKey, error) {
+func NewPublicKey(t Type, b []byte) (*PublicKey, error) {
 	c, err := codecOf(t)
 	if err != nil {
 		return nil, err
@@ -176,15 +176,15 @@ func compress(uncompressed []byte) []byte {
 	return out
 }
 
-func ellipticCurve(t KeyType) elliptic.Curve {
+func ellipticCurve(t Type) elliptic.Curve {
 	if t == P384 {
 		return elliptic.P384()
 	}
 	return elliptic.P256()
 }
 
-// DecodePublic parses a Multikey publicKeyMultibase value.
-func DecodePublic(mb string) (*PublicKey, error) {
+// ParseMultikey parses a Multikey publicKeyMultibase value.
+func ParseMultikey(mb string) (*PublicKey, error) {
 	code, key, err := decode(mb)
 	if err != nil {
 		return nil, err
@@ -200,9 +200,9 @@ func DecodePublic(mb string) (*PublicKey, error) {
 	return nil, fmt.Errorf("%w: multicodec 0x%x", ErrUnsupported, code)
 }
 
-// ParseDID parses a did:key identifier or a did:key verification method
+// ParseDIDKey parses a did:key identifier or a did:key verification method
 // (did:key:z...#z...; the fragment must name the same key).
-func ParseDID(did string) (*PublicKey, error) {
+func ParseDIDKey(did string) (*PublicKey, error) {
 	rest, ok := strings.CutPrefix(did, "did:key:")
 	if !ok {
 		return nil, fmt.Errorf("%w: %q is not a did:key", ErrInvalid, did)
@@ -211,12 +211,12 @@ func ParseDID(did string) (*PublicKey, error) {
 	if hasFrag && frag != mb {
 		return nil, fmt.Errorf("%w: did:key fragment %q does not name the key %q", ErrInvalid, frag, mb)
 	}
-	return DecodePublic(mb)
+	return ParseMultikey(mb)
 }
 
-// SecretKey is a signing key of one of the supported types.
-type SecretKey struct {
-	typ KeyType
+// PrivateKey is a signing key of one of the supported types.
+type PrivateKey struct {
+	typ Type
 	raw []byte
 	ed  ed25519.PrivateKey
 	ec  *ecdsa.PrivateKey
@@ -225,28 +225,28 @@ type SecretKey struct {
 }
 
 // Type reports the curve.
-func (s *SecretKey) Type() KeyType { return s.typ }
+func (s *PrivateKey) Type() Type { return s.typ }
 
 // Public returns the matching public key.
-func (s *SecretKey) Public() *PublicKey { return s.pub }
+func (s *PrivateKey) PublicKey() *PublicKey { return s.pub }
 
 // Ed25519 returns the key if it is an Ed25519 key.
-func (s *SecretKey) Ed25519() ed25519.PrivateKey { return s.ed }
+func (s *PrivateKey) Ed25519() ed25519.PrivateKey { return s.ed }
 
 // ECDSA returns the key if it is a P-256 or P-384 key.
-func (s *SecretKey) ECDSA() *ecdsa.PrivateKey { return s.ec }
+func (s *PrivateKey) ECDSA() *ecdsa.PrivateKey { return s.ec }
 
 // Secp256k1 returns the key if it is a secp256k1 key.
-func (s *SecretKey) Secp256k1() *secp256k1.PrivateKey { return s.k1 }
+func (s *PrivateKey) Secp256k1() *secp256k1.PrivateKey { return s.k1 }
 
 // Multibase returns the Multikey secretKeyMultibase form.
-func (s *SecretKey) Multibase() string {
+func (s *PrivateKey) Multibase() string {
 	c, _ := codecOf(s.typ)
 	return encode(c.secCode, s.raw)
 }
 
-// NewSecretKey builds a SecretKey from its raw scalar (the 32-byte seed for Ed25519).
-func NewSecretKey(t KeyType, b []byte) (*SecretKey, error) {
+// NewPrivateKey builds a PrivateKey from its raw scalar (the 32-byte seed for Ed25519).
+func NewPrivateKey(t Type, b []byte) (*PrivateKey, error) {
 	c, err := codecOf(t)
 	if err != nil {
 		return nil, err
@@ -255,7 +255,7 @@ func NewSecretKey(t KeyType, b []byte) (*SecretKey, error) {
 		return nil, fmt.Errorf("%w: %s secret key is %d bytes, want %d", ErrInvalid, t, len(b), c.secLen)
 	}
 	raw := append([]byte(nil), b...)
-	s := &SecretKey{typ: t, raw: raw}
+	s := &PrivateKey{typ: t, raw: raw}
 	switch t {
 	case Ed25519:
 		s.ed = ed25519.NewKeyFromSeed(raw)
@@ -284,15 +284,15 @@ func NewSecretKey(t KeyType, b []byte) (*SecretKey, error) {
 	return s, nil
 }
 
-// DecodeSecret parses a Multikey secretKeyMultibase value.
-func DecodeSecret(mb string) (*SecretKey, error) {
+// ParseSecretMultikey parses a Multikey secretKeyMultibase value.
+func ParseSecretMultikey(mb string) (*PrivateKey, error) {
 	code, key, err := decode(mb)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range codecs {
 		if c.secCode == code {
-			return NewSecretKey(c.typ, key)
+			return NewPrivateKey(c.typ, key)
 		}
 		if c.pubCode == code {
 			return nil, fmt.Errorf("%w: %s public key given where a secret key is needed", ErrInvalid, c.typ)
@@ -302,21 +302,21 @@ func DecodeSecret(mb string) (*SecretKey, error) {
 }
 
 // Generate makes a new random key of the given type.
-func Generate(t KeyType) (*SecretKey, error) {
+func Generate(t Type) (*PrivateKey, error) {
 	switch t {
 	case Ed25519:
 		_, k, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
 			return nil, err
 		}
-		return NewSecretKey(t, k.Seed())
+		return NewPrivateKey(t, k.Seed())
 	case Secp256k1:
 		k, err := secp256k1.GeneratePrivateKey()
 		if err != nil {
 			return nil, err
 		}
 		b := k.Serialize()
-		return NewSecretKey(t, b)
+		return NewPrivateKey(t, b)
 	case P256, P384:
 		curve := ecdh.P256()
 		if t == P384 {
@@ -326,7 +326,7 @@ func Generate(t KeyType) (*SecretKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		return NewSecretKey(t, k.Bytes())
+		return NewPrivateKey(t, k.Bytes())
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnsupported, t)
 }

@@ -1,14 +1,14 @@
-package multikey_test
+package keys_test
 
 import (
 	"fmt"
 
-	"github.com/badgeproof/badgeproof/internal/multikey"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // A did:key names a public key; its type follows from the multicodec prefix.
-func ExampleParseDID() {
-	pk, err := multikey.ParseDID("did:key:zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP")
+func ExampleParseDIDKey() {
+	pk, err := keys.ParseDIDKey("did:key:zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP")
 	if err != nil {
 		panic(err)
 	}
