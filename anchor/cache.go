@@ -7,8 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	lru "github.com/hashicorp/golang-lru/v2"
-	"golang.org/x/sync/singleflight"
+	"github.com/badgeproof/badgeproof/internal/ttlcache"
 )
 
 // Cache defaults; see NewCache.
@@ -48,16 +47,15 @@ const (
 type Cache struct {
 	inner Resolver
 	cfg   cacheConfig
-	lru   *lru.Cache[string, cacheEntry]
-	group singleflight.Group
+	c     *ttlcache.Cache[cacheEntry]
 }
 
 var _ Resolver = (*Cache)(nil)
 
+// cacheEntry is one answer of the wrapped Resolver.
 type cacheEntry struct {
-	rec     Record
-	err     error
-	expires time.Time
+	rec Record
+	err error
 }
 
 type cacheConfig struct {
@@ -175,11 +173,18 @@ func NewCache(inner Resolver, opts ...CacheOption) (*Cache, error) {
 			return nil, err
 		}
 	}
-	l, err := lru.New[string, cacheEntry](cfg.size)
+	// Every Record handed out gets its own Root, and the cache keeps its own
+	// copy of the wrapped Resolver's, so that no caller can change what the
+	// cache or another caller holds.
+	c, err := ttlcache.New(ttlcache.Options[cacheEntry]{
+		Size:  cfg.size,
+		Now:   cfg.now,
+		Clone: func(e cacheEntry) cacheEntry { e.rec.Root = bytes.Clone(e.rec.Root); return e },
+	})
 	if err != nil {
 		return nil, fmt.Errorf("anchor: cache: %w", err)
 	}
-	return &Cache{inner: inner, cfg: cfg, lru: l}, nil
+	return &Cache{inner: inner, cfg: cfg, c: c}, nil
 }
 
 func cacheKey(ref Ref) string {
@@ -189,53 +194,20 @@ func cacheKey(ref Ref) string {
 // Resolve answers from the cache when it can and asks the wrapped Resolver
 // otherwise, once for all concurrent callers of the same Ref.
 func (c *Cache) Resolve(ctx context.Context, ref Ref) (Record, error) {
-	key := cacheKey(ref)
-	if e, ok := c.lookup(key); ok {
-		return cloneRecord(e.rec), e.err
-	}
-	ch := c.group.DoChan(key, func() (any, error) {
-		// Another flight may have filled the entry since the check above.
-		if e, ok := c.lookup(key); ok {
-			return e, nil
-		}
-		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.lookupTimeout)
+	e, err := c.c.Get(ctx, cacheKey(ref), func(lctx context.Context) (cacheEntry, time.Time) {
+		lctx, cancel := context.WithTimeout(lctx, c.cfg.lookupTimeout)
 		defer cancel()
 		rec, err := c.inner.Resolve(lctx, ref)
-		rec.Root = bytes.Clone(rec.Root)
-		e := cacheEntry{rec: rec, err: err}
+		var expires time.Time
 		if ttl := c.ttlFor(ref, rec, err); ttl > 0 {
-			e.expires = c.cfg.now().Add(ttl)
-			c.lru.Add(key, e)
+			expires = c.cfg.now().Add(ttl)
 		}
-		return e, nil
+		return cacheEntry{rec: rec, err: err}, expires
 	})
-	select {
-	case res := <-ch:
-		e := res.Val.(cacheEntry)
-		return cloneRecord(e.rec), e.err
-	case <-ctx.Done():
-		return Record{}, fmt.Errorf("%w: %s: %w", ErrUnavailable, ref, ctx.Err())
+	if err != nil {
+		return Record{}, fmt.Errorf("%w: %s: %w", ErrUnavailable, ref, err)
 	}
-}
-
-// lookup returns the unexpired entry for key, sharing its Root.
-func (c *Cache) lookup(key string) (cacheEntry, bool) {
-	e, ok := c.lru.Get(key)
-	if !ok {
-		return cacheEntry{}, false
-	}
-	if !c.cfg.now().Before(e.expires) {
-		c.lru.Remove(key)
-		return cacheEntry{}, false
-	}
-	return e, true
-}
-
-// cloneRecord copies r's Root: every Record handed out by the cache gets its
-// own, so that no caller can change what the cache or another caller holds.
-func cloneRecord(r Record) Record {
-	r.Root = bytes.Clone(r.Root)
-	return r
+	return e.rec, e.err
 }
 
 func (c *Cache) ttlFor(ref Ref, rec Record, err error) time.Duration {
@@ -255,8 +227,8 @@ func (c *Cache) ttlFor(ref Ref, rec Record, err error) time.Duration {
 }
 
 // Purge empties the cache.
-func (c *Cache) Purge() { c.lru.Purge() }
+func (c *Cache) Purge() { c.c.Purge() }
 
 // Len returns the number of entries held, expired ones included until they
 // are next looked up or evicted.
-func (c *Cache) Len() int { return c.lru.Len() }
+func (c *Cache) Len() int { return c.c.Len() }

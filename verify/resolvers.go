@@ -11,6 +11,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/internal/didweb"
 	"github.com/badgeproof/badgeproof/internal/fetch"
+	"github.com/badgeproof/badgeproof/internal/ttlcache"
 	"github.com/badgeproof/badgeproof/keys"
 )
 
@@ -43,7 +44,9 @@ func (v *Verifier) builtinKeyResolvers() ([]KeyResolver, error) {
 	if r.ttl <= 0 {
 		r.ttl = statusFailureTTL
 	}
-	c, err := newRemoteCache[*didDoc](statusCacheSize)
+	// Documents are shared read-only by every caller; expiry is wall-clock
+	// time, not the verifier's clock, which may be set to a past date.
+	c, err := ttlcache.New(ttlcache.Options[*didDoc]{Size: statusCacheSize})
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +63,7 @@ type didWebResolver struct {
 	fetcher *fetch.Fetcher // nil when offline
 	offline bool
 	ttl     time.Duration
-	cache   *remoteCache[*didDoc]
+	cache   *ttlcache.Cache[*didDoc]
 }
 
 // didDoc is a resolved DID document, or why it could not be had.
@@ -107,7 +110,7 @@ func (r *didWebResolver) ResolveKey(ctx context.Context, vm string) (*Key, error
 
 // document returns did's DID document from the cache or the network.
 func (r *didWebResolver) document(ctx context.Context, did string) (*didweb.Document, error) {
-	d, err := r.cache.get(ctx, did, func(ctx context.Context) (*didDoc, time.Time) {
+	d, err := r.cache.Get(ctx, did, func(ctx context.Context) (*didDoc, time.Time) {
 		doc, err := didweb.Resolve(ctx, r.fetcher, did)
 		life := r.ttl
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/fetch"
 	"github.com/badgeproof/badgeproof/internal/statuslist"
+	"github.com/badgeproof/badgeproof/internal/ttlcache"
 )
 
 // statusCacheSize bounds how many status lists a Verifier keeps. One list
@@ -53,7 +54,7 @@ const statusListAccept = "application/vc+ld+json, application/vc+json, applicati
 type statusChecker struct {
 	v       *Verifier
 	fetcher *fetch.Fetcher // nil when offline
-	cache   *remoteCache[*statusList]
+	cache   *ttlcache.Cache[*statusList]
 }
 
 // statusList is one fetched status list credential, or why it is unusable.
@@ -74,7 +75,10 @@ type statusList struct {
 
 func newStatusChecker(v *Verifier) (*statusChecker, error) {
 	s := &statusChecker{v: v, fetcher: v.fetcher}
-	c, err := newRemoteCache[*statusList](statusCacheSize)
+	// Lists are shared read-only by every badge naming them; expiry is
+	// wall-clock time, not the verifier's clock, which may be set to verify
+	// as of a past date.
+	c, err := ttlcache.New(ttlcache.Options[*statusList]{Size: statusCacheSize})
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +192,7 @@ func (s *statusChecker) list(ctx context.Context, url string) *statusList {
 		return &statusList{url: url, status: StatusIndeterminate, err: fmt.Errorf("%w: offline", ErrStatusUnavailable),
 			msg: fmt.Sprintf("status list %s not fetched: offline, so revocation is unknown", url)}
 	}
-	l, err := s.cache.get(ctx, url, func(ctx context.Context) (*statusList, time.Time) {
+	l, err := s.cache.Get(ctx, url, func(ctx context.Context) (*statusList, time.Time) {
 		l := s.load(ctx, url)
 		return l, l.expires
 	})
