@@ -8,8 +8,8 @@ import (
 
 	"github.com/badgeproof/badgeproof/anchor/ledger"
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
 )
 

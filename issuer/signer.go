@@ -2,10 +2,10 @@ package issuer
 
 import (
 	"bytes"
+	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -14,11 +14,19 @@ import (
 	"github.com/badgeproof/badgeproof/keys"
 )
 
-// Signer signs credentials and presentations with one key.
+// Signer signs credentials and presentations with one key: a
+// [keys.PrivateKey] held in memory, or any [crypto.Signer] whose public key
+// [keys.PublicKeyFrom] accepts (an Ed25519, P-256, P-384 or secp256k1 key
+// in a KMS or an HSM). It is safe for concurrent use when its crypto.Signer
+// is.
 type Signer struct {
-	key *keys.PrivateKey
-	vm  string
-	now func() time.Time
+	key crypto.Signer
+	pub *keys.PublicKey
+	// external: the key is not a keys.PrivateKey, so each signature it
+	// returns is checked before it goes into a badge.
+	external bool
+	vm       string
+	now      func() time.Time
 }
 
 // SignerOption configures a Signer.
@@ -47,12 +55,27 @@ func WithClock(now func() time.Time) SignerOption {
 	}
 }
 
-// NewSigner makes a Signer for key.
-func NewSigner(key *keys.PrivateKey, opts ...SignerOption) (*Signer, error) {
+// NewSigner makes a Signer for key: a *keys.PrivateKey, or any
+// crypto.Signer whose Public method returns an [ed25519.PublicKey], an
+// [*ecdsa.PublicKey] on P-256, P-384 or secp256k1, or a [*keys.PublicKey].
+//
+// A key held in a KMS or an HSM is used through its crypto.Signer: Sign is
+// called with crypto.Hash(0) and the message to sign for Ed25519, and with
+// the SHA-256 (P-384: SHA-384) digest and that hash for ECDSA, and must
+// return a raw Ed25519 signature or an ASN.1 DER ECDSA signature, as the
+// standard library's keys do. Each signature an external signer returns is
+// verified before it is used, so a misconfigured key cannot produce a badge
+// that does not verify.
+func NewSigner(key crypto.Signer, opts ...SignerOption) (*Signer, error) {
 	if key == nil {
 		return nil, errors.New("issuer: nil key")
 	}
-	s := &Signer{key: key, vm: key.PublicKey().VerificationMethod(), now: time.Now}
+	pub, err := keys.PublicKeyFrom(key.Public())
+	if err != nil {
+		return nil, fmt.Errorf("issuer: signing key: %w", err)
+	}
+	_, internal := key.(*keys.PrivateKey)
+	s := &Signer{key: key, pub: pub, external: !internal, vm: pub.VerificationMethod(), now: time.Now}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -70,11 +93,11 @@ func (s *Signer) DID() string {
 // VerificationMethod is the id proofs name.
 func (s *Signer) VerificationMethod() string { return s.vm }
 
-// Key returns the secret key.
-func (s *Signer) Key() *keys.PrivateKey { return s.key }
+// PublicKey is the key proofs verify with.
+func (s *Signer) PublicKey() *keys.PublicKey { return s.pub }
 
 // Cryptosuite is the suite this signer's proofs use.
-func (s *Signer) Cryptosuite() string { return dataintegrity.SuiteFor(s.key.Type()) }
+func (s *Signer) Cryptosuite() string { return dataintegrity.SuiteFor(s.pub.Type()) }
 
 // SignCredential adds a DataIntegrityProof to the credential and returns the
 // signed credential's bytes. An existing proof is kept and the new one is
@@ -98,9 +121,14 @@ func (s *Signer) sign(members map[string]json.RawMessage, opt dataintegrity.Opti
 	delete(members, "proof")
 	opt.VerificationMethod = s.vm
 	opt.Created = s.now().UTC().Truncate(time.Second)
-	proof, err := dataintegrity.Sign(s.key, members, opt)
+	proof, err := dataintegrity.Sign(s.key, s.pub, members, opt)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("issuer: signing: %w", err)
+	}
+	if s.external {
+		if err := dataintegrity.Verify(s.pub, members, proof); err != nil {
+			return nil, fmt.Errorf("issuer: the signing key returned a signature that does not verify with its public key %s: %w", s.pub.Multibase(), err)
+		}
 	}
 	pb, err := json.Marshal(proof)
 	if err != nil {
@@ -143,51 +171,4 @@ func MarshalDocument(members map[string]json.RawMessage) ([]byte, error) {
 	}
 	out.WriteByte('\n')
 	return out.Bytes(), nil
-}
-
-// KeyFile is the on-disk form of a signing key.
-type KeyFile struct {
-	Type               keys.Type `json:"type"`
-	ID                 string           `json:"id"`
-	PublicKeyMultibase string           `json:"publicKeyMultibase"`
-	SecretKeyMultibase string           `json:"secretKeyMultibase"`
-}
-
-// WriteKeyFile saves key to path with owner-only permissions; it refuses to
-// overwrite an existing file.
-func WriteKeyFile(path string, key *keys.PrivateKey) error {
-	kf := KeyFile{Type: key.Type(), ID: key.PublicKey().DID(), PublicKeyMultibase: key.PublicKey().Multibase(), SecretKeyMultibase: key.Multibase()}
-	b, err := json.MarshalIndent(kf, "", "  ")
-	if err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// ReadKeyFile loads a key written by WriteKeyFile and checks that its parts agree.
-func ReadKeyFile(path string) (*keys.PrivateKey, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var kf KeyFile
-	if err := json.Unmarshal(b, &kf); err != nil {
-		return nil, fmt.Errorf("key file %s: %w", path, err)
-	}
-	key, err := keys.ParseSecretMultikey(kf.SecretKeyMultibase)
-	if err != nil {
-		return nil, fmt.Errorf("key file %s: %w", path, err)
-	}
-	if kf.PublicKeyMultibase != "" && kf.PublicKeyMultibase != key.PublicKey().Multibase() {
-		return nil, fmt.Errorf("key file %s: public key does not match the secret key", path)
-	}
-	return key, nil
 }

@@ -13,8 +13,8 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
-	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/statuslist"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 func statusSigner(t *testing.T) *Signer {
@@ -107,7 +107,7 @@ func TestStatusListLifecycle(t *testing.T) {
 	require.Equal(t, listURL, lc.ID)
 	require.Equal(t, s.DID(), lc.Issuer.ID)
 	require.True(t, lc.Type.Has("BitstringStatusListCredential"))
-	require.NoError(t, dataintegrity.Verify(s.Key().PublicKey(), lc.Unsigned(), lc.Proofs[0].Members()))
+	require.NoError(t, dataintegrity.Verify(s.PublicKey(), lc.Unsigned(), lc.Proofs[0].Members()))
 	subj, err := statuslist.ParseListSubject(lc.Members()["credentialSubject"])
 	require.NoError(t, err)
 	bits, err := statuslist.Decode(subj.EncodedList)
@@ -184,7 +184,7 @@ func TestNewPresentation(t *testing.T) {
 	require.Equal(t, "did:key:z6Mkholder", p.Holder)
 	require.Len(t, p.Credentials, 1)
 	// The credential inside is the signed one, proof intact.
-	require.NoError(t, dataintegrity.Verify(s.Key().PublicKey(), p.Credentials[0].Unsigned(), p.Credentials[0].Proofs[0].Members()))
+	require.NoError(t, dataintegrity.Verify(s.PublicKey(), p.Credentials[0].Unsigned(), p.Credentials[0].Proofs[0].Members()))
 	_, err = NewPresentation("", c)
 	require.Error(t, err)
 	_, err = NewPresentation("did:key:z6Mkholder")

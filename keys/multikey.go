@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"github.com/mr-tron/base58"
+	"github.com/multiformats/go-multibase"
 )
 
 // Type names a curve.
@@ -43,8 +43,8 @@ func ParseType(s string) (Type, error) {
 
 // Errors for errors.Is.
 var (
-	ErrInvalid     = errors.New("multikey: invalid key")
-	ErrUnsupported = errors.New("multikey: unsupported key type")
+	ErrInvalid     = errors.New("keys: invalid key")
+	ErrUnsupported = errors.New("keys: unsupported key type")
 )
 
 // maxEncodedLen bounds the input before base58 decoding (whose cost grows
@@ -76,7 +76,8 @@ func codecOf(t Type) (codec, error) {
 	return codec{}, fmt.Errorf("%w: %q", ErrUnsupported, t)
 }
 
-// PublicKey is a verification key of one of the supported types.
+// PublicKey is a verification key of one of the supported types. It is
+// immutable and safe for concurrent use.
 type PublicKey struct {
 	typ Type
 	raw []byte // ed25519: 32 bytes; EC: compressed point
@@ -200,6 +201,16 @@ func ParseMultikey(mb string) (*PublicKey, error) {
 	return nil, fmt.Errorf("%w: multicodec 0x%x", ErrUnsupported, code)
 }
 
+// ParsePublicKey accepts the forms a key is named by on the command line and
+// in configuration: a did:key identifier, a did:key verification method or a
+// Multikey publicKeyMultibase value.
+func ParsePublicKey(s string) (*PublicKey, error) {
+	if strings.HasPrefix(s, "did:") {
+		return ParseDIDKey(s)
+	}
+	return ParseMultikey(s)
+}
+
 // ParseDIDKey parses a did:key identifier or a did:key verification method
 // (did:key:z...#z...; the fragment must name the same key).
 func ParseDIDKey(did string) (*PublicKey, error) {
@@ -227,7 +238,7 @@ type PrivateKey struct {
 // Type reports the curve.
 func (s *PrivateKey) Type() Type { return s.typ }
 
-// Public returns the matching public key.
+// PublicKey returns the matching public key.
 func (s *PrivateKey) PublicKey() *PublicKey { return s.pub }
 
 // Ed25519 returns the key if it is an Ed25519 key.
@@ -333,7 +344,11 @@ func Generate(t Type) (*PrivateKey, error) {
 
 func encode(code uint64, key []byte) string {
 	buf := binary.AppendUvarint(nil, code)
-	return "z" + base58.Encode(append(buf, key...))
+	s, err := multibase.Encode(multibase.Base58BTC, append(buf, key...))
+	if err != nil {
+		panic(err) // base58btc is a known encoding: Encode cannot fail
+	}
+	return s
 }
 
 func decode(mb string) (uint64, []byte, error) {
@@ -343,9 +358,9 @@ func decode(mb string) (uint64, []byte, error) {
 	if len(mb) < 2 || mb[0] != 'z' {
 		return 0, nil, fmt.Errorf("%w: %q: want multibase base58btc ('z' prefix)", ErrInvalid, mb)
 	}
-	b, err := base58.Decode(mb[1:])
+	_, b, err := multibase.Decode(mb)
 	if err != nil {
-		return 0, nil, fmt.Errorf("%w: base58: %v", ErrInvalid, err)
+		return 0, nil, fmt.Errorf("%w: base58btc: %v", ErrInvalid, err)
 	}
 	code, n := binary.Uvarint(b)
 	if n <= 0 {

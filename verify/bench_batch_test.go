@@ -11,9 +11,9 @@ import (
 	"github.com/badgeproof/badgeproof/internal/batchproof"
 	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/merkle"
-	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
 	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // BenchmarkBatchBadge compares, in one run, the full verification of one

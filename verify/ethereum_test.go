@@ -23,9 +23,9 @@ import (
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/anchor/ethereum/gethtest"
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
 	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // ethNode is the development node shared by the tests that neither stop it

@@ -16,8 +16,8 @@ import (
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/jsonx"
 	"github.com/badgeproof/badgeproof/internal/merkle"
-	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // Proof types and cryptosuites of other ecosystems the Verifier checks.

@@ -19,9 +19,9 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/fetch"
-	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/internal/statuslist"
 	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // slServer serves one issuer's status list directory over loopback HTTP and

@@ -17,7 +17,6 @@ import (
 	"github.com/badgeproof/badgeproof/anchor/ethereum/gethtest"
 	"github.com/badgeproof/badgeproof/internal/clitest"
 	"github.com/badgeproof/badgeproof/keys"
-	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
 )
 
@@ -55,7 +54,7 @@ func keygen(t *testing.T, dir, name, typ string) (string, *keys.PublicKey) {
 	t.Helper()
 	path := filepath.Join(dir, name)
 	r := clitest.MustRun(t, 0, "", issuerBin, "keygen", "--type", typ, "--out", path)
-	key, err := issuer.ReadKeyFile(path)
+	key, err := keys.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

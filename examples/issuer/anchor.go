@@ -10,8 +10,8 @@ import (
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/anchor/ledger"
-	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // anchorPlan is what --anchor asked for.
@@ -52,7 +52,7 @@ func (p *anchorPlan) publisher(signer *issuer.Signer) (pub anchor.Publisher, clo
 	case "eth":
 		var opts []ethereum.Option
 		if p.ethKey != "" {
-			key, err := issuer.ReadKeyFile(p.ethKey)
+			key, err := keys.ReadFile(p.ethKey)
 			if err != nil {
 				return nil, nil, fmt.Errorf("--eth-key: %w", err)
 			}

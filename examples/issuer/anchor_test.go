@@ -18,7 +18,6 @@ import (
 	"github.com/badgeproof/badgeproof/anchor/ethereum/gethtest"
 	"github.com/badgeproof/badgeproof/anchor/ledger"
 	"github.com/badgeproof/badgeproof/keys"
-	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify"
 )
 
@@ -79,7 +78,7 @@ func newKeyFile(t *testing.T, dir string, typ keys.Type) (string, *keys.PrivateK
 	k, err := keys.Generate(typ)
 	require.NoError(t, err)
 	path := filepath.Join(dir, string(typ)+".key")
-	require.NoError(t, issuer.WriteKeyFile(path, k))
+	require.NoError(t, keys.WriteFile(path, k))
 	return path, k
 }
 

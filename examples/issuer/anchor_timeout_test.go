@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/badgeproof/badgeproof/keys"
-	"github.com/badgeproof/badgeproof/issuer"
 )
 
 // A node that accepts the connection and never answers: issue gives up after
@@ -36,7 +35,7 @@ func TestIssueAnchorTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	keyFile := filepath.Join(dir, "k.json")
-	if err := issuer.WriteKeyFile(keyFile, key); err != nil {
+	if err := keys.WriteFile(keyFile, key); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // input is one unsigned credential read from a file.
@@ -25,7 +26,7 @@ type input struct {
 
 // readSigner reads the key file at path and returns a signer for its key.
 func readSigner(path string) (*issuer.Signer, error) {
-	key, err := issuer.ReadKeyFile(path)
+	key, err := keys.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

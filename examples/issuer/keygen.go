@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/keys"
-	"github.com/badgeproof/badgeproof/issuer"
 )
 
 // errUsage reports a usage error already printed by the flag package.
@@ -48,13 +46,13 @@ func keygenCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := issuer.WriteKeyFile(*out, key); err != nil {
+	if err := keys.WriteFile(*out, key); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, key.PublicKey().DID())
-	if kt == keys.Secp256k1 {
+	if addr, err := key.PublicKey().EthereumAddress(); err == nil {
 		// The address to fund when this key also signs anchoring transactions (--eth-key).
-		fmt.Fprintln(stderr, "ethereum address:", ethereum.AddressFromPublicKey(key.PublicKey().Secp256k1()))
+		fmt.Fprintln(stderr, "ethereum address:", addr)
 	}
 	return nil
 }

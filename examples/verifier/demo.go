@@ -10,8 +10,8 @@ import (
 
 	"github.com/badgeproof/badgeproof/anchor/ledger"
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
 	"github.com/badgeproof/badgeproof/verify/verifyhttp"
 )
@@ -111,7 +111,7 @@ func newDemo(ctx context.Context, dir, statusBase string) (d *demo, err error) {
 func (d *demo) buildTrustList() error {
 	var issuers []verify.TrustedIssuer
 	for _, p := range []*demoParty{d.hrd, d.keis, d.univ} {
-		pk := p.signer.Key().PublicKey()
+		pk := p.signer.PublicKey()
 		issuers = append(issuers, verify.TrustedIssuer{
 			ID: p.did(), Name: p.en, NameKo: p.ko, AchievementTypes: p.types,
 			Keys: []verify.TrustedKey{{ID: pk.VerificationMethod(), PublicKeyMultibase: pk.Multibase()}},

@@ -1,6 +1,7 @@
 package dataintegrity
 
 import (
+	"crypto"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -17,11 +18,12 @@ type Options struct {
 }
 
 // Sign creates a DataIntegrityProof over document (its members, without any
-// proof) and returns the proof's members, proofValue included.
-func Sign(sk *keys.PrivateKey, document map[string]json.RawMessage, opt Options) (map[string]json.RawMessage, error) {
-	suite := SuiteFor(sk.Type())
+// proof) with signer, whose public key is pub, and returns the proof's
+// members, proofValue included.
+func Sign(signer crypto.Signer, pub *keys.PublicKey, document map[string]json.RawMessage, opt Options) (map[string]json.RawMessage, error) {
+	suite := SuiteFor(pub.Type())
 	if opt.VerificationMethod == "" {
-		opt.VerificationMethod = sk.PublicKey().VerificationMethod()
+		opt.VerificationMethod = pub.VerificationMethod()
 	}
 	if opt.ProofPurpose == "" {
 		opt.ProofPurpose = "assertionMethod"
@@ -44,11 +46,11 @@ func Sign(sk *keys.PrivateKey, document map[string]json.RawMessage, opt Options)
 	if ctx, ok := document["@context"]; ok {
 		config["@context"] = ctx
 	}
-	in, err := Compute(sk.Type(), document, config)
+	in, err := Compute(pub.Type(), document, config)
 	if err != nil {
 		return nil, err
 	}
-	sig, err := SignHashData(sk, in.HashData)
+	sig, err := SignHashData(signer, pub.Type(), in.HashData)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/json"
@@ -16,7 +17,7 @@ import (
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	k1ecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
-	"github.com/mr-tron/base58"
+	"github.com/multiformats/go-multibase"
 )
 
 // Cryptosuite names.
@@ -99,38 +100,43 @@ func Compute(t keys.Type, document, proofConfig map[string]json.RawMessage) (*In
 	return &in, nil
 }
 
-// SignHashData signs hashData with sk as the suite prescribes and returns the
-// raw signature (Ed25519: 64 bytes; ECDSA: r||s).
-func SignHashData(sk *keys.PrivateKey, hashData []byte) ([]byte, error) {
-	switch sk.Type() {
-	case keys.Ed25519:
-		return ed25519.Sign(sk.Ed25519(), hashData), nil
-	case keys.Secp256k1:
-		digest := sha256.Sum256(hashData)
-		sig := k1ecdsa.SignCompact(sk.Secp256k1(), digest[:], false)
-		return sig[1:], nil // drop the recovery byte: r||s
-	case keys.P256, keys.P384:
-		h := hasher(sk.Type())()
-		h.Write(hashData)
-		opts := crypto.SHA256
-		if sk.Type() == keys.P384 {
-			opts = crypto.SHA384
-		}
-		der, err := sk.ECDSA().Sign(nil, h.Sum(nil), opts) // nil random: RFC 6979
+// SignHashData signs hashData as the suite for keys of type t prescribes,
+// with any crypto.Signer of that type (a keys.PrivateKey, or a key in a KMS
+// or HSM), and returns the raw signature: Ed25519 signs hashData itself (64
+// bytes); ECDSA signs its SHA-256 (P-384: SHA-384) digest, and the DER
+// signature the signer returns becomes r||s.
+func SignHashData(signer crypto.Signer, t keys.Type, hashData []byte) ([]byte, error) {
+	if t == keys.Ed25519 {
+		sig, err := signer.Sign(rand.Reader, hashData, crypto.Hash(0))
 		if err != nil {
 			return nil, err
 		}
-		r, s, err := parseDER(der)
-		if err != nil {
-			return nil, err
+		if len(sig) != ed25519.SignatureSize {
+			return nil, fmt.Errorf("%w: the signer returned %d bytes for an Ed25519 signature", ErrBadSignature, len(sig))
 		}
-		size := (sk.ECDSA().Curve.Params().BitSize + 7) / 8
-		out := make([]byte, 2*size)
-		r.FillBytes(out[:size])
-		s.FillBytes(out[size:])
-		return out, nil
+		return sig, nil
 	}
-	return nil, fmt.Errorf("%w: key type %s", ErrUnsupported, sk.Type())
+	opts, size := crypto.SHA256, 32
+	if t == keys.P384 {
+		opts, size = crypto.SHA384, 48
+	}
+	h := hasher(t)()
+	h.Write(hashData)
+	der, err := signer.Sign(rand.Reader, h.Sum(nil), opts)
+	if err != nil {
+		return nil, err
+	}
+	r, s, err := parseDER(der)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the signer's ECDSA signature: %v", ErrBadSignature, err)
+	}
+	if r.Sign() <= 0 || s.Sign() <= 0 || r.BitLen() > 8*size || s.BitLen() > 8*size {
+		return nil, fmt.Errorf("%w: the signer's ECDSA signature is out of range", ErrBadSignature)
+	}
+	out := make([]byte, 2*size)
+	r.FillBytes(out[:size])
+	s.FillBytes(out[size:])
+	return out, nil
 }
 
 // VerifyHashData checks a raw signature over hashData.
@@ -175,7 +181,13 @@ func VerifyHashData(pk *keys.PublicKey, hashData, sig []byte) error {
 }
 
 // EncodeProofValue is multibase base58btc.
-func EncodeProofValue(sig []byte) string { return "z" + base58.Encode(sig) }
+func EncodeProofValue(sig []byte) string {
+	s, err := multibase.Encode(multibase.Base58BTC, sig)
+	if err != nil {
+		panic(err) // base58btc is a known encoding: Encode cannot fail
+	}
+	return s
+}
 
 // maxProofValueLen bounds the encoded signature before base58 decoding.
 const maxProofValueLen = 512
@@ -188,7 +200,7 @@ func DecodeProofValue(s string) ([]byte, error) {
 	if len(s) < 2 || s[0] != 'z' {
 		return nil, fmt.Errorf("%w: proofValue must be multibase base58btc ('z' prefix)", ErrMalformed)
 	}
-	b, err := base58.Decode(s[1:])
+	_, b, err := multibase.Decode(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: proofValue: %v", ErrMalformed, err)
 	}
