@@ -11,7 +11,8 @@
 //     every record, so records cannot be moved between ledgers.
 //   - records: the append-only log of fixed-size records ([RecordSize]
 //     bytes), so record n is read with one positioned read at n*RecordSize.
-//   - lock: the file [Ledger.Append] locks (flock) while it appends.
+//   - lock: the file [Ledger.Append] locks while it appends (flock on Unix,
+//     LockFileEx on Windows), so that several processes may append.
 //
 // # Records
 //
