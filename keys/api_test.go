@@ -219,6 +219,23 @@ func TestEthereumAddress(t *testing.T) {
 	require.ErrorIs(t, err, ErrUnsupported)
 }
 
+func TestParsePublicJWKRefuses(t *testing.T) {
+	for _, bad := range []string{
+		`{"kty":"OKP","crv":"Ed25519","x":"AAAA"}`,
+		`{"kty":"OKP","crv":"X25519","x":"` + strings.Repeat("A", 43) + `"}`,
+		`{"kty":"EC","crv":"P-521","x":"AA","y":"AA"}`,
+		`{"kty":"EC","crv":"P-256","x":"` + strings.Repeat("A", 43) + `","y":"` + strings.Repeat("A", 43) + `"}`, // not on the curve
+		`{"kty":"OKP","crv":"Ed25519","x":"` + strings.Repeat("A", 43) + `","d":"secret"}`,
+		`{"kty":"RSA","n":"AQAB","e":"AQAB"}`,
+		`[]`,
+		`{"kty":"EC","crv":"P-256","x":"` + strings.Repeat("A", 5000) + `"}`,
+	} {
+		pk, err := ParsePublicJWK([]byte(bad))
+		require.Error(t, err, bad)
+		require.Nil(t, pk)
+	}
+}
+
 func FuzzParsePublicJWK(f *testing.F) {
 	for _, typ := range allTypes {
 		size := 32
@@ -233,6 +250,8 @@ func FuzzParsePublicJWK(f *testing.F) {
 		f.Add(j)
 	}
 	f.Add([]byte(`{"kty":"EC","crv":"P-256","x":"","y":""}`))
+	f.Add([]byte(`{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}`)) // RFC 8037
+	f.Add([]byte(`{"kty":"OKP","crv":"Ed25519","x":"!!"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pk, err := ParsePublicJWK(data)
 		if err != nil {

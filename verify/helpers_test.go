@@ -73,14 +73,26 @@ func trustList(t testing.TB, issuers ...TrustedIssuer) *TrustList {
 	t.Helper()
 	b, err := json.Marshal(TrustList{Issuers: issuers})
 	require.NoError(t, err)
-	tl, err := ParseTrustList(b)
+	tl, err := ParseUnsignedTrustList(b)
 	require.NoError(t, err)
 	return tl
 }
 
+// newVerifier builds a Verifier with opts, on the tests' clock unless opts
+// set one, and without a trust list unless opts give trust material.
 func newVerifier(t testing.TB, opts ...Option) *Verifier {
 	t.Helper()
-	v, err := New(append([]Option{WithClock(clock)}, opts...)...)
+	var given config
+	for _, o := range opts {
+		_ = o(&given)
+	}
+	if !given.given["WithClock"] {
+		opts = append(opts, WithClock(clock))
+	}
+	if given.trust == nil && len(given.trustedKeys) == 0 && !given.skipIssuerTrust && !given.noTrustList {
+		opts = append(opts, WithoutTrustList())
+	}
+	v, err := New(opts...)
 	require.NoError(t, err)
 	return v
 }

@@ -79,28 +79,6 @@ func WithBlockcertsIssuerProfiles(profiles ...[]byte) Option {
 	}
 }
 
-// interopHandlerFor returns the handler of the proofs of other ecosystems:
-// eddsa-rdfc-2022, and the Blockcerts v3 Merkle proofs.
-func interopHandlerFor(p *badge.Proof) proofHandler {
-	switch p.Type {
-	case dataintegrity.ProofType:
-		switch p.Cryptosuite {
-		case EdDSARDFC2022:
-			return (*Verifier).checkEdDSARDFC
-		case MerkleProof2019Suite:
-			return (*Verifier).checkBlockcertsMerkle
-		}
-	case MerkleProof2019:
-		return (*Verifier).checkBlockcertsMerkle
-	case ChainedProof2021:
-		var chained string
-		if raw, ok := p.Members()["chainedProofType"]; ok && json.Unmarshal(raw, &chained) == nil && chained == MerkleProof2019 {
-			return (*Verifier).checkBlockcertsMerkle
-		}
-	}
-	return nil
-}
-
 // blockcertsAddresses lists the anchoring addresses of the issuer's
 // Blockcerts profile, if the Verifier has it.
 func (v *Verifier) blockcertsAddresses(issuerID string) []string {
@@ -116,13 +94,50 @@ func (v *Verifier) blockcertsAddresses(issuerID string) []string {
 }
 
 // limitsFor returns the parsing limits for data: the configured ones, or,
-// when none are set, a larger size limit for Blockcerts certificates.
-func (v *Verifier) limitsFor(data []byte) badge.Limits {
+// when none are set, the default size limit, raised to the Blockcerts limit
+// for a larger document whose @context is a Blockcerts one (they embed
+// their images as data URLs). The raw size is checked against the largest
+// limit before anything reads the bytes, and the context is read only from
+// a document between the two limits.
+func (v *Verifier) limitsFor(data []byte) (badge.Limits, error) {
 	l := v.cfg.limits
-	if l.MaxBytes == 0 && bytes.Contains(data, []byte("w3id.org/blockcerts/")) {
-		l.MaxBytes = blockcertsMaxBytes
+	if l.MaxBytes > 0 {
+		if len(data) > l.MaxBytes {
+			return l, fmt.Errorf("%w: %d bytes, more than the limit of %d", jsonx.ErrTooLarge, len(data), l.MaxBytes)
+		}
+		return l, nil
 	}
-	return l
+	switch {
+	case len(data) <= badge.DefaultMaxBytes:
+		return l, nil
+	case len(data) > blockcertsMaxBytes:
+		return l, fmt.Errorf("%w: %d bytes, more than the limit of %d", jsonx.ErrTooLarge, len(data), blockcertsMaxBytes)
+	case !hasBlockcertsContext(data):
+		return l, fmt.Errorf("%w: %d bytes, more than the limit of %d (only Blockcerts certificates may be up to %d)", jsonx.ErrTooLarge, len(data), badge.DefaultMaxBytes, blockcertsMaxBytes)
+	}
+	l.MaxBytes = blockcertsMaxBytes
+	return l, nil
+}
+
+// hasBlockcertsContext reports whether data is a JSON object whose @context
+// names a Blockcerts context.
+func hasBlockcertsContext(data []byte) bool {
+	var head struct {
+		Context []json.RawMessage `json:"@context"`
+	}
+	if json.Unmarshal(data, &head) != nil {
+		return false
+	}
+	for _, raw := range head.Context {
+		var c string
+		if json.Unmarshal(raw, &c) != nil {
+			continue // an embedded context object
+		}
+		if strings.HasPrefix(c, "https://w3id.org/blockcerts/") || strings.HasPrefix(c, "https://www.blockcerts.org/schema/") {
+			return true
+		}
+	}
+	return false
 }
 
 // canonFailure reports a document that cannot be canonicalized: an unknown
@@ -238,7 +253,7 @@ func (v *Verifier) checkEdDSARDFC(ctx context.Context, st *credState, i int) {
 		fail(diError(err), "%s proof: %v", EdDSARDFC2022, err)
 		return
 	}
-	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod)
+	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod, PurposeAssertion)
 	if !ok {
 		return
 	}

@@ -324,7 +324,7 @@ func TestOpenBadgesEdDSARDFCVectors(t *testing.T) {
 			issuer := c.Issuer.ID
 
 			// Key known, controller the issuer: the signature passes.
-			resolver := KeyResolverFunc(func(_ context.Context, vm string) (*Key, error) {
+			resolver := KeyResolverFunc(func(_ context.Context, vm string, _ ProofPurpose) (*Key, error) {
 				if vm != issuer+"#"+obPublicKey {
 					return nil, fmt.Errorf("%w: %s", ErrUnknownKey, vm)
 				}
@@ -343,7 +343,7 @@ func TestOpenBadgesEdDSARDFCVectors(t *testing.T) {
 			require.Equal(t, "Example Corp", r.Issuer.Name)
 
 			// The same key claimed by someone else: not tied to the issuer.
-			other := KeyResolverFunc(func(_ context.Context, vm string) (*Key, error) {
+			other := KeyResolverFunc(func(_ context.Context, vm string, _ ProofPurpose) (*Key, error) {
 				return &Key{ID: vm, Controller: "https://elsewhere.example/issuer", Public: pk}, nil
 			})
 			r = newVerifier(t, WithKeyResolver(other)).Verify(context.Background(), doc, Binding{})
@@ -353,7 +353,7 @@ func TestOpenBadgesEdDSARDFCVectors(t *testing.T) {
 			// A key of the wrong type is refused before any signature check.
 			p256, err := keys.Generate(keys.P256)
 			require.NoError(t, err)
-			wrong := KeyResolverFunc(func(_ context.Context, vm string) (*Key, error) {
+			wrong := KeyResolverFunc(func(_ context.Context, vm string, _ ProofPurpose) (*Key, error) {
 				return &Key{ID: vm, Controller: issuer, Public: p256.PublicKey()}, nil
 			})
 			r = newVerifier(t, WithKeyResolver(wrong)).Verify(context.Background(), doc, Binding{})
@@ -446,7 +446,7 @@ func FuzzBlockcertsV2(f *testing.F) {
 	f.Add([]byte(`{"type":"Assertion","issuedOn":"2020-01-01T00:00:00Z","badge":{"issuer":{"id":"x"}},"signature":{"type":"MerkleProof2017"}}`))
 	f.Add([]byte(`{"signature":{"type":["MerkleProof2017","Extension"],"targetHash":"00","merkleRoot":"00","proof":[],"anchors":[]},"@context":[]}`))
 	f.Add([]byte(`{"signature":null,"x":"MerkleProof2017"}`))
-	v, err := New(WithOffline(), WithAllowTestAnchors())
+	v, err := New(WithOffline(), WithAllowTestAnchors(), WithoutTrustList())
 	if err != nil {
 		f.Fatal(err)
 	}

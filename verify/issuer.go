@@ -5,15 +5,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/keys"
 )
 
 func ethAddress(pk *keys.PublicKey) []string {
-	if pk == nil || pk.Type() != keys.Secp256k1 {
+	if pk == nil {
 		return nil
 	}
-	return []string{ethereum.AddressFromPublicKey(pk.Secp256k1())}
+	addr, err := pk.EthereumAddress()
+	if err != nil {
+		return nil // not a secp256k1 key
+	}
+	return []string{addr}
 }
 
 // checkIssuer decides whether the issuer is trusted for this badge, with the
@@ -28,10 +31,10 @@ func (v *Verifier) checkIssuer(st *credState) {
 		return
 	}
 	if v.trust == nil {
-		set(StatusIndeterminate, ErrUntrustedIssuer, "no trust list configured: cannot tell whether %s is a trusted issuer", c.Issuer.ID)
+		set(StatusIndeterminate, ErrNoTrustList, "no trust list configured: cannot tell whether %s is a trusted issuer", c.Issuer.ID)
 		return
 	}
-	is := v.trust.Issuer(c.Issuer.ID)
+	is := v.trust.issuer(c.Issuer.ID)
 	if is == nil {
 		set(StatusFailed, ErrUntrustedIssuer, "issuer %s is not in the trust list", c.Issuer.ID)
 		return
@@ -93,6 +96,11 @@ func (v *Verifier) checkIssuer(st *credState) {
 	case len(st.signers) == 0 && len(st.records) == 0 && st.anchorUnknown:
 		set(StatusIndeterminate, ErrAnchorUnavailable, "issuer %s is trusted, but only the anchor, which could not be checked, ties this badge to it", is.ID)
 		return
+	case len(st.signers) == 0 && len(st.records) == 0 && undecided(st.report, CheckSignature):
+		// The signature could not be decided (a key server down, a suite
+		// this verifier cannot check): neither could who issued the badge.
+		set(StatusIndeterminate, st.report.Check(CheckSignature).Err, "issuer %s is trusted, but the signature that would tie this badge to it could not be checked", is.ID)
+		return
 	case len(st.signers) == 0 && len(st.records) == 0:
 		set(StatusFailed, ErrUntrustedIssuer, "nothing ties this badge to %s: no valid signature and no anchor of its own", is.ID)
 		return
@@ -107,8 +115,14 @@ func (v *Verifier) checkIssuer(st *credState) {
 	set(StatusPassed, nil, "%s", msg)
 }
 
+// undecided reports whether check id is indeterminate.
+func undecided(r *Report, id CheckID) bool {
+	c := r.Check(id)
+	return c != nil && c.Status == StatusIndeterminate
+}
+
 // displayName names the issuer as the trust list does, else as the badge does.
-func displayName(is *TrustedIssuer, fromBadge string) string {
+func displayName(is *trustedIssuer, fromBadge string) string {
 	switch {
 	case is.NameKo != "" && is.Name != "":
 		return is.NameKo + " / " + is.Name

@@ -15,21 +15,52 @@ type Key struct {
 	Public     *keys.PublicKey
 }
 
-// KeyResolver finds the key a proof's verificationMethod names. It returns
-// an error wrapping ErrUnknownKey when it cannot resolve that kind of id, and
-// ErrFetchRefused or another error when resolution was attempted and failed.
+// ProofPurpose is the verification relationship a proof's key must be
+// listed under in its controller's document.
+type ProofPurpose string
+
+// The proof purposes the Verifier asks keys for.
+const (
+	// PurposeAssertion: a credential's proof (assertionMethod).
+	PurposeAssertion ProofPurpose = "assertionMethod"
+	// PurposeAuthentication: a holder's presentation proof (authentication).
+	PurposeAuthentication ProofPurpose = "authentication"
+)
+
+// KeyResolver finds the key a proof's verificationMethod names, for the
+// given purpose: a resolver that reads controller documents returns a key
+// only when the document lists it under that relationship.
+//
+// Errors tell the Verifier what to report:
+//   - wrapping ErrUnknownKey: this resolver does not handle that kind of
+//     id, or its document does not list the key; the next resolver is asked,
+//     and if none knows it the signature check fails with unknown_key;
+//   - wrapping ErrMalformed or ErrFetchRefused: the id or its document is
+//     bad, or the URL is refused; the signature check fails;
+//   - any other error: the key could not be had now (offline, a server down
+//     or slow); the signature check is indeterminate (key_unavailable).
+//
+// Resolvers are called concurrently and must honour ctx.
 type KeyResolver interface {
-	ResolveKey(ctx context.Context, verificationMethod string) (*Key, error)
+	ResolveKey(ctx context.Context, verificationMethod string, purpose ProofPurpose) (*Key, error)
 }
 
 // KeyResolverFunc adapts a function to KeyResolver.
-type KeyResolverFunc func(ctx context.Context, verificationMethod string) (*Key, error)
+type KeyResolverFunc func(ctx context.Context, verificationMethod string, purpose ProofPurpose) (*Key, error)
 
 // ResolveKey calls f.
-func (f KeyResolverFunc) ResolveKey(ctx context.Context, vm string) (*Key, error) { return f(ctx, vm) }
+func (f KeyResolverFunc) ResolveKey(ctx context.Context, vm string, purpose ProofPurpose) (*Key, error) {
+	return f(ctx, vm, purpose)
+}
 
-// DIDKeyResolver resolves did:key verification methods without I/O.
-var DIDKeyResolver KeyResolver = KeyResolverFunc(func(_ context.Context, vm string) (*Key, error) {
+// DIDKeyResolver returns the resolver of did:key verification methods,
+// which needs no I/O. Every Verifier consults it after the trust list and
+// the caller's resolvers; it is exported for resolvers that wrap it.
+func DIDKeyResolver() KeyResolver { return didKeyResolver{} }
+
+type didKeyResolver struct{}
+
+func (didKeyResolver) ResolveKey(_ context.Context, vm string, _ ProofPurpose) (*Key, error) {
 	if !strings.HasPrefix(vm, "did:key:") {
 		return nil, fmt.Errorf("%w: %s is not a did:key", ErrUnknownKey, vm)
 	}
@@ -38,19 +69,14 @@ var DIDKeyResolver KeyResolver = KeyResolverFunc(func(_ context.Context, vm stri
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return &Key{ID: vm, Controller: pk.DID(), Public: pk}, nil
-})
+}
 
 // trustListResolver resolves verification methods named in the trust list.
-type trustListResolver struct{ t *TrustList }
+type trustListResolver struct{ t *trustIndex }
 
-func (r trustListResolver) ResolveKey(_ context.Context, vm string) (*Key, error) {
-	for i := range r.t.Issuers {
-		is := &r.t.Issuers[i]
-		for j := range is.Keys {
-			if is.Keys[j].ID == vm {
-				return &Key{ID: vm, Controller: is.ID, Public: is.Keys[j].key}, nil
-			}
-		}
+func (r trustListResolver) ResolveKey(_ context.Context, vm string, _ ProofPurpose) (*Key, error) {
+	if k, is := r.t.keyByID(vm); k != nil {
+		return &Key{ID: vm, Controller: is.ID, Public: k.pub}, nil
 	}
 	return nil, fmt.Errorf("%w: %s is not in the trust list", ErrUnknownKey, vm)
 }
@@ -59,11 +85,14 @@ func (r trustListResolver) ResolveKey(_ context.Context, vm string) (*Key, error
 // ErrUnknownKey decides.
 type chainResolver []KeyResolver
 
-func (c chainResolver) ResolveKey(ctx context.Context, vm string) (*Key, error) {
+func (c chainResolver) ResolveKey(ctx context.Context, vm string, purpose ProofPurpose) (*Key, error) {
 	var last error = fmt.Errorf("%w: %s", ErrUnknownKey, vm)
 	for _, r := range c {
-		k, err := r.ResolveKey(ctx, vm)
+		k, err := r.ResolveKey(ctx, vm, purpose)
 		if err == nil {
+			if k == nil || k.Public == nil {
+				return nil, fmt.Errorf("%w: a key resolver returned no key for %s", ErrUnknownKey, vm)
+			}
 			return k, nil
 		}
 		if !isUnknownKey(err) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/badgeproof/badgeproof/anchor"
@@ -15,10 +16,14 @@ import (
 type Option func(*config) error
 
 type config struct {
+	// given records the single-valued options given, to refuse one given twice.
+	given            map[string]bool
 	limits           badge.Limits
 	trust            *TrustList
 	trustedKeys      []string
 	skipIssuerTrust  bool
+	noTrustList      bool
+	suites           map[string]bool // nil: every built-in suite
 	keyResolvers     []KeyResolver
 	anchors          anchor.Resolver
 	httpClient       *http.Client
@@ -32,6 +37,18 @@ type config struct {
 	statusTTL        time.Duration
 	schema           bool
 	interop          interopConfig
+}
+
+// once refuses a single-valued option given a second time.
+func (c *config) once(name string) error {
+	if c.given == nil {
+		c.given = map[string]bool{}
+	}
+	if c.given[name] {
+		return fmt.Errorf("verify: %s given twice", name)
+	}
+	c.given[name] = true
+	return nil
 }
 
 func defaultConfig() config {
@@ -51,8 +68,8 @@ func WithTrustList(t *TrustList) Option {
 		if t == nil {
 			return errors.New("verify: nil trust list")
 		}
-		if c.trust != nil {
-			return errors.New("verify: trust list set twice")
+		if err := c.once("WithTrustList"); err != nil {
+			return err
 		}
 		c.trust = t
 		return nil
@@ -73,10 +90,44 @@ func WithTrustedKey(key string) Option {
 }
 
 // WithoutIssuerTrustUnsafe skips the issuer check: any issuer whose
-// signature verifies is accepted. Only for inspecting badges, never for
-// decisions.
+// signature verifies is accepted, so a badge anyone signed can be verified.
+// Only for inspecting badges, never for decisions.
 func WithoutIssuerTrustUnsafe() Option {
-	return func(c *config) error { c.skipIssuerTrust = true; return nil }
+	return func(c *config) error { c.skipIssuerTrust = true; return c.once("WithoutIssuerTrustUnsafe") }
+}
+
+// WithoutTrustList builds a Verifier that knows no trusted issuer: every
+// check runs, and the issuer check is indeterminate (no_trust_list), so no
+// badge is ever verified. It is for tools that show what a badge says and
+// whether its signatures hold. New refuses to build a Verifier without
+// trust material unless this is given.
+func WithoutTrustList() Option {
+	return func(c *config) error { c.noTrustList = true; return c.once("WithoutTrustList") }
+}
+
+// WithCryptosuites restricts the proofs the Verifier accepts to the named
+// cryptosuites (for DataIntegrityProof, its cryptosuite, e.g.
+// "eddsa-jcs-2022"; for other proof types, the type, e.g.
+// "MerkleProof2019"). A proof in another suite fails the check it belongs
+// to with ErrSuiteNotAccepted. Without this option every built-in suite is
+// accepted; Cryptosuites lists them.
+func WithCryptosuites(suites ...string) Option {
+	return func(c *config) error {
+		if err := c.once("WithCryptosuites"); err != nil {
+			return err
+		}
+		if len(suites) == 0 {
+			return errors.New("verify: WithCryptosuites needs at least one suite")
+		}
+		c.suites = map[string]bool{}
+		for _, s := range suites {
+			if !isBuiltinSuite(s) {
+				return fmt.Errorf("verify: unknown cryptosuite %q (built in: %s)", s, strings.Join(Cryptosuites(), ", "))
+			}
+			c.suites[s] = true
+		}
+		return nil
+	}
 }
 
 // WithKeyResolver adds a resolver consulted, before the built-in ones, for
@@ -100,7 +151,7 @@ func WithAnchorResolver(r anchor.Resolver) Option {
 			return errors.New("verify: nil anchor resolver")
 		}
 		c.anchors = r
-		return nil
+		return c.once("WithAnchorResolver")
 	}
 }
 
@@ -111,7 +162,7 @@ func WithHTTPClient(h *http.Client) Option {
 			return errors.New("verify: nil HTTP client")
 		}
 		c.httpClient = h
-		return nil
+		return c.once("WithHTTPClient")
 	}
 }
 
@@ -122,7 +173,7 @@ func WithFetchLimits(timeout time.Duration, maxBytes int) Option {
 			return fmt.Errorf("verify: fetch limits must be positive, got %v and %d", timeout, maxBytes)
 		}
 		c.fetchTimeout, c.fetchMaxBytes = timeout, maxBytes
-		return nil
+		return c.once("WithFetchLimits")
 	}
 }
 
@@ -130,18 +181,18 @@ func WithFetchLimits(timeout time.Duration, maxBytes int) Option {
 // addresses (local testing, on-premise servers). Private and link-local
 // addresses stay refused.
 func WithAllowLoopback() Option {
-	return func(c *config) error { c.allowLoopback = true; return nil }
+	return func(c *config) error { c.allowLoopback = true; return c.once("WithAllowLoopback") }
 }
 
 // WithOffline forbids network access: checks that need it are indeterminate.
 func WithOffline() Option {
-	return func(c *config) error { c.offline = true; return nil }
+	return func(c *config) error { c.offline = true; return c.once("WithOffline") }
 }
 
 // WithAllowTestAnchors accepts test anchors such as Blockcerts mocknet; they
 // are reported as not anchored.
 func WithAllowTestAnchors() Option {
-	return func(c *config) error { c.allowTestAnchors = true; return nil }
+	return func(c *config) error { c.allowTestAnchors = true; return c.once("WithAllowTestAnchors") }
 }
 
 // WithClock sets the clock for validity and status checks.
@@ -151,7 +202,7 @@ func WithClock(now func() time.Time) Option {
 			return errors.New("verify: nil clock")
 		}
 		c.now = now
-		return nil
+		return c.once("WithClock")
 	}
 }
 
@@ -162,7 +213,7 @@ func WithLimits(l badge.Limits) Option {
 			return errors.New("verify: negative limits")
 		}
 		c.limits = l
-		return nil
+		return c.once("WithLimits")
 	}
 }
 
@@ -173,7 +224,7 @@ func WithWorkers(n int) Option {
 			return fmt.Errorf("verify: workers must be at least 1, got %d", n)
 		}
 		c.workers = n
-		return nil
+		return c.once("WithWorkers")
 	}
 }
 
@@ -184,19 +235,34 @@ func WithStatusCacheTTL(d time.Duration) Option {
 			return errors.New("verify: negative status cache TTL")
 		}
 		c.statusTTL = d
-		return nil
+		return c.once("WithStatusCacheTTL")
 	}
 }
 
 // WithoutSchemaValidation turns off Open Badges JSON schema validation in
 // the format check.
 func WithoutSchemaValidation() Option {
-	return func(c *config) error { c.schema = false; return nil }
+	return func(c *config) error { c.schema = false; return c.once("WithoutSchemaValidation") }
 }
 
 func (c *config) validate() error {
-	if c.skipIssuerTrust && (c.trust != nil || len(c.trustedKeys) > 0) {
+	hasTrust := c.trust != nil || len(c.trustedKeys) > 0
+	switch {
+	case c.skipIssuerTrust && hasTrust:
 		return errors.New("verify: WithoutIssuerTrustUnsafe conflicts with a trust list or trusted keys")
+	case c.noTrustList && hasTrust:
+		return errors.New("verify: WithoutTrustList conflicts with a trust list or trusted keys")
+	case c.noTrustList && c.skipIssuerTrust:
+		return errors.New("verify: WithoutTrustList conflicts with WithoutIssuerTrustUnsafe")
+	case !hasTrust && !c.noTrustList && !c.skipIssuerTrust:
+		return errors.New("verify: no trusted issuers: give WithTrustList or WithTrustedKey (or, deliberately, WithoutTrustList to decide nothing about issuers)")
+	}
+	if c.offline {
+		for _, o := range []string{"WithHTTPClient", "WithAllowLoopback", "WithFetchLimits"} {
+			if c.given[o] {
+				return fmt.Errorf("verify: WithOffline conflicts with %s: an offline verifier fetches nothing", o)
+			}
+		}
 	}
 	return nil
 }

@@ -59,11 +59,15 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 			fail(CheckSignature, ErrUnsupportedProof, "unsupported proof %s/%s", pr.Type, pr.Cryptosuite)
 			continue
 		}
+		if !v.accepts(pr.Cryptosuite) {
+			fail(CheckSignature, ErrSuiteNotAccepted, "%s proofs are not accepted by this verifier (accepted: %s)", pr.Cryptosuite, v.acceptedList())
+			continue
+		}
 		if pr.ProofPurpose != "authentication" {
 			fail(CheckSignature, ErrBadSignature, "proofPurpose is %q, want authentication", pr.ProofPurpose)
 			continue
 		}
-		key, found := v.resolveKey(withProofPurpose(ctx, purposeAuthentication), r, CheckSignature, i, pr.VerificationMethod)
+		key, found := v.resolveKey(ctx, r, CheckSignature, i, pr.VerificationMethod, PurposeAuthentication)
 		if !found {
 			ok = false
 			continue
@@ -72,7 +76,7 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 			*holder = key.Controller
 		}
 		if key.Controller != *holder {
-			fail(CheckSignature, ErrBadSignature, "signed by %s, but the holder is %s", key.Controller, *holder)
+			fail(CheckSignature, ErrKeyNotIssuer, "signed with a key of %s, but the holder is %s", key.Controller, *holder)
 			continue
 		}
 		if err := dataintegrity.Verify(key.Public, p.Unsigned(), pr.Members()); err != nil {

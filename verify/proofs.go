@@ -3,8 +3,10 @@ package verify
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/badgeproof/badgeproof/anchor"
@@ -13,6 +15,7 @@ import (
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/merkle"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // MerkleJCS2026 is this SDK's batch proof cryptosuite: inclusion of
@@ -23,19 +26,79 @@ const MerkleJCS2026 = batchproof.Cryptosuite
 // proofHandler checks one proof of a credential's proof set.
 type proofHandler func(v *Verifier, ctx context.Context, st *credState, i int)
 
-func handlerFor(p *badge.Proof) proofHandler {
-	if h := interopHandlerFor(p); h != nil {
-		return h
+// suite is one entry of the table of proofs the Verifier checks: the check
+// a proof of that suite decides, and its handler (nil for Blockcerts v2
+// receipts, which are checked as a whole document).
+type suite struct {
+	check   CheckID
+	handler proofHandler
+}
+
+// builtinSuites is the one table of proof kinds, keyed by suiteName.
+var builtinSuites = map[string]suite{
+	dataintegrity.EdDSAJCS2022: {CheckSignature, (*Verifier).checkDataIntegrity},
+	dataintegrity.ECDSAJCS2019: {CheckSignature, (*Verifier).checkDataIntegrity},
+	EdDSARDFC2022:              {CheckSignature, (*Verifier).checkEdDSARDFC},
+	MerkleJCS2026:              {CheckMerkle, (*Verifier).checkMerkleJCS},
+	MerkleProof2019Suite:       {CheckMerkle, (*Verifier).checkBlockcertsMerkle},
+	MerkleProof2019:            {CheckMerkle, (*Verifier).checkBlockcertsMerkle},
+	ChainedProof2021:           {CheckMerkle, (*Verifier).checkBlockcertsMerkle},
+	MerkleProof2017:            {CheckMerkle, nil},
+}
+
+// Cryptosuites lists the proof kinds the Verifier checks, by the names
+// WithCryptosuites takes.
+func Cryptosuites() []string {
+	out := make([]string, 0, len(builtinSuites))
+	for name := range builtinSuites {
+		out = append(out, name)
 	}
+	slices.Sort(out)
+	return out
+}
+
+func isBuiltinSuite(name string) bool { _, ok := builtinSuites[name]; return ok }
+
+// suiteName names a proof's kind: a DataIntegrityProof by its cryptosuite,
+// any other proof by its type.
+func suiteName(p *badge.Proof) string {
 	if p.Type == dataintegrity.ProofType {
-		switch p.Cryptosuite {
-		case dataintegrity.EdDSAJCS2022, dataintegrity.ECDSAJCS2019:
-			return (*Verifier).checkDataIntegrity
-		case MerkleJCS2026:
-			return (*Verifier).checkMerkleJCS
+		return p.Cryptosuite
+	}
+	return p.Type
+}
+
+// acceptedList names the accepted suites, for messages.
+func (v *Verifier) acceptedList() string {
+	if v.cfg.suites == nil {
+		return "all built-in"
+	}
+	out := make([]string, 0, len(v.cfg.suites))
+	for s := range v.cfg.suites {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return strings.Join(out, ", ")
+}
+
+// accepts reports whether the caller accepts proofs of suite name.
+func (v *Verifier) accepts(name string) bool { return v.cfg.suites == nil || v.cfg.suites[name] }
+
+// handlerFor returns the entry that checks p, if any.
+func handlerFor(p *badge.Proof) (suite, bool) {
+	name := suiteName(p)
+	e, ok := builtinSuites[name]
+	if !ok || e.handler == nil {
+		return suite{}, false
+	}
+	if name == ChainedProof2021 {
+		// Only chains of MerkleProof2019 (Blockcerts v3) are checked.
+		var chained string
+		if raw, ok := p.Members()["chainedProofType"]; !ok || json.Unmarshal(raw, &chained) != nil || chained != MerkleProof2019 {
+			return suite{}, false
 		}
 	}
-	return nil
+	return e, true
 }
 
 func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
@@ -46,8 +109,16 @@ func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
 	}
 	for i := range st.cred.Proofs {
 		p := &st.cred.Proofs[i]
-		h := handlerFor(p)
-		if h == nil {
+		e, ok := handlerFor(p)
+		if ok && !v.accepts(suiteName(p)) {
+			r.set(Check{ID: e.check, Status: StatusFailed, Err: ErrSuiteNotAccepted,
+				Message: fmt.Sprintf("proof[%d]: %s proofs are not accepted by this verifier (accepted: %s)", i, suiteName(p), v.acceptedList())})
+			if e.check == CheckMerkle {
+				r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: fmt.Sprintf("proof[%d]: not looked up: the batch proof's suite is not accepted", i)})
+			}
+			continue
+		}
+		if !ok {
 			name := p.Type
 			if p.Cryptosuite != "" {
 				name += "/" + p.Cryptosuite
@@ -58,7 +129,7 @@ func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
 				Message: fmt.Sprintf("proof[%d]: unsupported proof %s: this verifier cannot check it", i, name)})
 			continue
 		}
-		h(v, ctx, st, i)
+		e.handler(v, ctx, st, i)
 	}
 	if r.Check(CheckSignature) == nil {
 		r.set(Check{ID: CheckSignature, Status: StatusSkipped, Message: "no signature proof: integrity and origin rest on the Merkle batch proof and its anchor"})
@@ -80,7 +151,7 @@ func (v *Verifier) checkDataIntegrity(ctx context.Context, st *credState, i int)
 		fail(ErrBadSignature, "proofPurpose is %q, want assertionMethod", p.ProofPurpose)
 		return
 	}
-	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod)
+	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod, PurposeAssertion)
 	if !ok {
 		return
 	}
@@ -92,18 +163,18 @@ func (v *Verifier) checkDataIntegrity(ctx context.Context, st *credState, i int)
 }
 
 // acceptSigner records a verified signature: the key must belong to the
-// issuer. A key of another DID fails; a key that nothing ties to a non-DID
-// issuer (an https URL) leaves the signature indeterminate until a trust list
-// names it.
+// issuer. A valid signature by a key of another DID fails (key_not_issuer);
+// a key that nothing ties to a non-DID issuer (an https URL) leaves the
+// signature indeterminate until a trust list names it.
 func (v *Verifier) acceptSigner(st *credState, i int, suite string, key *Key) {
 	vm := st.cred.Proofs[i].VerificationMethod
 	if key.Controller != st.cred.Issuer.ID {
 		if strings.HasPrefix(st.cred.Issuer.ID, "did:") {
-			st.report.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrBadSignature,
-				Message: fmt.Sprintf("proof[%d]: signed with a key of %s, but the issuer is %s", i, key.Controller, st.cred.Issuer.ID)})
+			st.report.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrKeyNotIssuer,
+				Message: fmt.Sprintf("proof[%d]: the %s signature is valid, but by a key of %s, and the issuer is %s", i, suite, key.Controller, st.cred.Issuer.ID)})
 			return
 		}
-		st.report.set(Check{ID: CheckSignature, Status: StatusIndeterminate, Err: ErrUnknownKey,
+		st.report.set(Check{ID: CheckSignature, Status: StatusIndeterminate, Err: ErrKeyUnavailable,
 			Message: fmt.Sprintf("proof[%d]: the %s signature verifies, but nothing ties key %s to the issuer %s; list the key under the issuer in the trust list",
 				i, suite, vm, st.cred.Issuer.ID)})
 		return
@@ -112,20 +183,29 @@ func (v *Verifier) acceptSigner(st *credState, i int, suite string, key *Key) {
 	st.report.set(Check{ID: CheckSignature, Status: StatusPassed, Message: fmt.Sprintf("proof[%d]: %s signature by %s verifies", i, suite, vm)})
 }
 
-// resolveKey resolves a verification method, reporting failures on check id.
-func (v *Verifier) resolveKey(ctx context.Context, r *Report, id CheckID, i int, vm string) (*Key, bool) {
+// resolveKey resolves a verification method for purpose, reporting
+// failures on check id: a key no resolver knows, a malformed id or document
+// and a refused URL fail; anything else (offline, a server down) leaves
+// the check indeterminate (key_unavailable).
+func (v *Verifier) resolveKey(ctx context.Context, r *Report, id CheckID, i int, vm string, purpose ProofPurpose) (*Key, bool) {
 	if vm == "" {
 		r.set(Check{ID: id, Status: StatusFailed, Err: ErrUnknownKey, Message: fmt.Sprintf("proof[%d]: no verificationMethod", i)})
 		return nil, false
 	}
-	key, err := v.keys.ResolveKey(ctx, vm)
+	key, err := v.keys.ResolveKey(ctx, vm, purpose)
 	switch {
 	case err == nil:
 		return key, true
-	case errors.Is(err, ErrUnknownKey), errors.Is(err, ErrMalformed), errors.Is(err, ErrFetchRefused), errors.Is(err, ErrKeyMismatch):
+	case errors.Is(err, ErrFetchRefused):
+		r.set(Check{ID: id, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrFetchRefused, err), Message: fmt.Sprintf("proof[%d]: cannot resolve key %s: %v", i, vm, err)})
+	case errors.Is(err, ErrMalformed):
+		r.set(Check{ID: id, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: fmt.Sprintf("proof[%d]: cannot resolve key %s: %v", i, vm, err)})
+	case errors.Is(err, ErrKeyMismatch):
+		r.set(Check{ID: id, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrKeyMismatch, err), Message: fmt.Sprintf("proof[%d]: key %s: %v", i, vm, err)})
+	case errors.Is(err, ErrUnknownKey):
 		r.set(Check{ID: id, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrUnknownKey, err), Message: fmt.Sprintf("proof[%d]: cannot resolve key %s: %v", i, vm, err)})
 	default:
-		r.set(Check{ID: id, Status: StatusIndeterminate, Err: fmt.Errorf("%w: %w", ErrUnknownKey, err), Message: fmt.Sprintf("proof[%d]: could not resolve key %s: %v", i, vm, err)})
+		r.set(Check{ID: id, Status: StatusIndeterminate, Err: fmt.Errorf("%w: %w", ErrKeyUnavailable, err), Message: fmt.Sprintf("proof[%d]: could not resolve key %s now: %v", i, vm, err)})
 	}
 	return nil, false
 }
@@ -236,16 +316,16 @@ func (v *Verifier) senderMatches(st *credState, sender string) (bool, string) {
 	issuerID := st.cred.Issuer.ID
 	allowed := []string{issuerID}
 	allowed = append(allowed, v.blockcertsAddresses(issuerID)...)
-	if is := v.trust.Issuer(issuerID); is != nil {
+	if is := v.trust.issuer(issuerID); is != nil {
 		allowed = append(allowed, is.AnchoringAddresses...)
-		for _, k := range is.Keys {
-			allowed = append(allowed, ethAddress(k.key)...)
+		for _, k := range is.keys {
+			allowed = append(allowed, ethAddress(k.pub)...)
 		}
 	}
 	for _, k := range st.signers {
 		allowed = append(allowed, ethAddress(k.Public)...)
 	}
-	if pk, err := parseKeyString(issuerID); err == nil {
+	if pk, err := keys.ParsePublicKey(issuerID); err == nil {
 		allowed = append(allowed, ethAddress(pk)...)
 	}
 	for _, a := range allowed {
@@ -253,5 +333,7 @@ func (v *Verifier) senderMatches(st *credState, sender string) (bool, string) {
 			return true, ""
 		}
 	}
-	return false, strings.Join(allowed, ", ")
+	// Name each allowed sender once (an address can follow from several keys).
+	slices.Sort(allowed)
+	return false, strings.Join(slices.Compact(allowed), ", ")
 }

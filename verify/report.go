@@ -3,6 +3,7 @@ package verify
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 )
 
 // ReportVersion is the version of the Report's JSON form.
@@ -23,8 +24,11 @@ const (
 	CheckHolder    CheckID = "holder"
 )
 
-// AllChecks lists every check in report order.
-var AllChecks = []CheckID{CheckFormat, CheckSignature, CheckMerkle, CheckAnchor, CheckIssuer, CheckStatus, CheckValidity, CheckHolder}
+// checkOrder lists every check in report order.
+var checkOrder = [...]CheckID{CheckFormat, CheckSignature, CheckMerkle, CheckAnchor, CheckIssuer, CheckStatus, CheckValidity, CheckHolder}
+
+// Checks lists every check in the order a Report lists them.
+func Checks() []CheckID { return append([]CheckID(nil), checkOrder[:]...) }
 
 // Status is the outcome of one check or of the whole verification.
 type Status string
@@ -39,19 +43,59 @@ const (
 )
 
 // Sentinel errors carried by failed or indeterminate checks, for errors.Is.
+// Each has a stable snake_case code, the Check's Code in Go and "code" in
+// JSON, so that programs never parse messages:
+//
+//	code                 error                  check status   meaning
+//	malformed            ErrMalformed           failed         not a well-formed credential or presentation (size, JSON, data model, schema)
+//	no_proof             ErrNoProof             failed         the credential or presentation carries no proof
+//	bad_signature        ErrBadSignature        failed         the signature is cryptographically invalid, or the proof is not the kind the check needs
+//	key_not_issuer       ErrKeyNotIssuer        failed         the signature is valid, but by a key of someone other than the issuer (or holder)
+//	unknown_key          ErrUnknownKey          failed         no key resolver knows the verification method, or its document does not list it
+//	key_unavailable      ErrKeyUnavailable      indeterminate  the key could not be resolved now (offline, a server down or slow)
+//	key_mismatch         ErrKeyMismatch         failed         the key's type does not match the proof's cryptosuite
+//	unsupported_proof    ErrUnsupportedProof    indeterminate  a proof of a kind this verifier cannot check
+//	suite_not_accepted   ErrSuiteNotAccepted    failed         a proof in a cryptosuite the caller did not accept (WithCryptosuites)
+//	hash_mismatch        ErrHashMismatch        failed         the badge's hash is not the one the batch proof names: it changed
+//	root_mismatch        ErrRootMismatch        failed         the Merkle path does not reach the proof's root
+//	anchor_unavailable   ErrAnchorUnavailable   indeterminate  the chain or ledger could not be asked
+//	anchor_mismatch      ErrAnchorMismatch      failed         the anchor does not exist or holds another root
+//	not_anchored         ErrNotAnchored         failed         the batch proof names no anchor, or only a test anchor
+//	wrong_sender         ErrWrongSender         failed         the anchor was written by an address that is not the issuer's
+//	no_trust_list        ErrNoTrustList         indeterminate  the verifier was built without trusted issuers (WithoutTrustList)
+//	untrusted_issuer     ErrUntrustedIssuer     failed         the issuer is not in the trust list, or not at the badge's date, or nothing ties the badge to it
+//	not_authorized       ErrNotAuthorized       failed         the issuer may not issue this kind of achievement
+//	key_retired          ErrKeyRetired          failed         the issuer's key was retired before the badge provably existed
+//	revoked              ErrRevoked             failed         the status list says revoked
+//	suspended            ErrSuspended           failed         the status list says suspended
+//	status_unavailable   ErrStatusUnavailable   indeterminate  the status list could not be fetched
+//	bad_status_list      ErrBadStatusList       failed         the status list is malformed, unsigned or signed by someone else
+//	fetch_refused        ErrFetchRefused        failed         a URL the badge names was refused (plain http, a private address, too large)
+//	expired              ErrExpired             failed         validUntil has passed
+//	not_yet_valid        ErrNotYetValid         failed         validFrom is in the future
+//	challenge_mismatch   ErrChallenge           failed         the presentation is not bound to this verifier's challenge and domain
+//	not_holder           ErrNotHolder           failed         the presenter is not the badge's subject
+//	canceled             ErrCanceled            indeterminate  the caller's context ended before the document was verified
+//
+// A check whose error wraps several sentinels takes the code of the first
+// one found (wrapping order, outermost first).
 var (
 	ErrMalformed         = errors.New("malformed credential")
 	ErrNoProof           = errors.New("credential has no proof")
 	ErrBadSignature      = errors.New("bad signature")
-	ErrUnsupportedProof  = errors.New("unsupported proof")
-	ErrKeyMismatch       = errors.New("key type does not match cryptosuite")
+	ErrKeyNotIssuer      = errors.New("signing key is not the issuer's")
 	ErrUnknownKey        = errors.New("verification key not found")
+	ErrKeyUnavailable    = errors.New("verification key could not be resolved")
+	ErrKeyMismatch       = errors.New("key type does not match cryptosuite")
+	ErrUnsupportedProof  = errors.New("unsupported proof")
+	ErrSuiteNotAccepted  = errors.New("cryptosuite not accepted")
 	ErrHashMismatch      = errors.New("target hash mismatch")
 	ErrRootMismatch      = errors.New("merkle root mismatch")
 	ErrAnchorUnavailable = errors.New("anchor unavailable")
 	ErrAnchorMismatch    = errors.New("anchor does not match")
 	ErrNotAnchored       = errors.New("not anchored")
 	ErrWrongSender       = errors.New("anchor sender is not the issuer")
+	ErrNoTrustList       = errors.New("no trust list configured")
 	ErrUntrustedIssuer   = errors.New("untrusted issuer")
 	ErrNotAuthorized     = errors.New("issuer not authorized for this achievement")
 	ErrKeyRetired        = errors.New("issuer key retired")
@@ -59,18 +103,60 @@ var (
 	ErrSuspended         = errors.New("suspended")
 	ErrStatusUnavailable = errors.New("status list unavailable")
 	ErrBadStatusList     = errors.New("status list invalid")
+	ErrFetchRefused      = errors.New("fetch refused")
 	ErrExpired           = errors.New("expired")
 	ErrNotYetValid       = errors.New("not yet valid")
 	ErrChallenge         = errors.New("presentation challenge or domain mismatch")
 	ErrNotHolder         = errors.New("holder is not the subject")
-	ErrFetchRefused      = errors.New("fetch refused")
+	ErrCanceled          = errors.New("verification canceled")
 )
+
+// errorCodes is the one table of codes; the documentation above lists it.
+var errorCodes = map[error]string{
+	ErrMalformed: "malformed", ErrNoProof: "no_proof", ErrBadSignature: "bad_signature",
+	ErrKeyNotIssuer: "key_not_issuer", ErrUnknownKey: "unknown_key", ErrKeyUnavailable: "key_unavailable",
+	ErrKeyMismatch: "key_mismatch", ErrUnsupportedProof: "unsupported_proof", ErrSuiteNotAccepted: "suite_not_accepted",
+	ErrHashMismatch: "hash_mismatch", ErrRootMismatch: "root_mismatch", ErrAnchorUnavailable: "anchor_unavailable",
+	ErrAnchorMismatch: "anchor_mismatch", ErrNotAnchored: "not_anchored", ErrWrongSender: "wrong_sender",
+	ErrNoTrustList: "no_trust_list", ErrUntrustedIssuer: "untrusted_issuer", ErrNotAuthorized: "not_authorized",
+	ErrKeyRetired: "key_retired", ErrRevoked: "revoked", ErrSuspended: "suspended",
+	ErrStatusUnavailable: "status_unavailable", ErrBadStatusList: "bad_status_list", ErrFetchRefused: "fetch_refused",
+	ErrExpired: "expired", ErrNotYetValid: "not_yet_valid", ErrChallenge: "challenge_mismatch", ErrNotHolder: "not_holder",
+	ErrCanceled: "canceled",
+}
+
+// Code returns the stable code of the first of this package's sentinel
+// errors that err wraps (outermost first), or "" when it wraps none.
+func Code(err error) string {
+	if err == nil {
+		return ""
+	}
+	if reflect.TypeOf(err).Comparable() {
+		if c, ok := errorCodes[err]; ok {
+			return c
+		}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return Code(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if c := Code(e); c != "" {
+				return c
+			}
+		}
+	}
+	return ""
+}
 
 // Check is the outcome of one step.
 type Check struct {
-	ID      CheckID `json:"id"`
-	Status  Status  `json:"status"`
-	Message string  `json:"message"`
+	ID     CheckID `json:"id"`
+	Status Status  `json:"status"`
+	// Code names the reason of a failed or indeterminate check (see the
+	// table at ErrMalformed); empty otherwise.
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message"`
 	// Err is set on failed and indeterminate checks and wraps one of the
 	// sentinel errors of this package.
 	Err error `json:"-"`
@@ -147,6 +233,9 @@ func (r *Report) Err() error {
 // set records the outcome of a check, replacing an earlier outcome of the
 // same id only when the new one is worse (failed > indeterminate > passed > skipped).
 func (r *Report) set(c Check) {
+	if c.Code == "" {
+		c.Code = Code(c.Err)
+	}
 	for i := range r.Checks {
 		if r.Checks[i].ID == c.ID {
 			if rank(c.Status) > rank(r.Checks[i].Status) {
@@ -176,7 +265,7 @@ func rank(s Status) int {
 func (r *Report) finish() {
 	r.Version = ReportVersion
 	ordered := make([]Check, 0, len(r.Checks))
-	for _, id := range AllChecks {
+	for _, id := range checkOrder {
 		if c := r.Check(id); c != nil {
 			ordered = append(ordered, *c)
 		}

@@ -2,8 +2,6 @@ package verify
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,28 +12,6 @@ import (
 	"github.com/badgeproof/badgeproof/internal/ttlcache"
 	"github.com/badgeproof/badgeproof/keys"
 )
-
-// Verification relationships a proof's key must be listed under.
-const (
-	purposeAssertion      = "assertionMethod"
-	purposeAuthentication = "authentication"
-)
-
-type purposeKey struct{}
-
-// withProofPurpose tells key resolvers which verification relationship the
-// key is wanted for. Without it, resolvers assume assertionMethod (a
-// credential's proof), the stricter default.
-func withProofPurpose(ctx context.Context, purpose string) context.Context {
-	return context.WithValue(ctx, purposeKey{}, purpose)
-}
-
-func proofPurpose(ctx context.Context) string {
-	if p, ok := ctx.Value(purposeKey{}).(string); ok && p != "" {
-		return p
-	}
-	return purposeAssertion
-}
 
 // builtinKeyResolvers returns the resolvers that need I/O (did:web), consulted
 // after the trust list and did:key.
@@ -72,7 +48,7 @@ type didDoc struct {
 	err error
 }
 
-func (r *didWebResolver) ResolveKey(ctx context.Context, vm string) (*Key, error) {
+func (r *didWebResolver) ResolveKey(ctx context.Context, vm string, purpose ProofPurpose) (*Key, error) {
 	if !strings.HasPrefix(vm, didweb.Prefix) {
 		return nil, fmt.Errorf("%w: %s is not a did:web", ErrUnknownKey, vm)
 	}
@@ -90,10 +66,9 @@ func (r *didWebResolver) ResolveKey(ctx context.Context, vm string) (*Key, error
 	if err != nil {
 		return nil, err
 	}
-	purpose := proofPurpose(ctx)
 	var m didweb.VerificationMethod
 	switch purpose {
-	case purposeAuthentication:
+	case PurposeAuthentication:
 		m, err = authenticationMethod(doc, vm)
 	default:
 		m, err = doc.AssertionMethod(vm)
@@ -154,7 +129,7 @@ func authenticationMethod(doc *didweb.Document, vm string) (didweb.VerificationM
 }
 
 // methodKey decodes a verification method's public key: publicKeyMultibase
-// (a Multikey) or publicKeyJwk (OKP Ed25519; EC P-256, P-384, secp256k1).
+// (a Multikey) or publicKeyJwk.
 func methodKey(m didweb.VerificationMethod) (*keys.PublicKey, error) {
 	hasJWK := len(m.PublicKeyJwk) > 0 && string(m.PublicKeyJwk) != "null"
 	switch {
@@ -163,55 +138,7 @@ func methodKey(m didweb.VerificationMethod) (*keys.PublicKey, error) {
 	case m.PublicKeyMultibase != "":
 		return keys.ParseMultikey(m.PublicKeyMultibase)
 	case hasJWK:
-		return jwkKey(m.PublicKeyJwk)
+		return keys.ParsePublicJWK(m.PublicKeyJwk)
 	}
 	return nil, errors.New("no public key")
-}
-
-// jwkKey decodes a public JWK (RFC 7517, 8037).
-func jwkKey(raw json.RawMessage) (*keys.PublicKey, error) {
-	var j struct {
-		Kty string  `json:"kty"`
-		Crv string  `json:"crv"`
-		X   string  `json:"x"`
-		Y   string  `json:"y"`
-		D   *string `json:"d"`
-	}
-	if err := json.Unmarshal(raw, &j); err != nil {
-		return nil, fmt.Errorf("publicKeyJwk: %v", err)
-	}
-	if j.D != nil {
-		return nil, errors.New("publicKeyJwk holds a private key")
-	}
-	x, err := base64.RawURLEncoding.DecodeString(j.X)
-	if err != nil {
-		return nil, fmt.Errorf("publicKeyJwk x: %v", err)
-	}
-	switch {
-	case j.Kty == "OKP" && j.Crv == "Ed25519":
-		return keys.NewPublicKey(keys.Ed25519, x)
-	case j.Kty == "EC":
-		var t keys.Type
-		size := 32
-		switch j.Crv {
-		case "P-256":
-			t = keys.P256
-		case "P-384":
-			t, size = keys.P384, 48
-		case "secp256k1":
-			t = keys.Secp256k1
-		default:
-			return nil, fmt.Errorf("publicKeyJwk: unsupported EC curve %q", j.Crv)
-		}
-		y, err := base64.RawURLEncoding.DecodeString(j.Y)
-		if err != nil {
-			return nil, fmt.Errorf("publicKeyJwk y: %v", err)
-		}
-		if len(x) != size || len(y) != size {
-			return nil, fmt.Errorf("publicKeyJwk: %s coordinates must be %d bytes", j.Crv, size)
-		}
-		point := append(append([]byte{4}, x...), y...)
-		return keys.NewPublicKey(t, point)
-	}
-	return nil, fmt.Errorf("publicKeyJwk: unsupported key type %q/%q", j.Kty, j.Crv)
 }

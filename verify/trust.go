@@ -1,10 +1,12 @@
 package verify
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -43,45 +45,72 @@ type TrustedIssuer struct {
 // still validates badges whose anchor proves they existed before T.
 type TrustedKey struct {
 	// ID is the verification method id proofs name (e.g. did:web:...#key-1
-	// or a did:key verification method).
-	ID                 string     `json:"id"`
+	// or a did:key verification method); empty means the key's did:key
+	// verification method.
+	ID string `json:"id"`
+	// PublicKeyMultibase is the key as a Multikey (keys.PublicKey.Multibase).
 	PublicKeyMultibase string     `json:"publicKeyMultibase"`
 	Retired            *time.Time `json:"retired,omitempty"`
-
-	key *keys.PublicKey
 }
 
-// Public returns the decoded key.
-func (k *TrustedKey) Public() *keys.PublicKey { return k.key }
+// PublicKey decodes the key.
+func (k TrustedKey) PublicKey() (*keys.PublicKey, error) {
+	return keys.ParseMultikey(k.PublicKeyMultibase)
+}
+
+// NewTrustedKey lists pk under the verification method id (empty: its did:key
+// verification method), for trust lists built in code.
+func NewTrustedKey(id string, pk *keys.PublicKey) TrustedKey {
+	if id == "" {
+		id = pk.VerificationMethod()
+	}
+	return TrustedKey{ID: id, PublicKeyMultibase: pk.Multibase()}
+}
 
 // ErrTrustList is wrapped by trust list loading errors.
 var ErrTrustList = errors.New("trust list")
 
-// ParseTrustList parses an unsigned trust list document.
-func ParseTrustList(data []byte) (*TrustList, error) {
-	if err := jsonx.Check(data, jsonx.Limits{MaxBytes: 8 << 20}); err != nil {
+// ParseUnsignedTrustList parses a trust list document that no root key
+// signs: whoever can change the document decides whom the verifier trusts.
+// Use it for a list the service itself holds; a list received from
+// elsewhere should be signed and read with ParseSignedTrustList.
+func ParseUnsignedTrustList(data []byte) (*TrustList, error) {
+	if err := jsonx.Check(data, jsonx.Limits{MaxBytes: trustListMaxBytes}); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTrustList, err)
 	}
+	if badge.Sniff(data) == badge.KindCredential {
+		return nil, fmt.Errorf("%w: this is a signed trust list credential: read it with its root keys (ParseSignedTrustList, LoadTrustList)", ErrTrustList)
+	}
 	var t TrustList
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&t); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrTrustList, err)
 	}
-	if err := t.init(); err != nil {
+	if _, err := newTrustIndex(&t); err != nil {
 		return nil, err
 	}
 	return &t, nil
 }
 
+// trustListMaxBytes bounds a trust list document.
+const trustListMaxBytes = 8 << 20
+
 // ParseSignedTrustList parses a trust list published as a credential whose
 // credentialSubject is the list, signed with one of the root keys
-// (did:key identifiers or Multikeys).
+// (did:key identifiers or Multikeys) and valid at now. Anything else,
+// an unsigned list included, is an error.
 func ParseSignedTrustList(data []byte, roots []string, now time.Time) (*TrustList, error) {
 	if len(roots) == 0 {
 		return nil, fmt.Errorf("%w: a signed trust list needs a root key to check it", ErrTrustList)
 	}
-	lim := badge.Limits{MaxBytes: 8 << 20}
+	if len(data) > trustListMaxBytes {
+		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrTrustList, len(data), trustListMaxBytes)
+	}
+	if badge.Sniff(data) != badge.KindCredential {
+		return nil, fmt.Errorf("%w: not signed: root keys were given, so only a trust list credential signed by one of them is accepted (an unsigned list is read with ParseUnsignedTrustList)", ErrTrustList)
+	}
+	lim := badge.Limits{MaxBytes: trustListMaxBytes}
 	c, err := badge.ParseCredential(data, lim)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTrustList, err)
@@ -114,7 +143,7 @@ func ParseSignedTrustList(data []byte, roots []string, now time.Time) (*TrustLis
 	if t.ID == "" {
 		t.ID = c.ID
 	}
-	if err := t.init(); err != nil {
+	if _, err := newTrustIndex(&t); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -138,54 +167,45 @@ func trustListProblem(r *Report, issuer string) string {
 	return "not verified"
 }
 
-// parseKeyString accepts a did:key, a did:key verification method or a Multikey.
-func parseKeyString(s string) (*keys.PublicKey, error) {
-	if strings.HasPrefix(s, "did:") {
-		return keys.ParseDIDKey(s)
+// LoadTrustList reads a trust list credential from path and accepts it only
+// if one of roots (did:key identifiers or Multikeys: the ministry's keys)
+// signed it and it is valid at now. An unsigned file is refused; read one
+// deliberately with LoadUnsignedTrustList.
+func LoadTrustList(path string, roots []string, now time.Time) (*TrustList, error) {
+	if len(roots) == 0 {
+		return nil, fmt.Errorf("%w: %s: no root key given to check the list with (an unsigned list is read with LoadUnsignedTrustList)", ErrTrustList, path)
 	}
-	return keys.ParseMultikey(s)
+	data, err := readTrustFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSignedTrustList(data, roots, now)
 }
 
-// LoadTrustList reads a trust list file: a plain trust list, or a signed
-// trust list credential checked against roots.
-func LoadTrustList(path string, roots []string, now time.Time) (*TrustList, error) {
-	data, err := os.ReadFile(path)
+// LoadUnsignedTrustList reads a trust list that no key signs from path;
+// see ParseUnsignedTrustList.
+func LoadUnsignedTrustList(path string) (*TrustList, error) {
+	data, err := readTrustFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnsignedTrustList(data)
+}
+
+func readTrustFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTrustList, err)
 	}
-	if badge.Sniff(data) == badge.KindCredential {
-		return ParseSignedTrustList(data, roots, now)
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, trustListMaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrTrustList, path, err)
 	}
-	return ParseTrustList(data)
-}
-
-func (t *TrustList) init() error {
-	seen := map[string]bool{}
-	for i := range t.Issuers {
-		is := &t.Issuers[i]
-		if is.ID == "" {
-			return fmt.Errorf("%w: issuers[%d]: missing id", ErrTrustList, i)
-		}
-		if seen[is.ID] {
-			return fmt.Errorf("%w: issuer %s listed twice", ErrTrustList, is.ID)
-		}
-		seen[is.ID] = true
-		for j := range is.AnchoringAddresses {
-			is.AnchoringAddresses[j] = strings.ToLower(is.AnchoringAddresses[j])
-		}
-		for j := range is.Keys {
-			k := &is.Keys[j]
-			pk, err := keys.ParseMultikey(k.PublicKeyMultibase)
-			if err != nil {
-				return fmt.Errorf("%w: issuer %s key %d: %w", ErrTrustList, is.ID, j, err)
-			}
-			k.key = pk
-			if k.ID == "" {
-				k.ID = pk.VerificationMethod()
-			}
-		}
+	if len(data) > trustListMaxBytes {
+		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrTrustList, path, trustListMaxBytes)
 	}
-	return nil
+	return data, nil
 }
 
 // Issuer returns the entry for id, or nil.
@@ -201,27 +221,115 @@ func (t *TrustList) Issuer(id string) *TrustedIssuer {
 	return nil
 }
 
-// key finds the trusted key a verification method names.
-func (is *TrustedIssuer) key(vm string, pk *keys.PublicKey) *TrustedKey {
-	for i := range is.Keys {
-		k := &is.Keys[i]
-		if k.ID == vm || (pk != nil && k.key.Equal(pk)) {
+// MarshalIndent writes the list as JSON.
+func (t *TrustList) MarshalIndent() ([]byte, error) { return json.MarshalIndent(t, "", "  ") }
+
+// trustIndex is the Verifier's own checked copy of its trust material: a
+// caller's later changes to the TrustList it passed do not reach it, and
+// every key is decoded once, at New.
+type trustIndex struct {
+	issuers []trustedIssuer
+	byID    map[string]*trustedIssuer
+}
+
+type trustedIssuer struct {
+	TrustedIssuer // a copy; Keys as given
+	keys          []trustedKey
+}
+
+type trustedKey struct {
+	TrustedKey
+	pub *keys.PublicKey
+}
+
+// newTrustIndex checks a trust list and copies it: every issuer has an id,
+// none is listed twice, every key decodes.
+func newTrustIndex(lists ...*TrustList) (*trustIndex, error) {
+	idx := &trustIndex{byID: map[string]*trustedIssuer{}}
+	for _, t := range lists {
+		if t == nil {
+			continue
+		}
+		for i, is := range t.Issuers {
+			if is.ID == "" {
+				return nil, fmt.Errorf("%w: issuers[%d]: missing id", ErrTrustList, i)
+			}
+			for _, prev := range idx.issuers {
+				if prev.ID == is.ID {
+					return nil, fmt.Errorf("%w: issuer %s listed twice", ErrTrustList, is.ID)
+				}
+			}
+			e := trustedIssuer{TrustedIssuer: is}
+			e.AnchoringAddresses = make([]string, len(is.AnchoringAddresses))
+			for j, a := range is.AnchoringAddresses {
+				e.AnchoringAddresses[j] = strings.ToLower(a)
+			}
+			e.AchievementTypes = append([]string(nil), is.AchievementTypes...)
+			e.Keys = append([]TrustedKey(nil), is.Keys...)
+			for j, k := range e.Keys {
+				pk, err := k.PublicKey()
+				if err != nil {
+					return nil, fmt.Errorf("%w: issuer %s key %d: %w", ErrTrustList, is.ID, j, err)
+				}
+				if k.ID == "" {
+					k.ID = pk.VerificationMethod()
+					e.Keys[j].ID = k.ID
+				}
+				e.keys = append(e.keys, trustedKey{TrustedKey: k, pub: pk})
+			}
+			idx.issuers = append(idx.issuers, e)
+		}
+	}
+	for i := range idx.issuers {
+		idx.byID[idx.issuers[i].ID] = &idx.issuers[i]
+	}
+	return idx, nil
+}
+
+// addKey trusts pk's did:key controller as an issuer signing with pk
+// (WithTrustedKey); a controller already listed gets the key added.
+func (idx *trustIndex) addKey(pk *keys.PublicKey) {
+	k := trustedKey{TrustedKey: NewTrustedKey("", pk), pub: pk}
+	if is := idx.byID[pk.DID()]; is != nil {
+		is.Keys = append(is.Keys, k.TrustedKey)
+		is.keys = append(is.keys, k)
+		return
+	}
+	idx.issuers = append(idx.issuers, trustedIssuer{TrustedIssuer: TrustedIssuer{ID: pk.DID(), Keys: []TrustedKey{k.TrustedKey}}, keys: []trustedKey{k}})
+	clear(idx.byID) // the slice may have moved
+	for i := range idx.issuers {
+		idx.byID[idx.issuers[i].ID] = &idx.issuers[i]
+	}
+}
+
+// issuer returns the entry for id, or nil (also on a nil index).
+func (idx *trustIndex) issuer(id string) *trustedIssuer {
+	if idx == nil {
+		return nil
+	}
+	return idx.byID[id]
+}
+
+// keyByID finds the key a verification method names, and its issuer.
+func (idx *trustIndex) keyByID(vm string) (*trustedKey, *trustedIssuer) {
+	for i := range idx.issuers {
+		is := &idx.issuers[i]
+		for j := range is.keys {
+			if is.keys[j].ID == vm {
+				return &is.keys[j], is
+			}
+		}
+	}
+	return nil, nil
+}
+
+// key finds the trusted key a verification method names, or that equals pk.
+func (is *trustedIssuer) key(vm string, pk *keys.PublicKey) *trustedKey {
+	for i := range is.keys {
+		k := &is.keys[i]
+		if k.ID == vm || (pk != nil && k.pub.Equal(pk)) {
 			return k
 		}
 	}
 	return nil
 }
-
-// add adds an issuer entry, or the entry's keys to an existing one (used
-// for trusted keys).
-func (t *TrustList) add(is TrustedIssuer) {
-	if existing := t.Issuer(is.ID); existing != nil {
-		// A fresh slice: the entry may share its keys with a caller's list.
-		existing.Keys = append(append([]TrustedKey(nil), existing.Keys...), is.Keys...)
-		return
-	}
-	t.Issuers = append(t.Issuers, is)
-}
-
-// MarshalIndent writes the list as JSON.
-func (t *TrustList) MarshalIndent() ([]byte, error) { return json.MarshalIndent(t, "", "  ") }

@@ -10,13 +10,14 @@ import (
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/fetch"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // Verifier checks credentials and presentations. Build it once with New; it
 // is safe for concurrent use.
 type Verifier struct {
 	cfg     config
-	trust   *TrustList
+	trust   *trustIndex // nil: no trust material (WithoutTrustList, WithoutIssuerTrustUnsafe)
 	keys    KeyResolver
 	anchors anchor.Resolver
 	status  *statusChecker
@@ -46,25 +47,24 @@ func New(opts ...Option) (*Verifier, error) {
 		v.fetcher = f
 	}
 	if cfg.trust != nil || len(cfg.trustedKeys) > 0 {
-		v.trust = &TrustList{}
-		if cfg.trust != nil {
-			cp := *cfg.trust
-			cp.Issuers = append([]TrustedIssuer(nil), cfg.trust.Issuers...)
-			v.trust = &cp
+		idx, err := newTrustIndex(cfg.trust)
+		if err != nil {
+			return nil, fmt.Errorf("verify: %w", err)
 		}
 		for _, k := range cfg.trustedKeys {
-			pk, err := parseKeyString(k)
+			pk, err := keys.ParsePublicKey(k)
 			if err != nil {
 				return nil, fmt.Errorf("verify: trusted key %q: %w", k, err)
 			}
-			v.trust.add(TrustedIssuer{ID: pk.DID(), Keys: []TrustedKey{{ID: pk.VerificationMethod(), PublicKeyMultibase: pk.Multibase(), key: pk}}})
+			idx.addKey(pk)
 		}
+		v.trust = idx
 	}
 	resolvers := append(chainResolver{}, cfg.keyResolvers...)
 	if v.trust != nil {
 		resolvers = append(resolvers, trustListResolver{v.trust})
 	}
-	resolvers = append(resolvers, DIDKeyResolver)
+	resolvers = append(resolvers, DIDKeyResolver())
 	extra, err := v.builtinKeyResolvers()
 	if err != nil {
 		return nil, err
@@ -106,10 +106,14 @@ type Binding struct {
 // presentation is checked against b (its zero value when none is expected:
 // then a presentation's binding fails). It never returns nil.
 func (v *Verifier) Verify(ctx context.Context, data []byte, b Binding) *Report {
+	lim, err := v.limitsFor(data)
+	if err != nil {
+		return formatFailure(err)
+	}
 	if isBlockcertsV2(data) {
 		return v.verifyBlockcertsV2(ctx, data)
 	}
-	c, p, err := badge.Parse(data, v.limitsFor(data))
+	c, p, err := badge.Parse(data, lim)
 	switch {
 	case err != nil:
 		return formatFailure(err)
@@ -162,7 +166,9 @@ func (v *Verifier) credentialReport(ctx context.Context, c *badge.Credential, ho
 }
 
 // VerifyBatch verifies many documents on all cores (WithWorkers), sharing
-// the verifier's caches. Reports are in input order.
+// the verifier's caches. Reports are in input order. When ctx ends, no
+// further document is started, and each one not verified gets an
+// indeterminate report (code canceled).
 func (v *Verifier) VerifyBatch(ctx context.Context, docs [][]byte) []*Report {
 	out := make([]*Report, len(docs))
 	next := make(chan int)
@@ -172,16 +178,38 @@ func (v *Verifier) VerifyBatch(ctx context.Context, docs [][]byte) []*Report {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if ctx.Err() != nil {
+					continue // left for the cancellation report below
+				}
 				out[i] = v.Verify(ctx, docs[i], Binding{})
 			}
 		}()
 	}
+dispatch:
 	for i := range docs {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break dispatch
+		}
 	}
 	close(next)
 	wg.Wait()
+	for i := range out {
+		if out[i] == nil {
+			out[i] = canceledReport(ctx.Err())
+		}
+	}
 	return out
+}
+
+// canceledReport is the report of a document that was not verified because
+// the caller's context ended first.
+func canceledReport(err error) *Report {
+	r := &Report{}
+	r.set(Check{ID: CheckFormat, Status: StatusIndeterminate, Err: fmt.Errorf("%w: %w", ErrCanceled, err), Message: "not verified: the verification was canceled before this document was reached"})
+	r.finish()
+	return r
 }
 
 func (v *Verifier) checkValidity(st *credState) {

@@ -1,7 +1,7 @@
 // Command embed is the smallest program an HR vendor writes with badgeproof:
 // verify one badge file and print the verdict and each check.
 //
-//	embed [--trust FILE] [--trust-key DID]... [--ledger DIR] BADGE.json
+//	embed (--trust FILE --trust-key ROOT | --trust-key ISSUER...) [--ledger DIR] BADGE.json
 //
 // It exits 0 when the badge verified, 1 when it did not, 2 on usage errors.
 package main
@@ -24,7 +24,7 @@ func (k *keyList) Set(s string) error { *k = append(*k, s); return nil }
 
 func main() {
 	var trustKeys keyList
-	trustFile := flag.String("trust", "", "trust list `FILE` (signed by a --trust-key, or plain)")
+	trustFile := flag.String("trust", "", "trust list `FILE`, signed by a --trust-key")
 	ledgerDir := flag.String("ledger", "", "embedded ledger `DIR` the badges are anchored on")
 	flag.Var(&trustKeys, "trust-key", "trusted issuer or trust-list root `KEY` (did:key); repeatable")
 	flag.Parse()
@@ -34,14 +34,19 @@ func main() {
 	}
 
 	var opts []verify.Option
-	if *trustFile != "" {
+	switch {
+	case *trustFile != "":
+		// A trust list file must be signed by one of the root keys given.
 		tl, err := verify.LoadTrustList(*trustFile, trustKeys, time.Now())
 		check(err)
 		opts = append(opts, verify.WithTrustList(tl))
-	} else {
+	case len(trustKeys) > 0:
 		for _, k := range trustKeys {
 			opts = append(opts, verify.WithTrustedKey(k))
 		}
+	default:
+		fmt.Fprintln(os.Stderr, "embed: give --trust FILE with its root --trust-key, or the issuers' --trust-key")
+		os.Exit(2)
 	}
 	if *ledgerDir != "" {
 		l, err := ledger.Open(*ledgerDir)

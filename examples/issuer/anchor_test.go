@@ -162,7 +162,7 @@ func TestIssueEthereum(t *testing.T) {
 		b, err := json.Marshal(verify.TrustList{Issuers: []verify.TrustedIssuer{{ID: pk.DID(), Name: "HRD Korea",
 			Keys: []verify.TrustedKey{{ID: pk.VerificationMethod(), PublicKeyMultibase: pk.Multibase()}}, AnchoringAddresses: addresses}}})
 		require.NoError(t, err)
-		tl, err := verify.ParseTrustList(b)
+		tl, err := verify.ParseUnsignedTrustList(b)
 		require.NoError(t, err)
 		return tl
 	}

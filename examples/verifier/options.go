@@ -65,12 +65,23 @@ func (f *verifierFlags) build() ([]verify.Option, func(), error) {
 	for _, k := range f.trustKeys {
 		opts = append(opts, verify.WithTrustedKey(k))
 	}
-	if f.trust != "" {
+	switch {
+	case f.trust != "" && len(f.trustKeys) > 0:
+		// Root keys given: the list must be signed by one of them.
 		tl, err := verify.LoadTrustList(f.trust, f.trustKeys, now())
 		if err != nil {
 			return nil, closeAll, err
 		}
 		opts = append(opts, verify.WithTrustList(tl))
+	case f.trust != "":
+		tl, err := verify.LoadUnsignedTrustList(f.trust)
+		if err != nil {
+			return nil, closeAll, err
+		}
+		opts = append(opts, verify.WithTrustList(tl))
+	case len(f.trustKeys) == 0:
+		// Nothing trusted: every check runs, and the issuer check says so.
+		opts = append(opts, verify.WithoutTrustList())
 	}
 	if f.offline {
 		opts = append(opts, verify.WithOffline())
