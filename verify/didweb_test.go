@@ -325,4 +325,3 @@ func TestDIDWebUnavailable(t *testing.T) {
 		require.Zero(t, h.hits.Load())
 	})
 }
-
