@@ -134,7 +134,7 @@ func TestVC11Dates(t *testing.T) {
 }
 
 func TestKoreanProfiles(t *testing.T) {
-	common := Common{ID: "urn:uuid:1", Issuer: Profile{ID: "did:key:z6Mkissuer", Name: AgencyHRDKorea}, HolderID: "did:key:z6Mkholder",
+	common := Common{ID: "urn:uuid:1", Issuer: Profile{ID: "did:key:z6Mkissuer", Name: AgencyHRDKorea()}, HolderID: "did:key:z6Mkholder",
 		ValidFrom: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
 	day := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
 	builders := map[string]interface {

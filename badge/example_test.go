@@ -12,7 +12,7 @@ func ExampleNationalQualification() {
 	c, err := badge.NationalQualification{
 		Common: badge.Common{
 			ID:        "urn:uuid:0b5e7c1e-8d63-4f0e-a3f4-0a8c2b9d7e11",
-			Issuer:    badge.Profile{ID: "did:web:q-net.example.kr", Name: badge.AgencyHRDKorea},
+			Issuer:    badge.Profile{ID: "did:web:q-net.example.kr", Name: badge.AgencyHRDKorea()},
 			HolderID:  "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp",
 			ValidFrom: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
 		},

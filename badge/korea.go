@@ -15,12 +15,13 @@ const (
 	AchievementTypeCourse         = "Course"
 )
 
-// Issuing agencies of South Korea's digital badge programme, as named in the
-// badges they issue.
-var (
-	AgencyHRDKorea = NewText("한국산업인력공단", "HRD Korea")
-	AgencyKEIS     = NewText("한국고용정보원", "Korea Employment Information Service")
-)
+// AgencyHRDKorea names HRD Korea (한국산업인력공단), the issuer of national
+// technical qualifications, as its badges name it.
+func AgencyHRDKorea() Text { return NewText("한국산업인력공단", "HRD Korea") }
+
+// AgencyKEIS names the Korea Employment Information Service (한국고용정보원),
+// the issuer of work-experience records, as its badges name it.
+func AgencyKEIS() Text { return NewText("한국고용정보원", "Korea Employment Information Service") }
 
 // Common holds what every Korean badge kind needs.
 type Common struct {
@@ -154,7 +155,7 @@ func (q NationalQualification) Credential() (*Credential, error) {
 		NewText("국가기술자격 "+q.ItemName+" ("+q.Grade+")", "National technical qualification: "+joinEn(q.ItemNameEn, q.GradeEn)),
 		NewText("국가기술자격법에 따른 검정에 합격", "Passed the examination under the National Technical Qualifications Act"))
 	a["humanCode"] = q.ItemCode
-	a["creator"] = map[string]any{"id": q.Issuer.ID, "type": []string{"Profile"}, "name": AgencyHRDKorea}
+	a["creator"] = map[string]any{"id": q.Issuer.ID, "type": []string{"Profile"}, "name": AgencyHRDKorea()}
 	subject := map[string]any{"licenseNumber": q.LicenceNumber}
 	if !q.PassDate.IsZero() {
 		subject["activityEndDate"] = q.PassDate.UTC().Format(time.RFC3339)
@@ -195,7 +196,7 @@ func (w WorkExperience) Credential() (*Credential, error) {
 	a := achievement("urn:kr:keis:work-experience:"+slug(w.EmployerEn+" "+w.RoleEn), AchievementTypeWorkExperience, NewText(ko, en),
 		NewText(w.Employer+"에서 "+w.Role+" 근무 ("+period+")", joinEn(w.RoleEn, "at "+w.EmployerEn)+" ("+period+")"),
 		NewText("고용보험 피보험자격 이력으로 확인된 근무", "Employment confirmed by employment-insurance records"))
-	a["creator"] = map[string]any{"id": w.Issuer.ID, "type": []string{"Profile"}, "name": AgencyKEIS}
+	a["creator"] = map[string]any{"id": w.Issuer.ID, "type": []string{"Profile"}, "name": AgencyKEIS()}
 	subject := map[string]any{"role": w.Role, "activityStartDate": w.Start.UTC().Format(time.RFC3339)}
 	if !w.End.IsZero() {
 		subject["activityEndDate"] = w.End.UTC().Format(time.RFC3339)

@@ -42,7 +42,7 @@ func batchCreds(t testing.TB, did string, n int) []*badge.Credential {
 	for i := range out {
 		c, err := badge.NationalQualification{
 			Common: badge.Common{ID: fmt.Sprintf("urn:uuid:5e0c2f4e-0000-4000-8000-%012d", i),
-				Issuer: badge.Profile{ID: did, Name: badge.AgencyHRDKorea}, HolderID: fmt.Sprintf("did:example:holder-%d", i),
+				Issuer: badge.Profile{ID: did, Name: badge.AgencyHRDKorea()}, HolderID: fmt.Sprintf("did:example:holder-%d", i),
 				ValidFrom: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)},
 			ItemCode: "1320", ItemName: "정보처리", ItemNameEn: "Information Processing", Grade: "기사", GradeEn: "Engineer",
 			LicenceNumber: fmt.Sprintf("2520100%05dA", i), PassDate: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC),

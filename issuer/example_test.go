@@ -21,7 +21,7 @@ func ExampleSigner_SignCredential() {
 		panic(err)
 	}
 	c, err := badge.WorkExperience{
-		Common: badge.Common{ID: "urn:uuid:5d1f", Issuer: badge.Profile{ID: signer.DID(), Name: badge.AgencyKEIS},
+		Common: badge.Common{ID: "urn:uuid:5d1f", Issuer: badge.Profile{ID: signer.DID(), Name: badge.AgencyKEIS()},
 			HolderID: "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp", ValidFrom: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)},
 		Employer: "한빛소프트웨어", EmployerEn: "Hanbit Software", Role: "백엔드 개발자", RoleEn: "Backend Developer",
 		Start: time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC),

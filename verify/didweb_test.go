@@ -121,7 +121,7 @@ func (h *webHost) webBadge(t *testing.T, key *keys.PrivateKey, frag, id, holder 
 	s, err := issuer.NewSigner(key, issuer.WithVerificationMethod(h.did+"#"+frag), issuer.WithClock(clock))
 	require.NoError(t, err)
 	c, err := badge.NationalQualification{
-		Common: badge.Common{ID: id, Issuer: badge.Profile{ID: h.did, Name: badge.AgencyHRDKorea}, HolderID: holder,
+		Common: badge.Common{ID: id, Issuer: badge.Profile{ID: h.did, Name: badge.AgencyHRDKorea()}, HolderID: holder,
 			ValidFrom: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)},
 		ItemCode: "1320", ItemName: "정보처리", ItemNameEn: "Information Processing", Grade: "기사", GradeEn: "Engineer",
 		LicenceNumber: "25201001234A", PassDate: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC),

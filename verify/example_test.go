@@ -17,7 +17,7 @@ func Example() {
 	key, _ := keys.Generate(keys.Ed25519)
 	hrd, _ := issuer.NewSigner(key)
 	c, err := badge.NationalQualification{
-		Common: badge.Common{ID: "urn:uuid:5b0e7c52-1f7e-4a8e-9d3a-0c1a2b3c4d01", Issuer: badge.Profile{ID: hrd.DID(), Name: badge.AgencyHRDKorea},
+		Common: badge.Common{ID: "urn:uuid:5b0e7c52-1f7e-4a8e-9d3a-0c1a2b3c4d01", Issuer: badge.Profile{ID: hrd.DID(), Name: badge.AgencyHRDKorea()},
 			HolderID: "did:example:kim", ValidFrom: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)},
 		ItemCode: "1320", ItemName: "정보처리", ItemNameEn: "Information Processing", Grade: "기사", GradeEn: "Engineer",
 		LicenceNumber: "25201001234A",

@@ -47,7 +47,7 @@ func (ti *testIssuer) did() string { return ti.key.PublicKey().DID() }
 func (ti *testIssuer) qualification(t testing.TB, id, holder string) *badge.Credential {
 	t.Helper()
 	c, err := badge.NationalQualification{
-		Common: badge.Common{ID: id, Issuer: badge.Profile{ID: ti.did(), Name: badge.AgencyHRDKorea}, HolderID: holder,
+		Common: badge.Common{ID: id, Issuer: badge.Profile{ID: ti.did(), Name: badge.AgencyHRDKorea()}, HolderID: holder,
 			ValidFrom: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)},
 		ItemCode: "1320", ItemName: "정보처리", ItemNameEn: "Information Processing", Grade: "기사", GradeEn: "Engineer",
 		LicenceNumber: "25201001234A", PassDate: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC),

@@ -131,7 +131,7 @@ func TestPresentationHashedIdentity(t *testing.T) {
 	ti := newTestIssuer(t, keys.Ed25519)
 	holder := newTestIssuer(t, keys.Ed25519)
 	id := hashedEmail("kim.minji@example.kr", "a1b2c3")
-	c, err := badge.WorkExperience{Common: badge.Common{ID: "urn:uuid:work-1", Issuer: badge.Profile{ID: ti.did(), Name: badge.AgencyKEIS},
+	c, err := badge.WorkExperience{Common: badge.Common{ID: "urn:uuid:work-1", Issuer: badge.Profile{ID: ti.did(), Name: badge.AgencyKEIS()},
 		Identity: &id, ValidFrom: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)},
 		Employer: "주식회사 예시", EmployerEn: "Example Co.", Role: "개발자", RoleEn: "Developer",
 		Start: time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}.Credential()

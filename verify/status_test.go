@@ -151,7 +151,7 @@ func verifyEntry(t *testing.T, ti *testIssuer, url string, want Status, opts ...
 func badgeWithEntry(t *testing.T, ti *testIssuer, url, purpose string, index int) []byte {
 	t.Helper()
 	c, err := badge.NationalQualification{
-		Common: badge.Common{ID: "urn:uuid:5a7e-entry", Issuer: badge.Profile{ID: ti.did(), Name: badge.AgencyHRDKorea}, HolderID: "did:key:z6Mkh",
+		Common: badge.Common{ID: "urn:uuid:5a7e-entry", Issuer: badge.Profile{ID: ti.did(), Name: badge.AgencyHRDKorea()}, HolderID: "did:key:z6Mkh",
 			ValidFrom: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
 			Status: &badge.Status{ID: url + "#" + strconv.Itoa(index), Type: statuslist.EntryType, StatusPurpose: purpose,
 				StatusListIndex: strconv.Itoa(index), StatusListCredential: url}},

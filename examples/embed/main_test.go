@@ -29,7 +29,7 @@ func TestEmbed(t *testing.T) {
 	s, err := issuer.NewSigner(k)
 	require.NoError(t, err)
 	c, err := badge.WorkExperience{
-		Common: badge.Common{ID: "urn:uuid:4c1f2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f", Issuer: badge.Profile{ID: s.DID(), Name: badge.AgencyKEIS},
+		Common: badge.Common{ID: "urn:uuid:4c1f2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f", Issuer: badge.Profile{ID: s.DID(), Name: badge.AgencyKEIS()},
 			HolderID: "did:example:kim", ValidFrom: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)},
 		Employer: "한빛소프트", EmployerEn: "Hanbit Soft", Role: "백엔드 개발자", RoleEn: "Backend developer", Start: time.Date(2022, 3, 2, 0, 0, 0, 0, time.UTC),
 	}.Credential()

@@ -49,7 +49,7 @@ func TestIssueRevokePresent(t *testing.T) {
 	var inputs []string
 	for _, id := range []string{badgeID, "urn:uuid:cli-revoke-0002"} {
 		c, err := badge.NationalQualification{
-			Common: badge.Common{ID: id, Issuer: badge.Profile{ID: issuerDID, Name: badge.AgencyHRDKorea}, HolderID: holderDID,
+			Common: badge.Common{ID: id, Issuer: badge.Profile{ID: issuerDID, Name: badge.AgencyHRDKorea()}, HolderID: holderDID,
 				ValidFrom: time.Now().Add(-time.Hour).UTC().Truncate(time.Second)},
 			ItemCode: "1320", ItemName: "정보처리", ItemNameEn: "Information Processing", Grade: "기사", GradeEn: "Engineer",
 			LicenceNumber: "25201001234A", PassDate: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC),

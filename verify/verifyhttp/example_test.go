@@ -22,7 +22,7 @@ func ExampleNewHandler() {
 	key, _ := keys.Generate(keys.Ed25519)
 	hrd, _ := issuer.NewSigner(key)
 	c, _ := badge.TrainingCompletion{
-		Common: badge.Common{ID: "urn:uuid:2f6c1a3e-5b7d-4e9f-8a0b-1c2d3e4f5a6b", Issuer: badge.Profile{ID: hrd.DID(), Name: badge.AgencyHRDKorea},
+		Common: badge.Common{ID: "urn:uuid:2f6c1a3e-5b7d-4e9f-8a0b-1c2d3e4f5a6b", Issuer: badge.Profile{ID: hrd.DID(), Name: badge.AgencyHRDKorea()},
 			HolderID: "did:example:kim", ValidFrom: time.Date(2026, 2, 27, 0, 0, 0, 0, time.UTC)},
 		CourseID: "AIG20250000498765", Course: "클라우드 보안 실무", CourseEn: "Cloud security in practice", Hours: 120,
 	}.Credential()

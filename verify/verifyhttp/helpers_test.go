@@ -38,7 +38,7 @@ func newFixture(t testing.TB) *fixture {
 	}
 	f := &fixture{issuer: signer(), holder: signer()}
 	c, err := badge.NationalQualification{
-		Common: badge.Common{ID: "urn:uuid:7d1c0b8e-2f3a-4c5d-8e9f-0a1b2c3d4e5f", Issuer: badge.Profile{ID: f.issuer.DID(), Name: badge.AgencyHRDKorea},
+		Common: badge.Common{ID: "urn:uuid:7d1c0b8e-2f3a-4c5d-8e9f-0a1b2c3d4e5f", Issuer: badge.Profile{ID: f.issuer.DID(), Name: badge.AgencyHRDKorea()},
 			HolderID: f.holder.DID(), HolderName: badge.NewText("김지원", "Kim Ji-won"), ValidFrom: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)},
 		ItemCode: "1320", ItemName: "정보처리", ItemNameEn: "Information Processing", Grade: "기사", GradeEn: "Engineer",
 		LicenceNumber: "25201001234A",
