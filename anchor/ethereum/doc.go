@@ -63,8 +63,10 @@
 //
 // Each request has a timeout ([WithTimeout]), replies are capped in size
 // ([WithMaxResponseBytes]), and only transport failures (no reply, HTTP
-// 429, 502, 503, 504) are retried, with exponential backoff
-// ([WithRetries]). The caller's context bounds every call.
+// 429, 502, 503, 504) are retried, by resty with exponential backoff
+// ([WithRetries]). eth_sendTransaction and eth_sendRawTransaction are sent
+// exactly once: a send whose reply was lost may still have reached the
+// node. The caller's context bounds every call.
 //
 // # Testing
 //

@@ -27,6 +27,7 @@ type config struct {
 	resty       *resty.Client
 	httpClient  *http.Client
 	timeout     time.Duration
+	timeoutSet  bool
 	retries     int
 	retryWait   time.Duration
 	maxResponse int64
@@ -62,21 +63,63 @@ func newConfig(opts []Option) (*config, error) {
 	if c.resty != nil && c.httpClient != nil {
 		return nil, errors.New("ethereum: WithRestyClient and WithHTTPClient both given; choose one")
 	}
+	if c.resty != nil && c.timeoutSet {
+		return nil, errors.New("ethereum: WithRestyClient and WithTimeout both given; set the timeout on the resty client")
+	}
 	return c, nil
 }
 
-func (c *config) client() *resty.Client {
-	switch {
-	case c.resty != nil:
-		return c.resty
-	case c.httpClient != nil:
-		return resty.NewWithClient(c.httpClient)
-	}
-	return resty.New()
+// transport is the pair of resty clients an rpcClient sends through.
+type transport struct {
+	retrying *resty.Client // retries transport failures as WithRetries says
+	once     *resty.Client // never retries: for methods that must not be sent twice
 }
 
-// WithRestyClient sends requests through rc. The client is used as given:
-// its own retry settings, if any, add to this package's.
+// transport builds the clients requests go through. Retries are resty's
+// own: its retry count, exponential backoff with jitter between wait and
+// wait<<retries, and one retry condition, retryable. Each attempt is bounded
+// by the http.Client's Timeout. The caller's clients are never changed: a
+// resty client is cloned, an http.Client copied.
+func (c *config) transport() transport {
+	var base *resty.Client
+	switch {
+	case c.resty != nil:
+		base = c.resty.Clone()
+	case c.httpClient != nil:
+		hc := *c.httpClient
+		hc.Timeout = c.timeout
+		base = resty.NewWithClient(&hc)
+	default:
+		base = resty.New().SetTimeout(c.timeout)
+	}
+	// resty logs failed attempts with the whole URL, API key included;
+	// every failure is returned, redacted, to the caller instead.
+	base.SetLogger(discardLogger{})
+
+	once := base.Clone()
+	once.RetryCount = 0
+	once.RetryConditions = nil
+
+	r := base.Clone()
+	r.RetryCount = c.retries
+	r.RetryWaitTime = c.retryWait
+	r.RetryMaxWaitTime = c.retryWait << c.retries
+	r.RetryAfter = nil
+	r.RetryConditions = []resty.RetryConditionFunc{retryable}
+	return transport{retrying: r, once: once}
+}
+
+type discardLogger struct{}
+
+func (discardLogger) Errorf(string, ...any) {}
+func (discardLogger) Warnf(string, ...any)  {}
+func (discardLogger) Debugf(string, ...any) {}
+
+// WithRestyClient sends requests through a copy of rc, taken when the
+// Resolver or Publisher is built, with its headers, authentication,
+// transport and middleware. Its retry settings are replaced by this
+// package's (WithRetries), and its own timeout (rc.SetTimeout) bounds each
+// attempt, so WithTimeout cannot be given with it.
 func WithRestyClient(rc *resty.Client) Option {
 	return func(c *config) error {
 		if rc == nil {
@@ -106,16 +149,20 @@ func WithTimeout(d time.Duration) Option {
 		if d <= 0 {
 			return fmt.Errorf("ethereum: WithTimeout(%v): want a positive duration", d)
 		}
-		c.timeout = d
+		c.timeout, c.timeoutSet = d, true
 		return nil
 	}
 }
 
 // WithRetries sets how many times a request is retried after a transport
-// error (no reply, or HTTP 429, 502, 503, 504), waiting wait before the
-// first retry and doubling the wait each time. JSON-RPC errors and
-// malformed replies are never retried. The default is DefaultRetries and
-// DefaultRetryWait; WithRetries(0, 0) disables retries.
+// error (no reply, a reply cut off, or HTTP 429, 502, 503, 504), waiting
+// wait before the first retry and, before each next one, up to twice as
+// long as the time before (resty's exponential backoff with jitter). JSON-RPC errors,
+// other HTTP statuses, oversized and malformed replies are never retried,
+// and neither is eth_sendTransaction or eth_sendRawTransaction: a send
+// that reached the node before the connection failed would be sent twice.
+// The default is DefaultRetries and DefaultRetryWait; WithRetries(0, 0)
+// disables retries.
 func WithRetries(n int, wait time.Duration) Option {
 	return func(c *config) error {
 		if n < 0 || n > 10 || wait < 0 {

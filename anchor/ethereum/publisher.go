@@ -58,7 +58,7 @@ func NewPublisher(network, endpoint string, opts ...Option) (*Publisher, error) 
 	if cfg.key != nil && cfg.from != "" {
 		return nil, errors.New("ethereum: NewPublisher: WithKey and WithFrom both given; choose one")
 	}
-	c, err := newRPCClient(cfg.client(), endpoint, cfg)
+	c, err := newRPCClient(cfg.transport(), endpoint, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +212,9 @@ func (p *Publisher) sendSigned(ctx context.Context, chainID uint64, from string,
 	raw, h := tx.sign(p.key)
 	want := "0x" + hex.EncodeToString(h)
 	if err := p.c.call(ctx, &s, "eth_sendRawTransaction", "0x"+hex.EncodeToString(raw)); err != nil {
-		// A retry after a lost reply finds the transaction in the pool.
+		// The node already holds these exact bytes (sent before through
+		// another node or by the caller): it is the transaction computed
+		// here. The transport never resends them itself.
 		var re *RPCError
 		if errors.As(err, &re) && strings.Contains(strings.ToLower(re.Message), "already known") {
 			return want, nil

@@ -55,7 +55,7 @@ func NewResolver(network string, endpoints []string, opts ...Option) (*Resolver,
 		}
 		r.quorum = cfg.quorum
 	}
-	hc := cfg.client()
+	hc := cfg.transport()
 	seen := map[string]bool{}
 	for _, e := range endpoints {
 		if seen[e] {

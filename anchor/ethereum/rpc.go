@@ -6,13 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"math"
 	"math/big"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/go-resty/resty/v2"
 )
@@ -29,25 +28,25 @@ func (e *RPCError) Error() string {
 }
 
 // errTransport marks failures to get a reply at all (connection refused,
-// reset, timeout, a gateway status): the only ones retried.
+// reset, timeout, a reply cut off, a gateway status): the only ones retried.
 var errTransport = errors.New("transport error")
 
 // notRetried lists methods that must not be sent twice: a request that
 // reached the node before the connection failed would send a second
-// transaction. (eth_sendRawTransaction is safe to repeat: the same signed
-// bytes are the same transaction.)
-var notRetried = map[string]bool{"eth_sendTransaction": true}
+// transaction, or spend a nonce twice. They go through the client that never
+// retries, and retryable refuses them too.
+var notRetried = map[string]bool{"eth_sendTransaction": true, "eth_sendRawTransaction": true}
 
 // rpcClient speaks JSON-RPC 2.0 over HTTP POST to one endpoint.
 type rpcClient struct {
-	http     *resty.Client
+	http     transport
 	endpoint string
 	label    string // endpoint without path, query or credentials, for messages
 	cfg      *config
 	nextID   atomic.Uint64
 }
 
-func newRPCClient(hc *resty.Client, endpoint string, cfg *config) (*rpcClient, error) {
+func newRPCClient(hc transport, endpoint string, cfg *config) (*rpcClient, error) {
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("ethereum: endpoint %q: want an http or https URL", redact(endpoint))
@@ -72,55 +71,67 @@ type rpcRequest struct {
 	Params  []any  `json:"params"`
 }
 
+// retryable is the resty retry condition: an attempt is retried when it got
+// no complete reply or a gateway status (429, 502, 503, 504), unless its
+// method must not be sent twice. A reply over the size limit is not
+// retried; neither is anything that got an answer, error or not.
+func retryable(resp *resty.Response, err error) bool {
+	if resp != nil && resp.Request != nil {
+		if req, ok := resp.Request.Body.(rpcRequest); ok && notRetried[req.Method] {
+			return false
+		}
+	}
+	if err != nil {
+		return !errors.Is(err, resty.ErrResponseBodyTooLarge)
+	}
+	return resp != nil && gatewayStatus(resp.StatusCode())
+}
+
+func gatewayStatus(sc int) bool {
+	return sc == http.StatusTooManyRequests || sc == http.StatusBadGateway ||
+		sc == http.StatusServiceUnavailable || sc == http.StatusGatewayTimeout
+}
+
 // call invokes method and decodes its result into out (which may be nil).
-// Transport errors are retried with exponential backoff; a JSON-RPC error,
-// an HTTP error status other than 429/502/503/504, or a malformed reply is
-// returned at once.
+// Transport errors are retried by resty as WithRetries says, except for the
+// methods in notRetried; a JSON-RPC error, an HTTP error status other than
+// 429/502/503/504, or a malformed reply is returned at once.
 func (c *rpcClient) call(ctx context.Context, out any, method string, params ...any) error {
 	if params == nil {
 		params = []any{}
 	}
-	wait := c.cfg.retryWait
-	var err error
-	for attempt := 0; ; attempt++ {
-		var result json.RawMessage
-		result, err = c.callOnce(ctx, method, params)
-		if err == nil {
-			if out == nil {
-				return nil
-			}
-			if uerr := json.Unmarshal(result, out); uerr != nil {
-				return fmt.Errorf("%s: %s: malformed result: %v", c.label, method, uerr)
-			}
-			return nil
-		}
-		if !errors.Is(err, errTransport) || attempt >= c.cfg.retries || ctx.Err() != nil || notRetried[method] {
-			break
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("%s: %s: %w (after %v)", c.label, method, ctx.Err(), err)
-		case <-t.C:
-		}
-		wait *= 2
+	result, err := c.post(ctx, method, params)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", c.label, method, err)
 	}
-	return fmt.Errorf("%s: %s: %w", c.label, method, err)
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(result, out); err != nil {
+		return fmt.Errorf("%s: %s: malformed result: %v", c.label, method, err)
+	}
+	return nil
 }
 
-func (c *rpcClient) callOnce(ctx context.Context, method string, params []any) (json.RawMessage, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.timeout)
-	defer cancel()
+// post sends one request, retried by the transport if method allows it,
+// and returns the result of the final reply.
+func (c *rpcClient) post(ctx context.Context, method string, params []any) (json.RawMessage, error) {
+	hc := c.http.retrying
+	if notRetried[method] {
+		hc = c.http.once
+	}
 	id := c.nextID.Add(1)
-	resp, err := c.http.R().
+	resp, err := hc.R().
 		SetContext(ctx).
 		SetHeader("Content-Type", "application/json").
 		SetHeader("Accept", "application/json").
 		SetBody(rpcRequest{JSONRPC: "2.0", ID: id, Method: method, Params: params}).
-		SetDoNotParseResponse(true).
+		SetResponseBodyLimit(int(min(c.cfg.maxResponse, math.MaxInt))).
 		Post(c.endpoint)
-	if err != nil {
+	switch {
+	case errors.Is(err, resty.ErrResponseBodyTooLarge):
+		return nil, fmt.Errorf("reply larger than %d bytes", c.cfg.maxResponse)
+	case err != nil:
 		// A *url.Error quotes the whole URL, API key included; keep only
 		// what went wrong (the label names the host).
 		var ue *url.Error
@@ -129,23 +140,13 @@ func (c *rpcClient) callOnce(ctx context.Context, method string, params []any) (
 		}
 		return nil, fmt.Errorf("%w: %w", errTransport, err)
 	}
-	body := resp.RawBody()
-	defer body.Close()
-	data, err := io.ReadAll(io.LimitReader(body, c.cfg.maxResponse+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: reading reply: %v", errTransport, err)
-	}
 	switch sc := resp.StatusCode(); {
-	case sc == http.StatusTooManyRequests || sc == http.StatusBadGateway ||
-		sc == http.StatusServiceUnavailable || sc == http.StatusGatewayTimeout:
+	case gatewayStatus(sc):
 		return nil, fmt.Errorf("%w: HTTP %d", errTransport, sc)
 	case sc != http.StatusOK:
 		return nil, fmt.Errorf("HTTP %d", sc)
 	}
-	if int64(len(data)) > c.cfg.maxResponse {
-		return nil, fmt.Errorf("reply larger than %d bytes", c.cfg.maxResponse)
-	}
-	return decodeReply(data, id)
+	return decodeReply(resp.Body(), id)
 }
 
 // decodeReply checks a JSON-RPC 2.0 reply to request id and returns its
