@@ -147,7 +147,11 @@ func writeChecks(w io.Writer, r *verify.Report, indent string) {
 		}
 	}
 	for _, c := range r.Checks {
-		fmt.Fprintf(w, "%s%-9s %-13s %s\n", indent, c.ID, c.Status, c.Message)
+		msg := c.Message
+		if c.Code != "" {
+			msg = "[" + c.Code + "] " + msg
+		}
+		fmt.Fprintf(w, "%s%-9s %-13s %s\n", indent, c.ID, c.Status, msg)
 	}
 	for i, sub := range r.Credentials {
 		fmt.Fprintf(w, "%scredential %d: %s\n", indent, i, verdictWord[sub.Status])
