@@ -78,7 +78,7 @@ func TestLoadTrustListNeedsASignature(t *testing.T) {
 func TestNewOptionChecks(t *testing.T) {
 	k := newTestIssuer(t, keys.Ed25519).did()
 	for name, opts := range map[string][]Option{
-		"no trust material":          nil,
+		"no trust material":           nil,
 		"offline with an HTTP client": {WithTrustedKey(k), WithOffline(), WithHTTPClient(http.DefaultClient)},
 		"offline with loopback":       {WithTrustedKey(k), WithOffline(), WithAllowLoopback()},
 		"offline with fetch limits":   {WithTrustedKey(k), WithOffline(), WithFetchLimits(time.Second, 1000)},
