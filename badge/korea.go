@@ -21,7 +21,9 @@ func AgencyHRDKorea() Text { return NewText("한국산업인력공단", "HRD Kor
 
 // AgencyKEIS names the Korea Employment Information Service (한국고용정보원),
 // the issuer of work-experience records, as its badges name it.
-func AgencyKEIS() Text { return NewText("한국고용정보원", "Korea Employment Information Service") }
+func AgencyKEIS() Text {
+	return NewText("한국고용정보원", "Korea Employment Information Service")
+}
 
 // Common holds what every Korean badge kind needs.
 type Common struct {

@@ -24,7 +24,10 @@ const DefaultMaxBytes = jsonx.DefaultMaxBytes
 
 // Limits bound the input a parser accepts. Zero values take the defaults
 // (1 MiB, nesting depth 64).
-type Limits = jsonx.Limits
+type Limits struct {
+	MaxBytes int // size of the whole input, in bytes
+	MaxDepth int // nesting of objects and arrays
+}
 
 // ErrMalformed is wrapped by every parse error.
 var ErrMalformed = errors.New("malformed credential")
@@ -48,7 +51,7 @@ func fieldErr(path, format string, args ...any) error {
 }
 
 func checkBytes(data []byte, lim Limits) (map[string]json.RawMessage, error) {
-	if err := jsonx.Check(data, lim); err != nil {
+	if err := jsonx.Check(data, jsonx.Limits(lim)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	trimmed := bytes.TrimSpace(data)

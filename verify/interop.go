@@ -394,7 +394,7 @@ type blockcertsV2 struct {
 // parseBlockcertsV2 reads the certificate into a Credential carrying what
 // the issuer, validity and anchor checks need.
 func parseBlockcertsV2(data []byte, lim badge.Limits) (*badge.Credential, *blockcertsV2, error) {
-	if err := jsonx.Check(data, lim); err != nil {
+	if err := jsonx.Check(data, jsonx.Limits(lim)); err != nil {
 		return nil, nil, err
 	}
 	var b blockcertsV2
