@@ -204,6 +204,21 @@ type Report struct {
 	Credentials []*Report `json:"credentials,omitempty"`
 }
 
+// NewReport builds a Report from checks, as the Verifier does: each failed
+// or indeterminate check gets the code of its Err, the checks are put in
+// report order and the overall status follows from them. It is for code
+// that decides something about an input before or beside the Verifier (a
+// web service refusing a body it cannot read, say) and answers with a
+// Report of the same shape.
+func NewReport(checks ...Check) *Report {
+	r := &Report{}
+	for _, c := range checks {
+		r.set(c)
+	}
+	r.finish()
+	return r
+}
+
 // Check returns the check with the given id, or nil.
 func (r *Report) Check(id CheckID) *Check {
 	for i := range r.Checks {

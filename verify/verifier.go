@@ -124,10 +124,7 @@ func (v *Verifier) Verify(ctx context.Context, data []byte, b Binding) *Report {
 }
 
 func formatFailure(err error) *Report {
-	r := &Report{}
-	r.set(Check{ID: CheckFormat, Status: StatusFailed, Message: err.Error(), Err: fmt.Errorf("%w: %w", ErrMalformed, err)})
-	r.finish()
-	return r
+	return NewReport(Check{ID: CheckFormat, Status: StatusFailed, Message: err.Error(), Err: fmt.Errorf("%w: %w", ErrMalformed, err)})
 }
 
 // credState carries what one credential's checks learn from each other.
@@ -206,10 +203,8 @@ dispatch:
 // canceledReport is the report of a document that was not verified because
 // the caller's context ended first.
 func canceledReport(err error) *Report {
-	r := &Report{}
-	r.set(Check{ID: CheckFormat, Status: StatusIndeterminate, Err: fmt.Errorf("%w: %w", ErrCanceled, err), Message: "not verified: the verification was canceled before this document was reached"})
-	r.finish()
-	return r
+	return NewReport(Check{ID: CheckFormat, Status: StatusIndeterminate, Err: fmt.Errorf("%w: %w", ErrCanceled, err),
+		Message: "not verified: the verification was canceled before this document was reached"})
 }
 
 func (v *Verifier) checkValidity(st *credState) {

@@ -168,8 +168,7 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, limit int64) 
 
 // formatReport is the Report for a body that is not a document.
 func formatReport(msg string) *verify.Report {
-	return &verify.Report{Version: verify.ReportVersion, Status: verify.StatusFailed,
-		Checks: []verify.Check{{ID: verify.CheckFormat, Status: verify.StatusFailed, Message: msg, Err: verify.ErrMalformed}}}
+	return verify.NewReport(verify.Check{ID: verify.CheckFormat, Status: verify.StatusFailed, Message: msg, Err: verify.ErrMalformed})
 }
 
 // unparsable reports whether rep says the input could not be parsed at all:

@@ -35,9 +35,11 @@ func TestVerifyCredential(t *testing.T) {
 	// A tampered badge is an answer too: 200 with a failed report.
 	rec = do(h, "POST", "/v1/verify", f.tampered)
 	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Contains(t, rec.Body.String(), `"code":"bad_signature"`, "the reason is in the JSON for programs")
 	r = decodeReport(t, rec)
 	assert.Equal(t, verify.StatusFailed, r.Status)
 	assert.Equal(t, verify.StatusFailed, checkStatus(r, verify.CheckSignature))
+	assert.Equal(t, "bad_signature", r.Check(verify.CheckSignature).Code)
 
 	lines := logs.lines(t)
 	require.Len(t, lines, 2)
@@ -106,6 +108,7 @@ func TestMalformedBodiesGet400AndAReport(t *testing.T) {
 			assert.False(t, r.Verified)
 			assert.Equal(t, verify.StatusFailed, checkStatus(r, verify.CheckFormat))
 			assert.NotEmpty(t, checkMessage(r, verify.CheckFormat))
+			assert.Equal(t, "malformed", r.Check(verify.CheckFormat).Code)
 		})
 	}
 	assert.Zero(t, h.panics.Load(), "malformed input reached the panic handler")
