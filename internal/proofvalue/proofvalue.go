@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/fxamacker/cbor/v2"
-	"github.com/mr-tron/base58"
+	"github.com/multiformats/go-multibase"
 
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/internal/merkle"
@@ -111,12 +111,13 @@ func Decode(s string) (*MerkleProof, error) {
 	if len(s) > MaxLen {
 		return nil, malformed("%d characters, at most %d", len(s), MaxLen)
 	}
-	if len(s) < 2 || s[0] != 'z' {
+	if len(s) < 2 || s[0] != multibase.Base58BTC {
 		return nil, malformed("not multibase base58btc (want a 'z' prefix)")
 	}
-	raw, err := base58.Decode(s[1:])
+	// Only now, with the length bounded and the base known, decode.
+	_, raw, err := multibase.Decode(s)
 	if err != nil {
-		return nil, malformed("base58: %v", err)
+		return nil, malformed("base58btc: %v", err)
 	}
 	var top any
 	if err := decMode.Unmarshal(raw, &top); err != nil {
@@ -431,7 +432,10 @@ func Encode(p *MerkleProof) (string, error) {
 	if err != nil {
 		return "", malformed("cbor: %v", err)
 	}
-	s := "z" + base58.Encode(raw)
+	s, err := multibase.Encode(multibase.Base58BTC, raw)
+	if err != nil {
+		return "", malformed("multibase: %v", err)
+	}
 	if len(s) > MaxLen {
 		return "", malformed("encoded value of %d characters exceeds %d", len(s), MaxLen)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
-	"github.com/mr-tron/base58"
+	"github.com/multiformats/go-multibase"
 
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/internal/merkle"
@@ -175,7 +175,10 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Known networks are written as Blockcerts' integers.
-	raw, _ := base58.Decode(s[1:])
+	enc, raw, err := multibase.Decode(s)
+	if err != nil || enc != multibase.Base58BTC || s[0] != 'z' {
+		t.Fatalf("Encode wrote %q: not multibase base58btc (%v)", s[:min(len(s), 8)], err)
+	}
 	var top []any
 	if err := cbor.Unmarshal(raw, &top); err != nil {
 		t.Fatal(err)
@@ -193,7 +196,17 @@ func build(t *testing.T, top any) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return "z" + base58.Encode(b)
+	return z58(t, b)
+}
+
+// z58 is b in multibase base58btc.
+func z58(t *testing.T, b []byte) string {
+	t.Helper()
+	s, err := multibase.Encode(multibase.Base58BTC, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func w(t *testing.T, v any) []byte {
@@ -254,9 +267,9 @@ func TestMalformed(t *testing.T) {
 		"base64 prefix":    "u" + build(t, good())[1:],
 		"bad base58":       "z0OIl",
 		"too long":         "z" + strings.Repeat("2", MaxLen),
-		"not cbor":         "z" + base58.Encode([]byte{0xff, 0x00}),
-		"trailing bytes":   "z" + base58.Encode(append(goodRaw, 0x00)),
-		"tagged":           "z" + base58.Encode(tagged),
+		"not cbor":         z58(t, []byte{0xff, 0x00}),
+		"trailing bytes":   z58(t, append(goodRaw, 0x00)),
+		"tagged":           z58(t, tagged),
 		"top is map":       build(t, map[int]any{0: w(t, h[:])}),
 		"unknown key":      build(t, append(good(), []any{4, 1})),
 		"repeated key":     build(t, with(3, []any{0, w(t, h[:])})),
@@ -322,5 +335,21 @@ func TestEncodeDeterministic(t *testing.T) {
 	b, _ := Encode(sampleProof())
 	if !bytes.Equal([]byte(a), []byte(b)) {
 		t.Fatal("two encodings of one proof differ")
+	}
+}
+
+// The length cap is checked before base58btc decoding, which is quadratic
+// in the input: an over-long value fails on its length, whatever its
+// characters, and fast.
+func TestLengthBeforeDecoding(t *testing.T) {
+	for _, s := range []string{"z" + strings.Repeat("0", MaxLen), "z" + strings.Repeat("2", 1<<20)} {
+		_, err := Decode(s)
+		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "at most") || strings.Contains(err.Error(), "base58btc:") {
+			t.Errorf("%d characters: %v, want a length error before any decoding", len(s), err)
+		}
+	}
+	// A bad character within the cap is reported as such.
+	if _, err := Decode("z0OIl"); err == nil || !strings.Contains(err.Error(), "base58btc:") {
+		t.Errorf("bad base58btc: %v", err)
 	}
 }

@@ -3,10 +3,11 @@ package statuslist
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/multiformats/go-multibase"
 )
 
 const (
@@ -14,8 +15,6 @@ const (
 	MinBits = 131072
 	// MaxBytes caps the decompressed bitstring (134,217,728 entries).
 	MaxBytes = 16 << 20
-	// multibaseBase64URL is the multibase prefix of base64url without padding.
-	multibaseBase64URL = 'u'
 )
 
 var (
@@ -90,7 +89,11 @@ func (s *Bitstring) Encode() (string, error) {
 	if err := zw.Close(); err != nil {
 		return "", fmt.Errorf("statuslist: compress: %w", err)
 	}
-	return string(multibaseBase64URL) + base64.RawURLEncoding.EncodeToString(buf.Bytes()), nil
+	enc, err := multibase.Encode(multibase.Base64url, buf.Bytes())
+	if err != nil {
+		return "", fmt.Errorf("statuslist: encode: %w", err)
+	}
+	return enc, nil
 }
 
 // Decode parses an encodedList and rejects lists shorter than MinBits with
@@ -113,7 +116,7 @@ func DecodeAnyLength(encodedList string) (*Bitstring, error) {
 	if encodedList == "" {
 		return nil, fmt.Errorf("%w: empty encodedList", ErrMalformed)
 	}
-	if encodedList[0] != multibaseBase64URL {
+	if encodedList[0] != multibase.Base64url {
 		return nil, fmt.Errorf("%w: encodedList must start with the multibase prefix 'u' (base64url, no padding), found %q",
 			ErrMalformed, encodedList[0])
 	}
@@ -122,9 +125,15 @@ func DecodeAnyLength(encodedList string) (*Bitstring, error) {
 	if len(encodedList) > MaxBytes {
 		return nil, fmt.Errorf("%w: encodedList is %d characters", ErrTooLarge, len(encodedList))
 	}
-	gz, err := base64.RawURLEncoding.Strict().DecodeString(encodedList[1:])
+	_, gz, err := multibase.Decode(encodedList)
 	if err != nil {
 		return nil, fmt.Errorf("%w: encodedList is not unpadded base64url: %v", ErrMalformed, err)
+	}
+	// The decoder accepts non-zero trailing bits and skips line breaks, so
+	// several strings would decode to one list; accept only the one that
+	// encodes it.
+	if canon, _ := multibase.Encode(multibase.Base64url, gz); canon != encodedList {
+		return nil, fmt.Errorf("%w: encodedList is not canonical unpadded base64url (line breaks, or non-zero bits after the last byte)", ErrMalformed)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {

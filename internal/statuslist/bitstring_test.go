@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/multiformats/go-multibase"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -289,4 +291,59 @@ func BenchmarkDecode(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// encodedList goes through go-multibase, and only the one canonical
+// encoding of a list is accepted: the decoder alone would also take line
+// breaks and non-zero bits after the last byte.
+func TestDecodeMultibaseCanonical(t *testing.T) {
+	bits := make([]byte, MinBits/8)
+	bits[3] = 0x80
+	var gz []byte
+	for n := 0; ; n++ { // a stream whose length leaves unused bits in the last character
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Header.Extra = make([]byte, n)
+		_, err := zw.Write(bits)
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		if buf.Len()%3 != 0 {
+			gz = buf.Bytes()
+			break
+		}
+	}
+	enc, err := multibase.Encode(multibase.Base64url, gz)
+	require.NoError(t, err)
+	s, err := Decode(enc)
+	require.NoError(t, err)
+	set, err := s.Get(24)
+	require.NoError(t, err)
+	assert.True(t, set)
+
+	// The lowest bit of the last character is one the decoder ignores.
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, enc[len(enc)-1])
+	trailing := enc[:len(enc)-1] + string(alphabet[last^1])
+	_, gzAgain, err := multibase.Decode(trailing)
+	require.NoError(t, err, "go-multibase accepts non-zero trailing bits")
+	require.Equal(t, gz, gzAgain)
+
+	for name, in := range map[string]string{
+		"non-zero trailing bits": trailing,
+		"line break":             enc[:20] + "\n" + enc[20:],
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Decode(in)
+			require.ErrorIs(t, err, ErrMalformed)
+			assert.Contains(t, err.Error(), "canonical")
+		})
+	}
+}
+
+// The length cap is checked before any decoding: an over-long value is
+// too large, whatever its characters.
+func TestDecodeLengthBeforeDecoding(t *testing.T) {
+	_, err := DecodeAnyLength("u" + strings.Repeat("!", MaxBytes))
+	require.ErrorIs(t, err, ErrTooLarge)
+	assert.NotErrorIs(t, err, ErrMalformed)
 }
