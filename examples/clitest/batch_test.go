@@ -1,4 +1,4 @@
-package clitest
+package clitest_test
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgeproof/badgeproof/internal/clitest"
+	"github.com/badgeproof/badgeproof/examples/clitest"
 )
 
 // ledgerRecordSize and ledgerRootOffset follow the record layout documented

@@ -1,4 +1,4 @@
-package clitest
+package clitest_test
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgeproof/badgeproof/internal/clitest"
+	"github.com/badgeproof/badgeproof/examples/clitest"
 )
 
 // Paths of the binaries TestMain builds.

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/clitest"
+	"github.com/badgeproof/badgeproof/examples/clitest"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/keys"
 )

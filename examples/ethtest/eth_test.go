@@ -15,7 +15,7 @@ import (
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/anchor/ethereum/gethtest"
-	"github.com/badgeproof/badgeproof/internal/clitest"
+	"github.com/badgeproof/badgeproof/examples/clitest"
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
 )

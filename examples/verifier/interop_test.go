@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/badgeproof/badgeproof/internal/clitest"
+	"github.com/badgeproof/badgeproof/examples/clitest"
 )
 
 const vectors = "../../testdata/vectors"
