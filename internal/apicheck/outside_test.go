@@ -39,3 +39,22 @@ func TestOutsideModule(t *testing.T) {
 	require.Contains(t, string(out), "status=verified resolver-calls=1", "%s", out)
 	t.Logf("%s", out)
 }
+
+// The README shows part of the outside program; the block must be lines of
+// that program (one tab of indentation removed), so it compiles as shown.
+func TestReadmeShowsTheOutsideProgram(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "outside", "main.go"))
+	require.NoError(t, err)
+	const marker = "```go\nresolver := verify.KeyResolverFunc("
+	i := strings.Index(string(readme), marker)
+	require.GreaterOrEqual(t, i, 0, "the README has no block starting with %q", marker)
+	block := string(readme)[i+len("```go\n"):]
+	block = block[:strings.Index(block, "```")]
+	var lines []string
+	for _, l := range strings.Split(string(src), "\n") {
+		lines = append(lines, strings.TrimPrefix(l, "\t"))
+	}
+	require.Contains(t, "\n"+strings.Join(lines, "\n")+"\n", "\n"+block, "the README block differs from testdata/outside/main.go")
+}

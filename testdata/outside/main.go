@@ -89,8 +89,9 @@ func run() error {
 
 	calls := 0
 	resolver := verify.KeyResolverFunc(func(_ context.Context, vm string, purpose verify.ProofPurpose) (*verify.Key, error) {
+		// purpose is PurposeAssertion for a badge's proof, PurposeAuthentication for a holder's.
 		if vm != keyID || purpose != verify.PurposeAssertion {
-			return nil, fmt.Errorf("%w: %s", verify.ErrUnknownKey, vm)
+			return nil, fmt.Errorf("%w: %s", verify.ErrUnknownKey, vm) // not mine: the next resolver is asked
 		}
 		calls++
 		return &verify.Key{ID: vm, Controller: agency, Public: pub}, nil
