@@ -104,12 +104,15 @@ type Report struct {
 	Status  string   `json:"status"`
 	Checks  []Check  `json:"checks"`
 	Anchors []Anchor `json:"anchors"`
+	// Credentials are the reports of a presentation's credentials.
+	Credentials []Report `json:"credentials"`
 }
 
 // Check is one entry of a report's checks.
 type Check struct {
 	ID      string `json:"id"`
 	Status  string `json:"status"`
+	Code    string `json:"code"`
 	Message string `json:"message"`
 }
 

@@ -1,29 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"testing"
 
+	"github.com/badgeproof/badgeproof/examples/clitest"
 	"github.com/stretchr/testify/require"
 )
-
-type jsonReport struct {
-	File        string       `json:"file"`
-	Status      string       `json:"status"`
-	Checks      []jsonCheck  `json:"checks"`
-	Credentials []jsonReport `json:"credentials"`
-}
-
-type jsonCheck struct {
-	ID      string `json:"id"`
-	Status  string `json:"status"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
 
 // Every failed or indeterminate check in `verify --json` output carries a
 // machine-readable code, and no other check does; the text output shows it.
@@ -40,8 +25,8 @@ func TestVerifyJSONCarriesCodes(t *testing.T) {
 	code := run(context.Background(), append([]string{"verify", "--json", "--offline"}, files...), &out, &errOut)
 	require.NotEqual(t, exitUsage, code, errOut.String())
 	codes := map[string]int{}
-	var walk func(r jsonReport)
-	walk = func(r jsonReport) {
+	var walk func(r clitest.Report)
+	walk = func(r clitest.Report) {
 		for _, c := range r.Checks {
 			switch c.Status {
 			case "failed", "indeterminate":
@@ -55,16 +40,11 @@ func TestVerifyJSONCarriesCodes(t *testing.T) {
 			walk(sub)
 		}
 	}
-	sc := bufio.NewScanner(&out)
-	sc.Buffer(nil, 16<<20)
-	n := 0
-	for sc.Scan() {
-		var r jsonReport
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &r))
+	reports := clitest.ParseReports(t, out.String())
+	for _, r := range reports {
 		walk(r)
-		n++
 	}
-	require.Equal(t, len(files), n)
+	require.Len(t, reports, len(files))
 	// The offline run meets several kinds of reason, not one catch-all.
 	require.GreaterOrEqual(t, len(codes), 3, "%v", codes)
 	require.Contains(t, codes, "hash_mismatch")
