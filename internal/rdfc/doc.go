@@ -20,7 +20,12 @@
 // [Options.Strict], properties that no context defines fail the call instead
 // of silently vanishing from the canonical form. [Options.DetectUnmapped]
 // implements the Blockcerts rule: a fallback @vocab is appended to @context
-// and any quad that uses it fails the call. RDFC-1.0 has inputs with many
-// blank nodes whose canonicalization is very slow; callers that accept
-// arbitrary documents should keep the size limit small.
+// and any quad that uses it fails the call. RDFC-1.0 has inputs with a few
+// blank nodes whose canonicalization takes minutes (Hash N-Degree Quads
+// tries every permutation, recursively): json-gold's implementation has no
+// work limit, so this package canonicalizes the dataset itself, paying for
+// every serialized quad, hash and permutation from a budget
+// ([Options.Budget], [DefaultMaxWork] per call by default) and honouring
+// the context ([Options.CanonicalizeContext]). A spent budget fails the
+// call with an error wrapping budget.ErrExhausted.
 package rdfc

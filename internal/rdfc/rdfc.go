@@ -2,11 +2,13 @@ package rdfc
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/badgeproof/badgeproof/internal/budget"
 	"github.com/piprate/json-gold/ld"
 )
 
@@ -52,6 +54,10 @@ const FallbackVocab = "http://fallback.org/"
 const (
 	DefaultMaxBytes = 1 << 20
 	DefaultMaxDepth = 64
+	// DefaultMaxWork is the work allowance of one call when Options.Budget
+	// is nil: about a thousand times what the largest real badge needs
+	// (a few hundred units), far below what a poison graph asks for.
+	DefaultMaxWork = 200_000
 )
 
 // Options tune Canonicalize. The zero value is the default: 1 MiB input
@@ -71,6 +77,11 @@ type Options struct {
 	// top-level @vocab, and fails with ErrFallbackVocab if any quad then
 	// uses the fallback vocabulary.
 	DetectUnmapped bool
+	// Budget, when set, is charged for the canonicalization's work (shared
+	// with the other steps of one verification); nil means a fresh budget
+	// of DefaultMaxWork units per call. Exhausting it fails the call with
+	// an error wrapping budget.ErrExhausted.
+	Budget *budget.Budget
 }
 
 func (o Options) maxBytes() int {
@@ -97,6 +108,12 @@ func Canonicalize(doc []byte) ([]byte, error) {
 // JSON-LD document doc, a JSON object. Contexts are served only from the
 // embedded set (see KnownContexts).
 func (o Options) Canonicalize(doc []byte) ([]byte, error) {
+	return o.CanonicalizeContext(context.Background(), doc)
+}
+
+// CanonicalizeContext is Canonicalize under ctx: the work stops with ctx's
+// error soon after ctx ends.
+func (o Options) CanonicalizeContext(ctx context.Context, doc []byte) ([]byte, error) {
 	if len(doc) > o.maxBytes() {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(doc), o.maxBytes())
 	}
@@ -114,20 +131,32 @@ func (o Options) Canonicalize(doc []byte) ([]byte, error) {
 	if _, err := d.Token(); err == nil {
 		return nil, fmt.Errorf("%w: trailing data after the object", ErrInvalidJSON)
 	}
-	return o.canonicalize(v)
+	return o.canonicalize(ctx, v)
 }
 
 // CanonicalizeObject is Canonicalize for a document already decoded with
 // encoding/json into a map (numbers as float64). It does not modify v. Size
 // and depth limits are the caller's business here.
 func (o Options) CanonicalizeObject(v map[string]any) ([]byte, error) {
+	return o.CanonicalizeObjectContext(context.Background(), v)
+}
+
+// CanonicalizeObjectContext is CanonicalizeObject under ctx.
+func (o Options) CanonicalizeObjectContext(ctx context.Context, v map[string]any) ([]byte, error) {
 	if v == nil {
 		return nil, fmt.Errorf("%w: nil document", ErrInvalidJSON)
 	}
-	return o.canonicalize(v)
+	return o.canonicalize(ctx, v)
 }
 
-func (o Options) canonicalize(v map[string]any) ([]byte, error) {
+func (o Options) canonicalize(ctx context.Context, v map[string]any) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	b := o.Budget
+	if b == nil {
+		b = budget.New(DefaultMaxWork)
+	}
 	if o.DetectUnmapped {
 		v = withFallbackVocab(v)
 	}
@@ -145,17 +174,10 @@ func (o Options) canonicalize(v map[string]any) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: unexpected dataset type %T", ErrCanonicalize, ds)
 	}
-	norm := ld.NewJsonLdOptions("")
-	norm.DocumentLoader = embeddedLoader{}
-	norm.Algorithm = ld.AlgorithmURDNA2015
-	norm.Format = "application/n-quads"
-	out, err := ld.NewJsonLdApi().Normalize(dataset, norm)
+	// json-gold's own canonicalization has no work limit; ours is budgeted.
+	s, err := canonicalizeDataset(ctx, b, dataset)
 	if err != nil {
-		return nil, classify(err)
-	}
-	s, ok := out.(string)
-	if !ok {
-		return nil, fmt.Errorf("%w: unexpected output type %T", ErrCanonicalize, out)
+		return nil, err
 	}
 	if o.DetectUnmapped {
 		if terms := fallbackTerms(s); len(terms) > 0 {
