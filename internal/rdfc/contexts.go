@@ -62,6 +62,13 @@ func KnownContexts() []string {
 	for u := range contextFiles {
 		urls = append(urls, u)
 	}
+	if m, err := indexed(); err == nil {
+		for u := range m {
+			if _, dup := contextFiles[u]; !dup {
+				urls = append(urls, u)
+			}
+		}
+	}
 	sort.Strings(urls)
 	return urls
 }
@@ -93,17 +100,24 @@ func loadEmbedded(file string) (any, error) {
 // embeddedLoader is a json-gold DocumentLoader that serves only the embedded
 // contexts and never touches the network.
 type embeddedLoader struct {
-	extra map[string]any
+	extra *Contexts // the caller's, after the embedded ones
 }
 
 var _ ld.DocumentLoader = embeddedLoader{}
 
 func (l embeddedLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
-	if doc, ok := l.extra[u]; ok {
-		return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
-	}
 	file, ok := contextFiles[u]
 	if !ok {
+		if f, ok := indexedFile(u); ok {
+			doc, err := loadIndexed(f)
+			if err != nil {
+				return nil, fmt.Errorf("rdfc: embedded context %s: %w", u, err)
+			}
+			return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
+		}
+		if doc, ok := l.extra.lookup(u); ok {
+			return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
+		}
 		return nil, &UnknownContextError{URL: u}
 	}
 	doc, err := loadEmbedded(file)

@@ -9,9 +9,14 @@
 //
 // The document loader never touches the network. It serves only the JSON-LD
 // contexts embedded in this package (see [KnownContexts]): the W3C VC 1.1 and
-// 2.0 contexts, Blockcerts v2 to v3.2, Open Badges 2.0 and 3.0.3, the
-// MerkleProof2019, ChainedProof2021, Data Integrity v2, Status List 2021,
-// JWS 2020 and Controlled Identifier contexts. Any other URL fails with an
+// 2.0 contexts and the VC 2.0 examples context, Blockcerts v2 to v3.2 and
+// their alpha and beta drafts, Open Badges 2.0 and 3.0.1 to 3.0.3 with the
+// 1EdTech extensions, CLR 2.0, Data Integrity v1 and v2, security v1 and v2,
+// DID v1, the Ed25519 2018 and 2020, secp256k1 2019, JWS 2020, BBS,
+// MerkleProof2019, ChainedProof2021 and Status List 2021 suites, ODRL and
+// Controlled Identifiers (contexts/w3c/index.json names the source of
+// each). A caller adds its own with [ParseContexts] and [Options.Contexts]
+// (an embedded URL cannot be replaced). Any other URL fails with an
 // [*UnknownContextError], which matches [ErrUnknownContext].
 //
 // # Hostile input

@@ -82,6 +82,9 @@ type Options struct {
 	// of DefaultMaxWork units per call. Exhausting it fails the call with
 	// an error wrapping budget.ErrExhausted.
 	Budget *budget.Budget
+	// Contexts are the caller's context documents, served after the
+	// embedded ones; nil adds none.
+	Contexts *Contexts
 }
 
 func (o Options) maxBytes() int {
@@ -164,7 +167,7 @@ func (o Options) canonicalize(ctx context.Context, v map[string]any) ([]byte, er
 	// step, so run the two steps here: to RDF (with safe mode), then
 	// canonicalize the dataset.
 	toRDF := ld.NewJsonLdOptions("")
-	toRDF.DocumentLoader = embeddedLoader{}
+	toRDF.DocumentLoader = embeddedLoader{extra: o.Contexts}
 	toRDF.SafeMode = o.Strict
 	ds, err := ld.NewJsonLdProcessor().ToRDF(v, toRDF)
 	if err != nil {
