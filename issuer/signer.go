@@ -119,8 +119,22 @@ func (s *Signer) SignPresentation(p *badge.Presentation, challenge, domain strin
 func (s *Signer) sign(members map[string]json.RawMessage, opt dataintegrity.Options) ([]byte, error) {
 	existing := members["proof"]
 	delete(members, "proof")
+	pb, err := s.proofAt(members, opt, s.now().UTC().Truncate(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	members["proof"], err = appendProof(existing, pb)
+	if err != nil {
+		return nil, err
+	}
+	return MarshalDocument(members)
+}
+
+// proofAt signs members (a document without its proof member) with the
+// given created time and returns the new proof.
+func (s *Signer) proofAt(members map[string]json.RawMessage, opt dataintegrity.Options, created time.Time) (json.RawMessage, error) {
 	opt.VerificationMethod = s.vm
-	opt.Created = s.now().UTC().Truncate(time.Second)
+	opt.Created = created
 	proof, err := dataintegrity.Sign(s.key, s.pub, members, opt)
 	if err != nil {
 		return nil, fmt.Errorf("issuer: signing: %w", err)
@@ -130,15 +144,7 @@ func (s *Signer) sign(members map[string]json.RawMessage, opt dataintegrity.Opti
 			return nil, fmt.Errorf("issuer: the signing key returned a signature that does not verify with its public key %s: %w", s.pub.Multibase(), err)
 		}
 	}
-	pb, err := json.Marshal(proof)
-	if err != nil {
-		return nil, err
-	}
-	members["proof"], err = appendProof(existing, pb)
-	if err != nil {
-		return nil, err
-	}
-	return MarshalDocument(members)
+	return json.Marshal(proof)
 }
 
 // appendProof adds a proof to an existing proof member (absent, an object or

@@ -1,0 +1,725 @@
+package issuer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/batchproof"
+	"github.com/badgeproof/badgeproof/internal/dataintegrity"
+	"github.com/badgeproof/badgeproof/internal/filelock"
+	"github.com/badgeproof/badgeproof/internal/merkle"
+	"github.com/badgeproof/badgeproof/internal/proofvalue"
+)
+
+// Item is one unsigned credential of a Stream's input.
+type Item struct {
+	// Name says where the credential came from, for messages and output
+	// names: a file name, or "badges.jsonl:42".
+	Name string
+	// Data is the credential's JSON.
+	Data []byte
+}
+
+// Source yields a Stream's input in order. Next returns io.EOF after the
+// last item. A resumed run reads the same source again from the start.
+type Source interface {
+	Next() (Item, error)
+}
+
+// Issued is one badge a Stream wrote.
+type Issued struct {
+	Seq  int64  // position in the input, from 0
+	Name string // the input item's name
+	ID   string // the credential's id ("" when it has none)
+	Doc  []byte // the signed, anchored badge
+}
+
+// Sink receives the badges of a Stream, batch by batch and in input order:
+// Begin, then Put for each badge of the batch, then Commit. A batch is
+// reported as written only when Commit returns nil; after a crash, a
+// resumed run puts the whole batch again (with the same bytes), so Put must
+// replace what an earlier Put of the same badge wrote.
+type Sink interface {
+	Begin(batch int) error
+	Put(b Issued) error
+	Commit(batch int) error
+}
+
+// Stream issues more credentials than fit in memory: it reads them from a
+// Source, signs them on all cores, anchors them in batches (one Merkle tree
+// and one anchor per batch) and hands the badges to a Sink. It holds in
+// memory only the Merkle tree of the current batch (about 96 bytes per
+// badge) and a bounded window of credentials being signed; the signed
+// badges wait in a spool file in the state directory, from which the batch
+// proofs are added without parsing them again.
+//
+// The state directory also keeps a journal, so that a run that stopped
+// (a crash, a kill, a node that did not answer) is resumed by running it
+// again with the same source, signer and state directory: batches already
+// written are skipped, a batch already signed or anchored is finished from
+// its spool, and no badge is issued twice.
+type Stream struct {
+	signer    *Signer
+	pub       anchor.Publisher
+	state     string
+	batchSize int
+	workers   int
+	window    int
+	prepare   func(Item) (*badge.Credential, error)
+	progress  func(StreamProgress)
+}
+
+// StreamProgress is what a Stream reports as it goes.
+type StreamProgress struct {
+	Batch   int   // the batch being worked on, from 1
+	Signed  int64 // badges signed so far in this run
+	Written int64 // badges written so far in this run
+	Skipped int64 // badges of batches an earlier run wrote
+}
+
+// StreamOption configures a Stream.
+type StreamOption func(*Stream) error
+
+// WithStreamBatchSize anchors every n badges as one batch (default: the
+// whole input is one batch, one tree, one anchor).
+func WithStreamBatchSize(n int) StreamOption {
+	return func(s *Stream) error {
+		if n < 1 {
+			return fmt.Errorf("issuer: batch size must be at least 1, got %d", n)
+		}
+		s.batchSize = n
+		return nil
+	}
+}
+
+// WithStreamWorkers sets how many credentials are signed at once (default:
+// all cores).
+func WithStreamWorkers(n int) StreamOption {
+	return func(s *Stream) error {
+		if n < 1 {
+			return fmt.Errorf("issuer: workers must be at least 1, got %d", n)
+		}
+		s.workers = n
+		return nil
+	}
+}
+
+// WithStreamPrepare turns each input item into the credential to sign
+// (default: badge.ParseCredential with the default limits). Use it to fill
+// in the issuer or add a status entry. It is called from several goroutines
+// at once.
+func WithStreamPrepare(f func(Item) (*badge.Credential, error)) StreamOption {
+	return func(s *Stream) error {
+		if f == nil {
+			return errors.New("issuer: nil prepare function")
+		}
+		s.prepare = f
+		return nil
+	}
+}
+
+// WithStreamProgress has the Stream report progress to f, from one
+// goroutine.
+func WithStreamProgress(f func(StreamProgress)) StreamOption {
+	return func(s *Stream) error {
+		if f == nil {
+			return errors.New("issuer: nil progress function")
+		}
+		s.progress = f
+		return nil
+	}
+}
+
+// NewStream returns a Stream that signs with signer, anchors through pub
+// and keeps its spool and journal in stateDir (created if needed; one run at
+// a time may use it).
+func NewStream(signer *Signer, pub anchor.Publisher, stateDir string, opts ...StreamOption) (*Stream, error) {
+	if signer == nil || pub == nil {
+		return nil, errors.New("issuer: a stream needs a signer and an anchor publisher")
+	}
+	if stateDir == "" {
+		return nil, errors.New("issuer: a stream needs a state directory")
+	}
+	s := &Stream{signer: signer, pub: pub, state: stateDir, workers: runtime.GOMAXPROCS(0),
+		prepare:  func(it Item) (*badge.Credential, error) { return badge.ParseCredential(it.Data, badge.Limits{}) },
+		progress: func(StreamProgress) {}}
+	for _, o := range opts {
+		if err := o(s); err != nil {
+			return nil, err
+		}
+	}
+	s.window = 64 * s.workers
+	return s, nil
+}
+
+// StreamResult sums up a run.
+type StreamResult struct {
+	Batches []BatchRecord // every batch of the input, this run's and earlier runs'
+	Written int64         // badges written by this run
+	Skipped int64         // badges an earlier run had written
+}
+
+// BatchRecord is one batch in the journal.
+type BatchRecord struct {
+	Batch   int        `json:"batch"`
+	First   int64      `json:"first"` // input position of its first badge
+	Count   int        `json:"count"`
+	Inputs  string     `json:"inputs"` // SHA-256 over the batch's input items, to refuse a changed source
+	Root    string     `json:"root,omitempty"`
+	Created string     `json:"created,omitempty"`
+	Anchor  string     `json:"anchor,omitempty"` // the blink URI, once anchored
+	State   string     `json:"state"`            // signed, anchored or written
+	Ref     anchor.Ref `json:"-"`
+}
+
+// Journal states of a batch.
+const (
+	stateSigned   = "signed"
+	stateAnchored = "anchored"
+	stateWritten  = "written"
+)
+
+// Run issues every credential of src into sink. It returns the first error
+// (a credential that does not parse or sign, a failed anchor, a sink
+// error); the run can then be resumed. ctx bounds the whole run.
+func (s *Stream) Run(ctx context.Context, src Source, sink Sink) (*StreamResult, error) {
+	if err := os.MkdirAll(s.state, 0o755); err != nil {
+		return nil, err
+	}
+	lockFile, err := os.OpenFile(filepath.Join(s.state, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer lockFile.Close()
+	if err := filelock.TryLock(lockFile); err != nil {
+		return nil, fmt.Errorf("issuer: state directory %s is in use by another run: %w", s.state, err)
+	}
+	defer filelock.Unlock(lockFile)
+	j, err := openJournal(filepath.Join(s.state, "journal.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	defer j.close()
+
+	res := &StreamResult{}
+	prog := StreamProgress{}
+	var seq int64
+	for batch := 1; ; batch++ {
+		prog.Batch = batch
+		prev := j.last(batch)
+		if prev != nil && prev.State == stateWritten {
+			sum, n, err := s.skip(src, prev.Count)
+			if err != nil {
+				return res, err
+			}
+			if n != prev.Count || sum != prev.Inputs {
+				return res, fmt.Errorf("issuer: batch %d: the input differs from the run being resumed (its items %d..%d changed)", batch, prev.First, prev.First+int64(prev.Count)-1)
+			}
+			seq += int64(n)
+			res.Skipped += int64(n)
+			prog.Skipped = res.Skipped
+			s.progress(prog)
+			res.Batches = append(res.Batches, *prev)
+			continue
+		}
+		rec, err := s.runBatch(ctx, j, batch, seq, prev, src, sink, &prog)
+		if err != nil {
+			return res, err
+		}
+		if rec == nil { // the source was empty at this batch
+			break
+		}
+		seq += int64(rec.Count)
+		res.Written += int64(rec.Count)
+		res.Batches = append(res.Batches, *rec)
+		if s.batchSize == 0 {
+			break
+		}
+	}
+	if len(res.Batches) == 0 {
+		return res, merkle.ErrEmptyTree
+	}
+	return res, nil
+}
+
+// skip reads n items of src and returns their digest and how many there were.
+func (s *Stream) skip(src Source, n int) (string, int, error) {
+	h := sha256.New()
+	read := 0
+	for ; read < n; read++ {
+		it, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", read, err
+		}
+		hashItem(h, it)
+	}
+	return hex.EncodeToString(h.Sum(nil)), read, nil
+}
+
+func hashItem(h io.Writer, it Item) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(it.Data)))
+	h.Write(n[:])
+	h.Write(it.Data)
+}
+
+// runBatch signs (or, resuming, re-reads), anchors and writes one batch.
+// It returns nil and no error when src has nothing left.
+func (s *Stream) runBatch(ctx context.Context, j *journal, batch int, first int64, prev *BatchRecord,
+	src Source, sink Sink, prog *StreamProgress) (*BatchRecord, error) {
+	spoolPath := filepath.Join(s.state, fmt.Sprintf("batch-%06d.spool", batch))
+	var rec *BatchRecord
+	var leaves [][32]byte
+	if prev != nil { // signed or anchored by an earlier run: its spool holds the badges
+		sum, n, err := s.skip(src, prev.Count)
+		if err != nil {
+			return nil, err
+		}
+		if n != prev.Count || sum != prev.Inputs {
+			return nil, fmt.Errorf("issuer: batch %d: the input differs from the run being resumed", batch)
+		}
+		if leaves, err = spoolLeaves(spoolPath, prev.Count); err != nil {
+			return nil, fmt.Errorf("issuer: batch %d: spool: %w", batch, err)
+		}
+		rec = prev
+	} else {
+		created := s.signer.now().UTC().Truncate(time.Second)
+		var err error
+		rec, leaves, err = s.signBatch(ctx, batch, first, created, spoolPath, src, prog)
+		if err != nil || rec == nil {
+			return nil, err
+		}
+		if err := j.append(*rec); err != nil {
+			return nil, err
+		}
+	}
+	tree, err := merkle.Build(leaves)
+	if err != nil {
+		return nil, err
+	}
+	root := tree.Root()
+	if hex.EncodeToString(root[:]) != rec.Root {
+		return nil, fmt.Errorf("issuer: batch %d: the spool's Merkle root %x is not the journal's %s", batch, root, rec.Root)
+	}
+	if rec.State == stateSigned {
+		ar, err := s.pub.Publish(ctx, root[:])
+		if err != nil {
+			return nil, fmt.Errorf("issuer: batch %d: anchoring root %x: %w", batch, root, err)
+		}
+		if !bytes.Equal(ar.Root, root[:]) {
+			return nil, fmt.Errorf("issuer: batch %d: the publisher recorded root %x, the batch root is %x", batch, ar.Root, root)
+		}
+		rec.Anchor, rec.State = ar.Ref.String(), stateAnchored
+		if err := j.append(*rec); err != nil {
+			return nil, err
+		}
+	}
+	if rec.Ref, err = anchor.ParseRef(rec.Anchor); err != nil {
+		return nil, fmt.Errorf("issuer: batch %d: journal anchor: %w", batch, err)
+	}
+	if err := s.writeBatch(ctx, rec, tree, spoolPath, sink, prog); err != nil {
+		return nil, err
+	}
+	rec.State = stateWritten
+	if err := j.append(*rec); err != nil {
+		return nil, err
+	}
+	os.Remove(spoolPath)
+	return rec, nil
+}
+
+// signed is one credential signed by a worker, waiting to be spooled.
+type signed struct {
+	item  Item
+	id    string
+	doc   []byte // the badge with a placeholder where the batch proof goes
+	at    int    // offset of the placeholder in doc
+	leaf  [32]byte
+	err   error
+	ready chan struct{}
+}
+
+// signBatch reads up to batchSize items, signs them on the workers in a
+// bounded window, and writes them in order to the spool. It returns nil
+// when src had no item left.
+func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created time.Time, spoolPath string,
+	src Source, prog *StreamProgress) (*BatchRecord, [][32]byte, error) {
+	f, err := os.Create(spoolPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	marker, err := newMarker()
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan *signed)
+	var wg sync.WaitGroup
+	for range s.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for job := range jobs {
+				job.id, job.doc, job.at, job.leaf, job.err = s.signItem(job.item, created, marker)
+				close(job.ready)
+			}
+		}()
+	}
+	// pending holds the window in input order; the reader fills it, the
+	// loop below drains it in order.
+	pending := make(chan *signed, s.window)
+	readErr := make(chan error, 1)
+	h := sha256.New()
+	go func() {
+		defer close(jobs)
+		defer close(pending)
+		for n := 0; s.batchSize == 0 || n < s.batchSize; n++ {
+			it, err := src.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				readErr <- err
+				return
+			}
+			hashItem(h, it)
+			job := &signed{item: it, ready: make(chan struct{})}
+			select {
+			case pending <- job:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- job:
+			case <-ctx.Done():
+				return
+			}
+		}
+		readErr <- nil
+	}()
+	defer wg.Wait()
+	var leaves [][32]byte
+	for job := range pending {
+		select {
+		case <-job.ready:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+		if job.err != nil {
+			return nil, nil, fmt.Errorf("issuer: %s: %w", job.item.Name, job.err)
+		}
+		if err := writeSpool(w, job); err != nil {
+			return nil, nil, err
+		}
+		leaves = append(leaves, job.leaf)
+		prog.Signed++
+		if prog.Signed%256 == 0 {
+			s.progress(*prog)
+		}
+	}
+	if err := <-readErr; err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	s.progress(*prog)
+	if len(leaves) == 0 {
+		os.Remove(spoolPath)
+		return nil, nil, nil
+	}
+	if err := w.Flush(); err != nil {
+		return nil, nil, err
+	}
+	if err := f.Sync(); err != nil {
+		return nil, nil, err
+	}
+	tree, err := merkle.Build(leaves)
+	if err != nil {
+		return nil, nil, err
+	}
+	root := tree.Root()
+	rec := &BatchRecord{Batch: batch, First: first, Count: len(leaves), Inputs: hex.EncodeToString(h.Sum(nil)),
+		Root: hex.EncodeToString(root[:]), Created: created.Format(time.RFC3339), State: stateSigned}
+	return rec, leaves, nil
+}
+
+// newMarker is a placeholder no credential contains by chance: the batch
+// proof replaces it in the spooled badge.
+func newMarker() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return "badgeproof-batch-proof-" + hex.EncodeToString(b[:]), nil
+}
+
+// signItem prepares and signs one credential and returns its id, the
+// badge with the placeholder in its proof set, the placeholder's offset and
+// the Merkle leaf (the hash of the badge with the proofs before the batch
+// proof).
+func (s *Stream) signItem(it Item, created time.Time, marker string) (string, []byte, int, [32]byte, error) {
+	c, err := s.prepare(it)
+	if err != nil {
+		return "", nil, 0, [32]byte{}, err
+	}
+	members := c.Members()
+	var proofs []json.RawMessage
+	for _, p := range c.Proofs {
+		proofs = append(proofs, p.Raw())
+	}
+	delete(members, "proof")
+	sig, err := s.signer.proofAt(members, dataintegrity.Options{}, created)
+	if err != nil {
+		return "", nil, 0, [32]byte{}, err
+	}
+	proofs = append(proofs, sig)
+	if members["proof"], err = json.Marshal(proofs); err != nil {
+		return "", nil, 0, [32]byte{}, err
+	}
+	leaf, err := batchproof.LeafHash(members)
+	if err != nil {
+		return "", nil, 0, [32]byte{}, err
+	}
+	quoted, _ := json.Marshal(marker)
+	if members["proof"], err = json.Marshal(append(proofs, quoted)); err != nil {
+		return "", nil, 0, [32]byte{}, err
+	}
+	doc, err := MarshalDocument(members)
+	if err != nil {
+		return "", nil, 0, [32]byte{}, err
+	}
+	at := bytes.Index(doc, quoted)
+	if at < 0 || bytes.Count(doc, quoted) != 1 {
+		return "", nil, 0, [32]byte{}, errors.New("issuer: batch proof placeholder not found once")
+	}
+	return c.ID, doc, at, leaf, nil
+}
+
+// The spool holds each signed badge of a batch, in order: the input name,
+// the credential id, the placeholder's offset and length, the document, and
+// the leaf, each length-prefixed.
+func writeSpool(w *bufio.Writer, job *signed) error {
+	var buf [binary.MaxVarintLen64]byte
+	put := func(b []byte) {
+		w.Write(buf[:binary.PutUvarint(buf[:], uint64(len(b)))])
+		w.Write(b)
+	}
+	put([]byte(job.item.Name))
+	put([]byte(job.id))
+	w.Write(buf[:binary.PutUvarint(buf[:], uint64(job.at))])
+	put(job.doc)
+	_, err := w.Write(job.leaf[:])
+	return err
+}
+
+type spoolEntry struct {
+	name, id string
+	at       int
+	doc      []byte
+	leaf     [32]byte
+}
+
+func readSpool(r *bufio.Reader, e *spoolEntry) error {
+	get := func() ([]byte, error) {
+		n, err := binary.ReadUvarint(r)
+		if err != nil {
+			return nil, err
+		}
+		if n > 64<<20 {
+			return nil, errors.New("spool record too large")
+		}
+		b := make([]byte, n)
+		_, err = io.ReadFull(r, b)
+		return b, err
+	}
+	name, err := get()
+	if err != nil {
+		return err
+	}
+	id, err := get()
+	if err != nil {
+		return err
+	}
+	at, err := binary.ReadUvarint(r)
+	if err != nil {
+		return err
+	}
+	doc, err := get()
+	if err != nil {
+		return err
+	}
+	if at >= uint64(len(doc)) {
+		return errors.New("spool record's placeholder is outside its document")
+	}
+	if _, err := io.ReadFull(r, e.leaf[:]); err != nil {
+		return err
+	}
+	e.name, e.id, e.at, e.doc = string(name), string(id), int(at), doc
+	return nil
+}
+
+// spoolLeaves reads the leaves of a complete spool of n badges.
+func spoolLeaves(path string, n int) ([][32]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	leaves := make([][32]byte, 0, n)
+	var e spoolEntry
+	for range n {
+		if err := readSpool(r, &e); err != nil {
+			return nil, err
+		}
+		leaves = append(leaves, e.leaf)
+	}
+	return leaves, nil
+}
+
+// writeBatch adds each badge's batch proof in place of its placeholder and
+// puts it into sink.
+func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.Tree, spoolPath string, sink Sink, prog *StreamProgress) error {
+	f, err := os.Open(spoolPath)
+	if err != nil {
+		return fmt.Errorf("issuer: batch %d: spool: %w", rec.Batch, err)
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	if err := sink.Begin(rec.Batch); err != nil {
+		return err
+	}
+	root := tree.Root()
+	var e spoolEntry
+	var out bytes.Buffer
+	for i := range rec.Count {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := readSpool(r, &e); err != nil {
+			return fmt.Errorf("issuer: batch %d: spool record %d: %w", rec.Batch, i, err)
+		}
+		path, err := tree.Path(i)
+		if err != nil {
+			return err
+		}
+		pv, err := proofvalue.Encode(&proofvalue.MerkleProof{MerkleRoot: root, TargetHash: e.leaf, Anchors: []anchor.Ref{rec.Ref}, Path: path})
+		if err != nil {
+			return err
+		}
+		proof, err := json.Marshal(batchProof{Type: dataintegrity.ProofType, Cryptosuite: BatchCryptosuite, Created: rec.Created,
+			VerificationMethod: s.signer.vm, ProofPurpose: "assertionMethod", ProofValue: pv})
+		if err != nil {
+			return err
+		}
+		end := bytes.IndexByte(e.doc[e.at+1:], '"') // the placeholder is a JSON string without escapes
+		if end < 0 {
+			return fmt.Errorf("issuer: batch %d: spool record %d: placeholder not closed", rec.Batch, i)
+		}
+		end += e.at + 2
+		out.Reset()
+		out.Write(e.doc[:e.at])
+		if err := json.Indent(&out, proof, indentAt(e.doc, e.at), "  "); err != nil {
+			return err
+		}
+		out.Write(e.doc[end:])
+		if err := sink.Put(Issued{Seq: rec.First + int64(i), Name: e.name, ID: e.id, Doc: bytes.Clone(out.Bytes())}); err != nil {
+			return err
+		}
+		prog.Written++
+		if prog.Written%256 == 0 {
+			s.progress(*prog)
+		}
+	}
+	s.progress(*prog)
+	return sink.Commit(rec.Batch)
+}
+
+// indentAt returns the indentation of the line holding offset at.
+func indentAt(doc []byte, at int) string {
+	start := bytes.LastIndexByte(doc[:at], '\n') + 1
+	return strings.Repeat(" ", at-start)
+}
+
+// journal is the append-only record of a Stream's batches, one JSON line
+// per state change, synced after each.
+type journal struct {
+	f       *os.File
+	batches map[int]*BatchRecord // the latest state of each batch
+}
+
+func openJournal(path string) (*journal, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	j := &journal{f: f, batches: map[int]*BatchRecord{}}
+	sc := bufio.NewScanner(f)
+	good := int64(0)
+	for sc.Scan() {
+		var r BatchRecord
+		if json.Unmarshal(sc.Bytes(), &r) != nil || r.Batch < 1 {
+			break // a torn last line: what follows it is ignored and overwritten
+		}
+		j.batches[r.Batch] = &r
+		good += int64(len(sc.Bytes())) + 1
+	}
+	if err := f.Truncate(good); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if _, err := f.Seek(good, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return j, nil
+}
+
+func (j *journal) last(batch int) *BatchRecord {
+	if r := j.batches[batch]; r != nil {
+		cp := *r
+		return &cp
+	}
+	return nil
+}
+
+func (j *journal) append(r BatchRecord) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if _, err := j.f.Write(append(b, '\n')); err != nil {
+		return err
+	}
+	if err := j.f.Sync(); err != nil {
+		return err
+	}
+	j.batches[r.Batch] = &r
+	return nil
+}
+
+func (j *journal) close() error { return j.f.Close() }

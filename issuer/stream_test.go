@@ -1,0 +1,329 @@
+package issuer_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/anchor/ledger"
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
+	"github.com/badgeproof/badgeproof/verify"
+)
+
+// sliceSource yields the unsigned credentials as input items.
+type sliceSource struct {
+	items []issuer.Item
+	next  int
+}
+
+func (s *sliceSource) Next() (issuer.Item, error) {
+	if s.next == len(s.items) {
+		return issuer.Item{}, io.EOF
+	}
+	s.next++
+	return s.items[s.next-1], nil
+}
+
+func itemsOf(t testing.TB, creds []*badge.Credential) []issuer.Item {
+	t.Helper()
+	items := make([]issuer.Item, len(creds))
+	for i, c := range creds {
+		b, err := issuer.MarshalDocument(c.Members())
+		require.NoError(t, err)
+		items[i] = issuer.Item{Name: fmt.Sprintf("in.jsonl:%d", i+1), Data: b}
+	}
+	return items
+}
+
+// memSink keeps what was put, counting puts per badge.
+type memSink struct {
+	docs    map[string][]byte
+	puts    map[string]int
+	commits []int
+	failAt  int // fail the failAt-th Put (from 1); 0: never
+	n       int
+}
+
+func newMemSink() *memSink { return &memSink{docs: map[string][]byte{}, puts: map[string]int{}} }
+
+func (m *memSink) Begin(int) error { return nil }
+func (m *memSink) Put(b issuer.Issued) error {
+	m.n++
+	if m.failAt > 0 && m.n == m.failAt {
+		return errors.New("disk full")
+	}
+	if prev, ok := m.docs[b.ID]; ok && !bytes.Equal(prev, b.Doc) {
+		return fmt.Errorf("badge %s written twice with different bytes", b.ID)
+	}
+	m.docs[b.ID] = b.Doc
+	m.puts[b.ID]++
+	return nil
+}
+func (m *memSink) Commit(n int) error { m.commits = append(m.commits, n); return nil }
+
+// countingPublisher counts anchors and can fail the next one.
+type countingPublisher struct {
+	inner anchor.Publisher
+	n     atomic.Int32
+	fail  atomic.Bool
+}
+
+func (p *countingPublisher) Publish(ctx context.Context, root []byte) (anchor.Record, error) {
+	if p.fail.Swap(false) {
+		return anchor.Record{}, errors.New("node unreachable")
+	}
+	p.n.Add(1)
+	return p.inner.Publish(ctx, root)
+}
+
+func streamLedger(t testing.TB) *ledger.Ledger {
+	t.Helper()
+	l, err := ledger.Open(t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// A stream's badges are the bytes Batch.Issue writes for the same input
+// (same clock, same anchor), and every one verifies.
+func TestStreamMatchesBatch(t *testing.T) {
+	ctx := context.Background()
+	s := batchSigner(t, keys.Ed25519)
+	creds := batchCreds(t, s.DID(), 9)
+	l := streamLedger(t)
+	st, err := issuer.NewStream(s, l.Publisher(s.DID()), t.TempDir(), issuer.WithStreamWorkers(3))
+	require.NoError(t, err)
+	sink := newMemSink()
+	res, err := st.Run(ctx, &sliceSource{items: itemsOf(t, creds)}, sink)
+	require.NoError(t, err)
+	require.Len(t, res.Batches, 1)
+	require.EqualValues(t, 9, res.Written)
+	require.Equal(t, []int{1}, sink.commits)
+
+	// The same batch through Batch.Issue, anchored at the same ref.
+	ref, err := anchor.ParseRef(res.Batches[0].Anchor)
+	require.NoError(t, err)
+	fixed := fixedPublisher{ref: ref}
+	b, err := issuer.NewBatch(&fixed, issuer.WithBatchSigner(s))
+	require.NoError(t, err)
+	docs, _, err := b.Issue(ctx, signAll(t, s, creds))
+	require.NoError(t, err)
+	v, err := verify.New(verify.WithTrustedKey(s.DID()), verify.WithAnchorResolver(l), verify.WithClock(batchClock))
+	require.NoError(t, err)
+	for i, c := range creds {
+		require.Equal(t, string(docs[i]), string(sink.docs[c.ID]), "badge %d", i)
+		r := v.Verify(ctx, sink.docs[c.ID], verify.Binding{})
+		require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
+	}
+}
+
+// fixedPublisher records nothing and answers with the given ref.
+type fixedPublisher struct{ ref anchor.Ref }
+
+func (f *fixedPublisher) Publish(_ context.Context, root []byte) (anchor.Record, error) {
+	return anchor.Record{Ref: f.ref, Root: root}, nil
+}
+
+// Batches of a set size each get their own tree and anchor.
+func TestStreamBatches(t *testing.T) {
+	ctx := context.Background()
+	s := batchSigner(t, keys.P256)
+	creds := batchCreds(t, s.DID(), 10)
+	l := streamLedger(t)
+	pub := &countingPublisher{inner: l.Publisher(s.DID())}
+	st, err := issuer.NewStream(s, pub, t.TempDir(), issuer.WithStreamBatchSize(4))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	sink := &issuer.DirSink{Dir: dir, Shard: true}
+	res, err := st.Run(ctx, &sliceSource{items: itemsOf(t, creds)}, sink)
+	require.NoError(t, err)
+	require.Len(t, res.Batches, 3)
+	require.Equal(t, []int{4, 4, 2}, []int{res.Batches[0].Count, res.Batches[1].Count, res.Batches[2].Count})
+	require.EqualValues(t, 3, pub.n.Load())
+	v, err := verify.New(verify.WithTrustedKey(s.DID()), verify.WithAnchorResolver(l), verify.WithClock(batchClock))
+	require.NoError(t, err)
+	for i, c := range creds {
+		doc, err := os.ReadFile(sink.Path(issuer.Issued{ID: c.ID}))
+		require.NoError(t, err, "badge %d", i)
+		r := v.Verify(ctx, doc, verify.Binding{})
+		require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
+		require.Len(t, r.Anchors, 1)
+		require.Equal(t, res.Batches[i/4].Anchor, r.Anchors[0].URI)
+	}
+	// JSON Lines output: one file per batch, one badge per line.
+	jdir := t.TempDir()
+	jsink := &issuer.JSONLinesSink{Dir: jdir}
+	st2, err := issuer.NewStream(s, pub, t.TempDir(), issuer.WithStreamBatchSize(4))
+	require.NoError(t, err)
+	_, err = st2.Run(ctx, &sliceSource{items: itemsOf(t, creds)}, jsink)
+	require.NoError(t, err)
+	lines := 0
+	for n := 1; n <= 3; n++ {
+		f, err := os.Open(jsink.BatchFile(n))
+		require.NoError(t, err)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			r := v.Verify(ctx, sc.Bytes(), verify.Binding{})
+			require.Equal(t, verify.StatusVerified, r.Status)
+			lines++
+		}
+		f.Close()
+	}
+	require.Equal(t, 10, lines)
+}
+
+// A run that stops halfway (a sink error, an anchor that fails) is resumed
+// by running it again: written batches are skipped, nothing is anchored or
+// issued twice, and the badges are the same bytes.
+func TestStreamResume(t *testing.T) {
+	ctx := context.Background()
+	s := batchSigner(t, keys.Ed25519)
+	creds := batchCreds(t, s.DID(), 12)
+	items := itemsOf(t, creds)
+	l := streamLedger(t)
+	pub := &countingPublisher{inner: l.Publisher(s.DID())}
+	state := t.TempDir()
+	newStream := func() *issuer.Stream {
+		st, err := issuer.NewStream(s, pub, state, issuer.WithStreamBatchSize(5))
+		require.NoError(t, err)
+		return st
+	}
+	sink := newMemSink()
+	sink.failAt = 7 // the second badge of batch 2
+	_, err := newStream().Run(ctx, &sliceSource{items: items}, sink)
+	require.ErrorContains(t, err, "disk full")
+	require.EqualValues(t, 2, pub.n.Load(), "batches 1 and 2 were anchored")
+
+	sink.failAt = 0
+	pub.fail.Store(true) // batch 3's anchor fails once
+	_, err = newStream().Run(ctx, &sliceSource{items: items}, sink)
+	require.ErrorContains(t, err, "node unreachable")
+	require.EqualValues(t, 2, pub.n.Load(), "batch 2 was finished from its spool, not anchored again")
+
+	res, err := newStream().Run(ctx, &sliceSource{items: items}, sink)
+	require.NoError(t, err)
+	require.EqualValues(t, 3, pub.n.Load())
+	require.EqualValues(t, 10, res.Skipped)
+	require.EqualValues(t, 2, res.Written)
+	for i, c := range creds {
+		require.Contains(t, sink.docs, c.ID, "badge %d", i)
+		want := 1
+		if i == 5 {
+			want = 2 // put before the failure and again on resume, with the same bytes (memSink checks)
+		}
+		require.Equal(t, want, sink.puts[c.ID], "badge %d", i)
+	}
+	require.Equal(t, []int{1, 2, 3}, sink.commits)
+
+	// A changed input is refused instead of being mixed with the earlier run.
+	changed := append([]issuer.Item(nil), items...)
+	changed[2].Data = bytes.Replace(changed[2].Data, []byte("정보처리"), []byte("전기"), 1)
+	_, err = newStream().Run(ctx, &sliceSource{items: changed}, sink)
+	require.ErrorContains(t, err, "differs")
+}
+
+// A run killed with SIGKILL in the middle of writing is resumed without
+// issuing any badge twice: every badge ends up in exactly one batch and
+// every batch has one anchor.
+func TestStreamKilledAndResumed(t *testing.T) {
+	if os.Getenv("BADGEPROOF_STREAM_CHILD") != "" {
+		t.Skip("run as the child of TestStreamKilledAndResumed")
+	}
+	dir := t.TempDir()
+	k, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	require.NoError(t, keys.WriteFile(filepath.Join(dir, "key"), k))
+	start := func() *exec.Cmd {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestStreamChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "BADGEPROOF_STREAM_CHILD="+dir)
+		cmd.Stderr = os.Stderr
+		return cmd
+	}
+	// Kill the first run once it has written some badges.
+	cmd := start()
+	require.NoError(t, cmd.Start())
+	out := filepath.Join(dir, "out")
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if n, _ := os.ReadDir(out); len(n) >= 30 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	require.NoError(t, cmd.Process.Kill())
+	_ = cmd.Wait()
+	written, _ := os.ReadDir(out)
+	require.Less(t, len(written), streamChildCount, "the run was killed before it finished")
+
+	cmd = start()
+	require.NoError(t, cmd.Run())
+	l, err := ledger.Open(filepath.Join(dir, "ledger"))
+	require.NoError(t, err)
+	defer l.Close()
+	v, err := verify.New(verify.WithTrustedKey(k.PublicKey().DID()), verify.WithAnchorResolver(l), verify.WithClock(batchClock))
+	require.NoError(t, err)
+	files, err := os.ReadDir(out)
+	require.NoError(t, err)
+	require.Len(t, files, streamChildCount)
+	anchors := map[string]int{}
+	for _, f := range files {
+		doc, err := os.ReadFile(filepath.Join(out, f.Name()))
+		require.NoError(t, err)
+		r := v.Verify(context.Background(), doc, verify.Binding{})
+		require.Equal(t, verify.StatusVerified, r.Status, "%s: %+v", f.Name(), r.Checks)
+		anchors[r.Anchors[0].URI]++
+	}
+	// The ledger holds one record per batch, and no batch was anchored twice.
+	require.Len(t, anchors, (streamChildCount+streamChildBatch-1)/streamChildBatch)
+	seq, err := l.Len()
+	require.NoError(t, err)
+	require.EqualValues(t, len(anchors), seq, "one ledger record per batch: nothing anchored twice")
+}
+
+const (
+	streamChildCount = 200
+	streamChildBatch = 40
+)
+
+// TestStreamChild is the process TestStreamKilledAndResumed kills and
+// resumes; it writes slowly so that the kill lands mid-run.
+func TestStreamChild(t *testing.T) {
+	dir := os.Getenv("BADGEPROOF_STREAM_CHILD")
+	if dir == "" {
+		t.Skip("helper process of TestStreamKilledAndResumed")
+	}
+	k, err := keys.ReadFile(filepath.Join(dir, "key"))
+	require.NoError(t, err)
+	s, err := issuer.NewSigner(k, issuer.WithClock(batchClock))
+	require.NoError(t, err)
+	l, err := ledger.Open(filepath.Join(dir, "ledger"))
+	require.NoError(t, err)
+	defer l.Close()
+	st, err := issuer.NewStream(s, l.Publisher(s.DID()), filepath.Join(dir, "state"), issuer.WithStreamBatchSize(streamChildBatch))
+	require.NoError(t, err)
+	_, err = st.Run(context.Background(), &sliceSource{items: itemsOf(t, batchCreds(t, s.DID(), streamChildCount))},
+		slowSink{&issuer.DirSink{Dir: filepath.Join(dir, "out")}})
+	require.NoError(t, err)
+}
+
+type slowSink struct{ *issuer.DirSink }
+
+func (s slowSink) Put(b issuer.Issued) error {
+	time.Sleep(time.Millisecond)
+	return s.DirSink.Put(b)
+}
