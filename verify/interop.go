@@ -13,6 +13,7 @@ import (
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/blockcerts"
+	"github.com/badgeproof/badgeproof/internal/budget"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/jsonx"
 	"github.com/badgeproof/badgeproof/internal/merkle"
@@ -164,7 +165,7 @@ func canonFailure(st *credState, id CheckID, i int, what string, err error) {
 // its proof i: SHA-256(RDFC(proof configuration)) || SHA-256(RDFC(document
 // without proof)). The proof configuration is the proof without proofValue,
 // with the document's @context unless it carries a prefix of it.
-func rdfcHashData(c *badge.Credential, i int) (hashData, sig []byte, err error) {
+func rdfcHashData(ctx context.Context, bud *budget.Budget, c *badge.Credential, i int) (hashData, sig []byte, err error) {
 	members := c.Proofs[i].Members()
 	var pv string
 	if err := json.Unmarshal(members["proofValue"], &pv); err != nil {
@@ -182,14 +183,14 @@ func rdfcHashData(c *badge.Credential, i int) (hashData, sig []byte, err error) 
 	} else {
 		members["@context"] = doc["@context"]
 	}
-	opt := rdfc.Options{Strict: true}
+	opt := rdfc.Options{Strict: true, Budget: bud}
 	var hashes [2][32]byte
 	for j, m := range []map[string]json.RawMessage{members, doc} {
 		b, err := json.Marshal(m)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: %v", rdfc.ErrInvalidJSON, err)
 		}
-		nq, err := opt.Canonicalize(b)
+		nq, err := opt.CanonicalizeContext(ctx, b)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -241,9 +242,26 @@ func (v *Verifier) checkEdDSARDFC(ctx context.Context, st *credState, i int) {
 		fail(ErrBadSignature, "proofPurpose is %q, want assertionMethod", p.ProofPurpose)
 		return
 	}
-	// Canonicalize first: an unknown context is a format failure whatever
-	// the key.
-	hashData, sig, err := rdfcHashData(st.cred, i)
+	if err := v.proofWindow(p); err != nil {
+		fail(err, "%v", err)
+		return
+	}
+	// The key first: canonicalization is the costly step, and it runs only
+	// for a proof that is otherwise acceptable, with a key of the right
+	// type in hand.
+	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod, PurposeAssertion)
+	if !ok {
+		return
+	}
+	if key.Public.Type() != keys.Ed25519 {
+		fail(fmt.Errorf("%w: %s key for %s", ErrKeyMismatch, key.Public.Type(), EdDSARDFC2022), "%s needs an Ed25519 key, %s is a %s key", EdDSARDFC2022, p.VerificationMethod, key.Public.Type())
+		return
+	}
+	hashData, sig, err := rdfcHashData(ctx, st.budget, st.cred, i)
+	if s, e, ok := workFailure(err); ok {
+		st.report.set(Check{ID: CheckSignature, Status: s, Err: e, Message: fmt.Sprintf("proof[%d]: canonicalization stopped: %v", i, err)})
+		return
+	}
 	switch {
 	case errors.Is(err, rdfc.ErrUnknownContext), errors.Is(err, rdfc.ErrUndefinedTerm), errors.Is(err, rdfc.ErrCanonicalize),
 		errors.Is(err, rdfc.ErrInvalidJSON), errors.Is(err, rdfc.ErrTooLarge), errors.Is(err, rdfc.ErrTooDeep):
@@ -251,14 +269,6 @@ func (v *Verifier) checkEdDSARDFC(ctx context.Context, st *credState, i int) {
 		return
 	case err != nil:
 		fail(diError(err), "%s proof: %v", EdDSARDFC2022, err)
-		return
-	}
-	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod, PurposeAssertion)
-	if !ok {
-		return
-	}
-	if key.Public.Type() != keys.Ed25519 {
-		fail(fmt.Errorf("%w: %s key for %s", ErrKeyMismatch, key.Public.Type(), EdDSARDFC2022), "%s needs an Ed25519 key, %s is a %s key", EdDSARDFC2022, p.VerificationMethod, key.Public.Type())
 		return
 	}
 	if err := dataintegrity.VerifyHashData(key.Public, hashData, sig); err != nil {
@@ -273,7 +283,15 @@ func (v *Verifier) checkEdDSARDFC(ctx context.Context, st *credState, i int) {
 // target hash of the certificate as anchored, the path to the root, then
 // the anchors and the issuer's anchoring key.
 func (v *Verifier) checkBlockcertsMerkle(ctx context.Context, st *credState, i int) {
-	res, err := blockcerts.VerifyV3(st.cred.Raw(), i)
+	if st.blockcerts == nil && st.blockcertsErr == nil {
+		// Decoded once for all the proofs of the set.
+		st.blockcerts, st.blockcertsErr = blockcerts.Decode(st.cred.Raw())
+	}
+	if st.blockcertsErr != nil {
+		v.blockcertsMerkleFailure(st, i, st.blockcertsErr)
+		return
+	}
+	res, err := st.blockcerts.VerifyV3(ctx, st.budget, i)
 	if err != nil {
 		v.blockcertsMerkleFailure(st, i, err)
 		return
@@ -287,6 +305,13 @@ func (v *Verifier) blockcertsMerkleFailure(st *credState, i int, err error) {
 		st.report.set(Check{ID: CheckMerkle, Status: StatusFailed, Err: e, Message: fmt.Sprintf("proof[%d]: ", i) + fmt.Sprintf(format, args...)})
 	}
 	var hm *blockcerts.HashMismatchError
+	if s, e, ok := workFailure(err); ok {
+		st.report.set(Check{ID: CheckMerkle, Status: s, Err: e, Message: fmt.Sprintf("proof[%d]: canonicalization stopped: %v", i, err)})
+		if st.report.Check(CheckAnchor) == nil {
+			st.report.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: fmt.Sprintf("proof[%d]: not looked up: the Merkle proof was not established", i)})
+		}
+		return
+	}
 	switch {
 	case errors.As(err, &hm):
 		fail(fmt.Errorf("%w: %w", ErrHashMismatch, err), "the certificate hashes to %x, the proof's targetHash is %x: the certificate was changed after it was anchored", hm.Computed, hm.Expected)
@@ -434,7 +459,7 @@ func parseBlockcertsV2(data []byte, lim badge.Limits) (*badge.Credential, *block
 // verifyBlockcertsV2 checks a Blockcerts v2 certificate: there is no
 // signature, its integrity rests on the MerkleProof2017 receipt and its
 // anchor.
-func (v *Verifier) verifyBlockcertsV2(ctx context.Context, data []byte) *Report {
+func (v *Verifier) verifyBlockcertsV2(ctx context.Context, bud *budget.Budget, data []byte) *Report {
 	lim := v.cfg.limits
 	if lim.MaxBytes == 0 {
 		lim.MaxBytes = blockcertsMaxBytes
@@ -449,10 +474,10 @@ func (v *Verifier) verifyBlockcertsV2(ctx context.Context, data []byte) *Report 
 	} else {
 		r.Credential.Subject = b.Recipient.Identity
 	}
-	st := &credState{cred: c, report: r}
+	st := &credState{cred: c, report: r, budget: bud}
 	r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed Blockcerts v2 certificate (Open Badges 2.0 %s with a %s receipt)", strings.Join(b.Type, ", "), MerkleProof2017)})
 	r.set(Check{ID: CheckSignature, Status: StatusSkipped, Message: "no signature proof: a Blockcerts v2 certificate's integrity and origin rest on its Merkle receipt and its anchor"})
-	res, err := blockcerts.VerifyV2(data)
+	res, err := blockcerts.VerifyV2Context(ctx, bud, data)
 	if err != nil {
 		v.blockcertsMerkleFailure(st, 0, err)
 	} else {

@@ -37,6 +37,13 @@ type config struct {
 	statusTTL        time.Duration
 	schema           bool
 	interop          interopConfig
+	workBudget       int64
+	maxProofs        int
+	maxStatus        int
+	timeout          time.Duration
+	fetchTotal       int
+	fetchPerHost     int
+	clockSkew        time.Duration
 }
 
 // once refuses a single-valued option given a second time.
@@ -59,6 +66,124 @@ func defaultConfig() config {
 		fetchMaxBytes: 4 << 20,
 		statusTTL:     5 * time.Minute,
 		schema:        true,
+		workBudget:    DefaultWorkBudget,
+		maxProofs:     DefaultMaxProofs,
+		maxStatus:     DefaultMaxStatusEntries,
+		timeout:       DefaultTimeout,
+		fetchTotal:    DefaultMaxFetches,
+		fetchPerHost:  DefaultMaxFetchesPerHost,
+		clockSkew:     DefaultClockSkew,
+	}
+}
+
+// Defaults of the limits on one verification. Every real badge and every
+// vector in the SDK's tests needs far less: the largest RDF canonicalization
+// among them costs a few hundred work units, and none has more than three
+// proofs or two status entries.
+const (
+	// DefaultWorkBudget is the work one verification may do (WithWorkBudget):
+	// canonicalization steps (each quad serialized, hash computed and
+	// permutation tried by RDFC-1.0), one unit per proof, status entry and
+	// presented credential, and one per KiB hashed for a batch proof.
+	DefaultWorkBudget = 500_000
+	// DefaultMaxProofs is how many proofs one credential or presentation
+	// may carry (WithMaxProofs).
+	DefaultMaxProofs = 32
+	// DefaultMaxStatusEntries is how many credentialStatus entries one
+	// credential may carry (WithMaxStatusEntries).
+	DefaultMaxStatusEntries = 16
+	// DefaultTimeout bounds one verification, all its fetches and anchor
+	// look-ups together (WithTimeout).
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxFetches caps the fetches (status lists, did:web documents)
+	// under way at once in one Verifier, whatever the number of
+	// verifications (WithFetchConcurrency).
+	DefaultMaxFetches = 64
+	// DefaultMaxFetchesPerHost caps the fetches under way at once to one
+	// host (WithFetchConcurrency).
+	DefaultMaxFetchesPerHost = 4
+	// DefaultClockSkew is how far in the future a proof's created may lie
+	// (WithClockSkew).
+	DefaultClockSkew = 5 * time.Minute
+)
+
+// WithWorkBudget sets the work one verification may do, in the units of
+// DefaultWorkBudget. A document that needs more (an RDF poison graph, a
+// flood of proofs) fails the check that ran out with ErrBudgetExceeded.
+func WithWorkBudget(units int64) Option {
+	return func(c *config) error {
+		if units < 1 {
+			return fmt.Errorf("verify: work budget must be positive, got %d", units)
+		}
+		c.workBudget = units
+		return c.once("WithWorkBudget")
+	}
+}
+
+// WithMaxProofs sets how many proofs one credential or presentation may
+// carry (default DefaultMaxProofs); more fail with ErrTooManyProofs
+// before any is checked.
+func WithMaxProofs(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("verify: proof limit must be at least 1, got %d", n)
+		}
+		c.maxProofs = n
+		return c.once("WithMaxProofs")
+	}
+}
+
+// WithMaxStatusEntries sets how many credentialStatus entries one
+// credential may carry (default DefaultMaxStatusEntries); more fail the
+// status check with ErrTooManyStatusEntries before anything is fetched.
+func WithMaxStatusEntries(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("verify: status entry limit must be at least 1, got %d", n)
+		}
+		c.maxStatus = n
+		return c.once("WithMaxStatusEntries")
+	}
+}
+
+// WithTimeout bounds one verification (Verify, VerifyCredential,
+// VerifyPresentation, and each document of VerifyBatch): when it passes,
+// fetches and look-ups under way are abandoned, none is started, and what
+// they would have decided is indeterminate. Default DefaultTimeout; the
+// caller's context may end it sooner.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("verify: timeout must be positive, got %v", d)
+		}
+		c.timeout = d
+		return c.once("WithTimeout")
+	}
+}
+
+// WithFetchConcurrency caps the fetches (status lists, did:web documents)
+// one Verifier has under way at once, in total and to any one host
+// (defaults DefaultMaxFetches and DefaultMaxFetchesPerHost). A fetch
+// waits for a free slot, within its verification's deadline.
+func WithFetchConcurrency(total, perHost int) Option {
+	return func(c *config) error {
+		if total < 1 || perHost < 1 || perHost > total {
+			return fmt.Errorf("verify: fetch concurrency must be positive with perHost <= total, got %d and %d", total, perHost)
+		}
+		c.fetchTotal, c.fetchPerHost = total, perHost
+		return c.once("WithFetchConcurrency")
+	}
+}
+
+// WithClockSkew sets how far in the future a proof's created may lie
+// (default DefaultClockSkew); a later one fails with ErrProofNotYetValid.
+func WithClockSkew(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("verify: negative clock skew %v", d)
+		}
+		c.clockSkew = d
+		return c.once("WithClockSkew")
 	}
 }
 
@@ -258,7 +383,7 @@ func (c *config) validate() error {
 		return errors.New("verify: no trusted issuers: give WithTrustList or WithTrustedKey (or, deliberately, WithoutTrustList to decide nothing about issuers)")
 	}
 	if c.offline {
-		for _, o := range []string{"WithHTTPClient", "WithAllowLoopback", "WithFetchLimits"} {
+		for _, o := range []string{"WithHTTPClient", "WithAllowLoopback", "WithFetchLimits", "WithFetchConcurrency"} {
 			if c.given[o] {
 				return fmt.Errorf("verify: WithOffline conflicts with %s: an offline verifier fetches nothing", o)
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/budget"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 )
 
@@ -17,22 +18,31 @@ import (
 // of every badge; and every badge. Each badge gets its own report in
 // Report.Credentials.
 func (v *Verifier) VerifyPresentation(ctx context.Context, p *badge.Presentation, b Binding) *Report {
+	ctx, cancel := context.WithTimeout(ctx, v.cfg.timeout)
+	defer cancel()
+	return v.verifyPresentation(ctx, budget.New(v.cfg.workBudget), p, b)
+}
+
+func (v *Verifier) verifyPresentation(ctx context.Context, bud *budget.Budget, p *badge.Presentation, b Binding) *Report {
 	r := &Report{}
 	r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed presentation of %d credential(s)", len(p.Credentials))})
 	holder := p.Holder
-	authenticated := v.checkPresentationProof(ctx, r, p, b, &holder)
+	authenticated, undecided := v.checkPresentationProof(ctx, r, p, b, &holder)
 	if len(p.Credentials) == 0 {
 		r.set(Check{ID: CheckFormat, Status: StatusFailed, Err: ErrMalformed, Message: "the presentation holds no credential"})
 	}
 	for _, c := range p.Credentials {
-		r.Credentials = append(r.Credentials, v.credentialReport(ctx, c, func(c *badge.Credential) Check {
-			return holderCheck(c, holder, authenticated, b)
+		r.Credentials = append(r.Credentials, v.credentialReport(ctx, bud, c, func(c *badge.Credential) Check {
+			return holderCheck(c, holder, authenticated, undecided, b)
 		}))
 	}
 	for _, cr := range r.Credentials {
 		if c := cr.Check(CheckHolder); c != nil && c.Status != StatusPassed {
 			r.set(Check{ID: CheckHolder, Status: c.Status, Err: c.Err, Message: fmt.Sprintf("credential %s: %s", cr.Credential.ID, c.Message)})
 		}
+	}
+	if r.Check(CheckHolder) == nil && !authenticated && undecided != nil {
+		r.set(Check{ID: CheckHolder, Status: StatusIndeterminate, Err: undecided, Message: "the holder's proof could not be checked"})
 	}
 	if r.Check(CheckHolder) == nil && authenticated {
 		r.set(Check{ID: CheckHolder, Status: StatusPassed, Message: fmt.Sprintf("%s presented the badges and is the subject of each", holder)})
@@ -41,22 +51,37 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, p *badge.Presentation
 	return r
 }
 
-// checkPresentationProof verifies the holder's proof and its binding.
-func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *badge.Presentation, b Binding, holder *string) bool {
+// checkPresentationProof verifies the holder's proof and its binding. It
+// returns whether the holder is authenticated, and, when that could not be
+// decided (the holder's key could not be had, a proof this verifier cannot
+// check) while nothing failed, the error saying why.
+func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *badge.Presentation, b Binding, holder *string) (bool, error) {
 	if len(p.Proofs) == 0 {
 		r.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrNoProof, Message: "the presentation has no proof: nothing shows who presents it"})
 		r.set(Check{ID: CheckHolder, Status: StatusFailed, Err: ErrNotHolder, Message: "no holder proof"})
-		return false
+		return false, nil
 	}
-	ok := true
+	if len(p.Proofs) > v.cfg.maxProofs {
+		r.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrTooManyProofs,
+			Message: fmt.Sprintf("the presentation carries %d proofs, more than the %d this verifier checks", len(p.Proofs), v.cfg.maxProofs)})
+		r.set(Check{ID: CheckHolder, Status: StatusFailed, Err: ErrTooManyProofs, Message: "the holder proofs were not checked: too many proofs"})
+		return false, nil
+	}
+	ok, failed := true, false
+	var undecided error
 	for i := range p.Proofs {
 		pr := &p.Proofs[i]
 		fail := func(id CheckID, err error, format string, args ...any) {
 			r.set(Check{ID: id, Status: StatusFailed, Err: err, Message: fmt.Sprintf("presentation proof[%d]: ", i) + fmt.Sprintf(format, args...)})
-			ok = false
+			ok, failed = false, true
 		}
 		if pr.Type != dataintegrity.ProofType || (pr.Cryptosuite != dataintegrity.EdDSAJCS2022 && pr.Cryptosuite != dataintegrity.ECDSAJCS2019) {
-			fail(CheckSignature, ErrUnsupportedProof, "unsupported proof %s/%s", pr.Type, pr.Cryptosuite)
+			// A proof this verifier cannot check neither confirms nor
+			// refutes the holder.
+			undecided = ErrUnsupportedProof
+			r.set(Check{ID: CheckSignature, Status: StatusIndeterminate, Err: ErrUnsupportedProof,
+				Message: fmt.Sprintf("presentation proof[%d]: unsupported proof %s/%s: this verifier cannot check it", i, pr.Type, pr.Cryptosuite)})
+			ok = false
 			continue
 		}
 		if !v.accepts(pr.Cryptosuite) {
@@ -67,9 +92,18 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 			fail(CheckSignature, ErrBadSignature, "proofPurpose is %q, want authentication", pr.ProofPurpose)
 			continue
 		}
+		if err := v.proofWindow(pr); err != nil {
+			fail(CheckSignature, err, "%v", err)
+			continue
+		}
 		key, found := v.resolveKey(ctx, r, CheckSignature, i, pr.VerificationMethod, PurposeAuthentication)
 		if !found {
 			ok = false
+			if c := r.Check(CheckSignature); c != nil && c.Status == StatusIndeterminate {
+				undecided = c.Err
+			} else {
+				failed = true
+			}
 			continue
 		}
 		if *holder == "" {
@@ -102,10 +136,17 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 			fail(CheckHolder, ErrChallenge, "challenge is %q, expected %q", pr.Challenge, b.Challenge)
 		}
 	}
-	return ok
+	if failed {
+		undecided = nil
+	}
+	return ok, undecided
 }
 
-func holderCheck(c *badge.Credential, holder string, authenticated bool, b Binding) Check {
+func holderCheck(c *badge.Credential, holder string, authenticated bool, undecided error, b Binding) Check {
+	if !authenticated && undecided != nil {
+		return Check{ID: CheckHolder, Status: StatusIndeterminate, Err: undecided,
+			Message: "the presentation's holder proof could not be checked, so neither can who presents this badge"}
+	}
 	if !authenticated {
 		return Check{ID: CheckHolder, Status: StatusFailed, Err: ErrNotHolder, Message: "the presentation's holder proof did not verify"}
 	}

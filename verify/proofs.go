@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/badge"
@@ -107,8 +108,20 @@ func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
 		r.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrNoProof,
 			Message: "no proof: the credential is unsigned, so nothing shows who issued it or that it is unchanged"})
 	}
+	if n := len(st.cred.Proofs); n > v.cfg.maxProofs {
+		// Checked before any proof is: each costs a decoding and a hash
+		// of the document, and a few thousand proofs make that minutes.
+		msg := fmt.Sprintf("the credential carries %d proofs, more than the %d this verifier checks (WithMaxProofs): none was checked", n, v.cfg.maxProofs)
+		r.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrTooManyProofs, Message: msg})
+		r.set(Check{ID: CheckMerkle, Status: StatusFailed, Err: ErrTooManyProofs, Message: msg})
+		r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: "not looked up: the proofs were not checked"})
+		return
+	}
 	for i := range st.cred.Proofs {
 		p := &st.cred.Proofs[i]
+		if !v.spend(ctx, st, CheckSignature, 1, fmt.Sprintf("proof[%d]", i)) {
+			break
+		}
 		e, ok := handlerFor(p)
 		if ok && !v.accepts(suiteName(p)) {
 			r.set(Check{ID: e.check, Status: StatusFailed, Err: ErrSuiteNotAccepted,
@@ -151,6 +164,10 @@ func (v *Verifier) checkDataIntegrity(ctx context.Context, st *credState, i int)
 		fail(ErrBadSignature, "proofPurpose is %q, want assertionMethod", p.ProofPurpose)
 		return
 	}
+	if err := v.proofWindow(p); err != nil {
+		fail(err, "%v", err)
+		return
+	}
 	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod, PurposeAssertion)
 	if !ok {
 		return
@@ -160,6 +177,47 @@ func (v *Verifier) checkDataIntegrity(ctx context.Context, st *credState, i int)
 		return
 	}
 	v.acceptSigner(st, i, p.Cryptosuite, key)
+}
+
+// proofWindow checks a proof's own validity window: expires must not have
+// passed (by the verifier's clock), and created may lie at most the allowed
+// clock skew in the future (of the real present: a proof dated later was
+// not made by a clock anyone trusts).
+func (v *Verifier) proofWindow(p *badge.Proof) error {
+	now := v.cfg.now()
+	if p.Expires != "" {
+		t, err := parseDateTime(p.Expires)
+		if err != nil {
+			return fmt.Errorf("%w: proof expires %q is not an RFC 3339 date-time", ErrMalformed, p.Expires)
+		}
+		if !now.Before(t) {
+			return fmt.Errorf("%w: the proof expired at %s, now is %s", ErrProofExpired, t.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		}
+	}
+	if p.Created != "" {
+		// An unreadable created is the suite's business; only a readable
+		// one in the future is refused here.
+		// Measured against the real present (or the verifier's clock, if
+		// set later): verifying as of a past date (WithClock) does not make
+		// a proof made since then suspect.
+		ref := time.Now()
+		if now.After(ref) {
+			ref = now
+		}
+		if t, err := parseDateTime(p.Created); err == nil && t.After(ref.Add(v.cfg.clockSkew)) {
+			return fmt.Errorf("%w: the proof says it was created at %s, later than now (%s) plus the allowed clock skew of %v",
+				ErrProofNotYetValid, t.UTC().Format(time.RFC3339), ref.UTC().Format(time.RFC3339), v.cfg.clockSkew)
+		}
+	}
+	return nil
+}
+
+// parseDateTime reads an xsd:dateTime: RFC 3339, or without a zone (UTC).
+func parseDateTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	return time.Parse("2006-01-02T15:04:05.999999999", s)
 }
 
 // acceptSigner records a verified signature: the key must belong to the
@@ -231,7 +289,19 @@ func (v *Verifier) checkMerkleJCS(ctx context.Context, st *credState, i int) {
 		fail(fmt.Errorf("%w: %w", ErrMalformed, err), "cannot decode proofValue: %v", err)
 		return
 	}
-	leaf, err := batchproof.Leaf(st.cred, i)
+	doc, err := batchproof.Document(st.cred, i)
+	if err != nil {
+		fail(fmt.Errorf("%w: %w", ErrMalformed, err), "%v", err)
+		return
+	}
+	size := 0
+	for _, m := range doc {
+		size += len(m)
+	}
+	if !v.spend(ctx, st, CheckMerkle, int64(size>>10), fmt.Sprintf("proof[%d]", i)) {
+		return
+	}
+	leaf, err := batchproof.LeafHash(doc)
 	if err != nil {
 		fail(fmt.Errorf("%w: %w", ErrMalformed, err), "%v", err)
 		return

@@ -3,7 +3,9 @@ package verify
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 )
 
 // ReportVersion is the version of the Report's JSON form.
@@ -76,6 +78,11 @@ const (
 //	challenge_mismatch   ErrChallenge           failed         the presentation is not bound to this verifier's challenge and domain
 //	not_holder           ErrNotHolder           failed         the presenter is not the badge's subject
 //	canceled             ErrCanceled            indeterminate  the caller's context ended before the document was verified
+//	budget_exceeded      ErrBudgetExceeded      failed         the document asks for more work than the verifier allows (WithWorkBudget): abusive input
+//	too_many_proofs      ErrTooManyProofs       failed         more proofs in one document than the verifier allows (WithMaxProofs)
+//	too_many_status_entries ErrTooManyStatusEntries failed     more credentialStatus entries than the verifier allows (WithMaxStatusEntries)
+//	proof_expired        ErrProofExpired        failed         a proof's expires has passed
+//	proof_not_yet_valid  ErrProofNotYetValid    failed         a proof's created is later than now plus the allowed clock skew
 //
 // A check whose error wraps several sentinels takes the code of the first
 // one found (wrapping order, outermost first).
@@ -111,6 +118,16 @@ var (
 	ErrCanceled          = errors.New("verification canceled")
 )
 
+// Sentinels of hostile input: abusive documents and proofs outside their
+// own validity window (codes in the table at ErrMalformed).
+var (
+	ErrBudgetExceeded       = errors.New("work budget exceeded")
+	ErrTooManyProofs        = errors.New("too many proofs")
+	ErrTooManyStatusEntries = errors.New("too many status entries")
+	ErrProofExpired         = errors.New("proof expired")
+	ErrProofNotYetValid     = errors.New("proof created in the future")
+)
+
 // errorCodes is the one table of codes; the documentation above lists it.
 var errorCodes = map[error]string{
 	ErrMalformed: "malformed", ErrNoProof: "no_proof", ErrBadSignature: "bad_signature",
@@ -122,7 +139,8 @@ var errorCodes = map[error]string{
 	ErrKeyRetired: "key_retired", ErrRevoked: "revoked", ErrSuspended: "suspended",
 	ErrStatusUnavailable: "status_unavailable", ErrBadStatusList: "bad_status_list", ErrFetchRefused: "fetch_refused",
 	ErrExpired: "expired", ErrNotYetValid: "not_yet_valid", ErrChallenge: "challenge_mismatch", ErrNotHolder: "not_holder",
-	ErrCanceled: "canceled",
+	ErrCanceled: "canceled", ErrBudgetExceeded: "budget_exceeded", ErrTooManyProofs: "too_many_proofs",
+	ErrTooManyStatusEntries: "too_many_status_entries", ErrProofExpired: "proof_expired", ErrProofNotYetValid: "proof_not_yet_valid",
 }
 
 // Code returns the stable code of the first of this package's sentinel
@@ -200,9 +218,23 @@ type Report struct {
 	Credential *CredentialSummary `json:"credential,omitempty"`
 	Issuer     *IssuerSummary     `json:"issuer,omitempty"`
 	Anchors    []AnchorSummary    `json:"anchors,omitempty"`
+	// Format names how the credential was secured: FormatLDP, FormatVCJWT,
+	// FormatVCJOSE or FormatSDJWTVC (empty when it could not be told).
+	Format string `json:"format,omitempty"`
+	// Container is "png" or "svg" for a credential baked into an image.
+	Container string `json:"container,omitempty"`
 	// Credentials holds one report per credential of a presentation.
 	Credentials []*Report `json:"credentials,omitempty"`
+
+	// parts counts the messages merged into each check, and omitted those
+	// left out past maxMessageParts, so a message does not grow with the
+	// number of proofs or entries that say the same thing.
+	parts, omitted map[CheckID]int
 }
+
+// maxMessageParts is how many outcomes of equal rank one check's message
+// lists; the rest are counted ("and N more").
+const maxMessageParts = 8
 
 // NewReport builds a Report from checks, as the Verifier does: each failed
 // or indeterminate check gets the code of its Err, the checks are put in
@@ -255,13 +287,37 @@ func (r *Report) set(c Check) {
 		if r.Checks[i].ID == c.ID {
 			if rank(c.Status) > rank(r.Checks[i].Status) {
 				r.Checks[i] = c
+				delete(r.parts, c.ID)
+				delete(r.omitted, c.ID)
 			} else if rank(c.Status) == rank(r.Checks[i].Status) && c.Status != StatusSkipped && c.Message != "" {
-				r.Checks[i].Message += "; " + c.Message
+				r.merge(i, c.Message)
 			}
 			return
 		}
 	}
 	r.Checks = append(r.Checks, c)
+}
+
+// merge adds msg to check i's message, up to maxMessageParts parts; the
+// rest are only counted, and an identical part is not repeated.
+func (r *Report) merge(i int, msg string) {
+	id := r.Checks[i].ID
+	if r.parts == nil {
+		r.parts, r.omitted = map[CheckID]int{}, map[CheckID]int{}
+	}
+	if r.parts[id] == 0 {
+		r.parts[id] = 1
+	}
+	if r.parts[id] >= maxMessageParts {
+		r.omitted[id]++
+		return
+	}
+	cur := r.Checks[i].Message
+	if cur == msg || strings.HasPrefix(cur, msg+"; ") || strings.HasSuffix(cur, "; "+msg) || strings.Contains(cur, "; "+msg+"; ") {
+		return
+	}
+	r.Checks[i].Message = cur + "; " + msg
+	r.parts[id]++
 }
 
 func rank(s Status) int {
@@ -286,6 +342,12 @@ func (r *Report) finish() {
 		}
 	}
 	r.Checks = ordered
+	for i := range r.Checks {
+		if n := r.omitted[r.Checks[i].ID]; n > 0 {
+			r.Checks[i].Message += fmt.Sprintf("; and %d more", n)
+			delete(r.omitted, r.Checks[i].ID)
+		}
+	}
 	worst := StatusPassed
 	for _, c := range r.Checks {
 		if rank(c.Status) > rank(worst) {

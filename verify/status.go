@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/budget"
 	"github.com/badgeproof/badgeproof/internal/fetch"
 	"github.com/badgeproof/badgeproof/internal/statuslist"
 	"github.com/badgeproof/badgeproof/internal/ttlcache"
@@ -94,6 +95,8 @@ func newFetcher(c *config) (*fetch.Fetcher, error) {
 		MaxBytes:      int64(c.fetchMaxBytes),
 		AllowLoopback: c.allowLoopback,
 		HTTPClient:    c.httpClient,
+		MaxConcurrent: c.fetchTotal,
+		MaxPerHost:    c.fetchPerHost,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
@@ -117,7 +120,17 @@ func (s *statusChecker) check(ctx context.Context, st *credState) {
 	} else {
 		entries = []json.RawMessage{raw}
 	}
+	if len(entries) > s.v.cfg.maxStatus {
+		// Refused before any fetch: each entry may name another URL, and a
+		// badge must not make the verifier fetch without bound.
+		st.report.set(Check{ID: CheckStatus, Status: StatusFailed, Err: ErrTooManyStatusEntries,
+			Message: fmt.Sprintf("the badge has %d credentialStatus entries, more than the %d this verifier checks (WithMaxStatusEntries): none was fetched", len(entries), s.v.cfg.maxStatus)})
+		return
+	}
 	for i, e := range entries {
+		if !s.v.spend(ctx, st, CheckStatus, 1, fmt.Sprintf("credentialStatus[%d]", i)) {
+			return
+		}
 		c := s.checkEntry(ctx, st.cred, e)
 		if len(entries) > 1 {
 			c.Message = fmt.Sprintf("credentialStatus[%d]: %s", i, c.Message)
@@ -232,7 +245,7 @@ func (s *statusChecker) load(ctx context.Context, url string) *statusList {
 		return fail(StatusFailed, ErrBadStatusList, "the credential at %s says its id is %s", url, lc.ID)
 	}
 	// The list's own proofs, checked by the same code as a badge's.
-	sub := &credState{cred: lc, report: &Report{}}
+	sub := &credState{cred: lc, report: &Report{}, budget: budget.New(s.v.cfg.workBudget)}
 	s.v.checkProofs(ctx, sub)
 	sig := sub.report.Check(CheckSignature)
 	switch {

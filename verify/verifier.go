@@ -9,6 +9,8 @@ import (
 
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/blockcerts"
+	"github.com/badgeproof/badgeproof/internal/budget"
 	"github.com/badgeproof/badgeproof/internal/fetch"
 	"github.com/badgeproof/badgeproof/keys"
 )
@@ -110,17 +112,20 @@ func (v *Verifier) Verify(ctx context.Context, data []byte, b Binding) *Report {
 	if err != nil {
 		return formatFailure(err)
 	}
+	ctx, cancel := context.WithTimeout(ctx, v.cfg.timeout)
+	defer cancel()
+	bud := budget.New(v.cfg.workBudget)
 	if isBlockcertsV2(data) {
-		return v.verifyBlockcertsV2(ctx, data)
+		return v.verifyBlockcertsV2(ctx, bud, data)
 	}
 	c, p, err := badge.Parse(data, lim)
 	switch {
 	case err != nil:
 		return formatFailure(err)
 	case p != nil:
-		return v.VerifyPresentation(ctx, p, b)
+		return v.verifyPresentation(ctx, bud, p, b)
 	}
-	return v.VerifyCredential(ctx, c)
+	return v.verifyCredential(ctx, bud, c)
 }
 
 func formatFailure(err error) *Report {
@@ -137,11 +142,25 @@ type credState struct {
 	anchorTime *time.Time
 	// anchorUnknown: an anchor lookup was indeterminate.
 	anchorUnknown bool
+
+	// budget is the work allowance of the whole verification (shared by
+	// the credentials of a presentation).
+	budget *budget.Budget
+	// blockcerts is the credential decoded once for its Blockcerts v3
+	// proofs (nil until the first one needs it), or why it cannot be.
+	blockcerts    *blockcerts.Doc
+	blockcertsErr error
 }
 
 // VerifyCredential runs every check on a parsed credential.
 func (v *Verifier) VerifyCredential(ctx context.Context, c *badge.Credential) *Report {
-	return v.credentialReport(ctx, c, func(*badge.Credential) Check {
+	ctx, cancel := context.WithTimeout(ctx, v.cfg.timeout)
+	defer cancel()
+	return v.verifyCredential(ctx, budget.New(v.cfg.workBudget), c)
+}
+
+func (v *Verifier) verifyCredential(ctx context.Context, bud *budget.Budget, c *badge.Credential) *Report {
+	return v.credentialReport(ctx, bud, c, func(*badge.Credential) Check {
 		return Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: no holder to check"}
 	})
 }
@@ -149,9 +168,9 @@ func (v *Verifier) VerifyCredential(ctx context.Context, c *badge.Credential) *R
 // credentialReport runs every check on one credential; holder decides the
 // holder check (skipped for a credential on its own, the presenter's
 // binding inside a presentation).
-func (v *Verifier) credentialReport(ctx context.Context, c *badge.Credential, holder func(*badge.Credential) Check) *Report {
+func (v *Verifier) credentialReport(ctx context.Context, bud *budget.Budget, c *badge.Credential, holder func(*badge.Credential) Check) *Report {
 	r := &Report{Credential: summarize(c)}
-	st := &credState{cred: c, report: r}
+	st := &credState{cred: c, report: r, budget: bud}
 	r.set(v.formatCheck(c))
 	v.checkProofs(ctx, st)
 	v.checkIssuer(st)
@@ -244,3 +263,31 @@ func summarize(c *badge.Credential) *CredentialSummary {
 }
 
 func isUnknownKey(err error) bool { return errors.Is(err, ErrUnknownKey) }
+
+// workFailure sorts an error of a budgeted step: a spent budget is the
+// input's fault (failed, budget_exceeded); an ended context is nobody's
+// verdict (indeterminate, canceled). ok is false for any other error.
+func workFailure(err error) (Status, error, bool) {
+	switch {
+	case errors.Is(err, budget.ErrExhausted):
+		return StatusFailed, fmt.Errorf("%w: %w", ErrBudgetExceeded, err), true
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return StatusIndeterminate, fmt.Errorf("%w: %w", ErrCanceled, err), true
+	}
+	return "", nil, false
+}
+
+// spend charges n units of st's budget, reporting on check id when it is
+// spent or the verification's context has ended; it returns false then.
+func (v *Verifier) spend(ctx context.Context, st *credState, id CheckID, n int64, what string) bool {
+	err := st.budget.Spend(ctx, n)
+	if err == nil {
+		return true
+	}
+	s, e, _ := workFailure(err)
+	if s == "" {
+		s, e = StatusIndeterminate, fmt.Errorf("%w: %w", ErrCanceled, err)
+	}
+	st.report.set(Check{ID: id, Status: s, Err: e, Message: fmt.Sprintf("%s: stopped: %v", what, err)})
+	return false
+}

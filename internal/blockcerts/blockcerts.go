@@ -1,6 +1,7 @@
 package blockcerts
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/internal/budget"
 	"github.com/badgeproof/badgeproof/internal/jsonx"
 	"github.com/badgeproof/badgeproof/internal/merkle"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
@@ -93,7 +95,24 @@ func MerkleProofIndexes(doc []byte) ([]int, error) {
 // VerifyV3 checks proof number index of a Blockcerts v3 certificate (0 for
 // a single proof object): it decodes its proofValue, recomputes the target
 // hash, compares it and walks the Merkle path to the root in the proof.
+// To check several proofs of one certificate, Decode it once and call
+// Doc.VerifyV3 for each.
 func VerifyV3(doc []byte, index int) (*Result, error) {
+	d, err := Decode(doc)
+	if err != nil {
+		return nil, err
+	}
+	return d.VerifyV3(context.Background(), nil, index)
+}
+
+// Doc is a Blockcerts v3 certificate decoded once.
+type Doc struct {
+	d      map[string]any
+	proofs []map[string]any
+}
+
+// Decode parses a Blockcerts v3 certificate and its proof set.
+func Decode(doc []byte) (*Doc, error) {
 	d, err := decode(doc)
 	if err != nil {
 		return nil, err
@@ -102,6 +121,14 @@ func VerifyV3(doc []byte, index int) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return &Doc{d: d, proofs: proofs}, nil
+}
+
+// VerifyV3 is the package's VerifyV3 on a decoded certificate, with the
+// canonicalization charged to b (nil: rdfc's default per call) and
+// stopped when ctx ends.
+func (doc *Doc) VerifyV3(ctx context.Context, b *budget.Budget, index int) (*Result, error) {
+	d, proofs := doc.d, doc.proofs
 	if index < 0 || index >= len(proofs) {
 		return nil, fmt.Errorf("%w: proof %d of %d", ErrMalformed, index, len(proofs))
 	}
@@ -134,7 +161,7 @@ func VerifyV3(doc []byte, index int) (*Result, error) {
 		}
 		hashed["proof"] = prev
 	}
-	return check(hashed, mp.TargetHash, mp.Path, mp.MerkleRoot, mp.Anchors)
+	return check(ctx, b, hashed, mp.TargetHash, mp.Path, mp.MerkleRoot, mp.Anchors)
 }
 
 // V3TargetHash returns the target hash of proof number index without
@@ -152,8 +179,8 @@ func V3TargetHash(doc []byte, index int) ([32]byte, error) {
 	return [32]byte{}, err
 }
 
-func check(hashed map[string]any, target [32]byte, path []merkle.Step, root [32]byte, anchors []anchor.Ref) (*Result, error) {
-	nq, err := rdfc.Options{DetectUnmapped: true}.CanonicalizeObject(hashed)
+func check(ctx context.Context, b *budget.Budget, hashed map[string]any, target [32]byte, path []merkle.Step, root [32]byte, anchors []anchor.Ref) (*Result, error) {
+	nq, err := rdfc.Options{DetectUnmapped: true, Budget: b}.CanonicalizeObjectContext(ctx, hashed)
 	if err != nil {
 		return nil, fmt.Errorf("blockcerts: canonicalizing the certificate: %w", err)
 	}
@@ -184,6 +211,12 @@ type receipt struct {
 // certificate: the target hash of the document without "signature", and
 // the path from it to merkleRoot.
 func VerifyV2(doc []byte) (*Result, error) {
+	return VerifyV2Context(context.Background(), nil, doc)
+}
+
+// VerifyV2Context is VerifyV2 with the canonicalization charged to b (nil:
+// rdfc's default per call) and stopped when ctx ends.
+func VerifyV2Context(ctx context.Context, b *budget.Budget, doc []byte) (*Result, error) {
 	d, err := decode(doc)
 	if err != nil {
 		return nil, err
@@ -192,9 +225,9 @@ func VerifyV2(doc []byte) (*Result, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: no signature receipt", ErrNotMerkleProof)
 	}
-	b, _ := json.Marshal(raw)
+	rb, _ := json.Marshal(raw)
 	var r receipt
-	if err := json.Unmarshal(b, &r); err != nil {
+	if err := json.Unmarshal(rb, &r); err != nil {
 		return nil, fmt.Errorf("%w: signature: %v", ErrMalformed, err)
 	}
 	if !hasType(r.Type, "MerkleProof2017") {
@@ -244,7 +277,7 @@ func VerifyV2(doc []byte) (*Result, error) {
 			hashed[k] = v
 		}
 	}
-	return check(hashed, target, path, root, anchors)
+	return check(ctx, b, hashed, target, path, root, anchors)
 }
 
 // v2Chains maps the chain names Blockcerts v2 writes (other than

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -76,6 +77,11 @@ type Options struct {
 	HTTPClient *http.Client
 	// UserAgent is sent with every request. Empty means DefaultUserAgent.
 	UserAgent string
+	// MaxConcurrent caps the Gets under way at once on this Fetcher, and
+	// MaxPerHost those to one host; a Get waits for a free slot within its
+	// context and timeout. Zero means unlimited.
+	MaxConcurrent int
+	MaxPerHost    int
 }
 
 // Fetcher fetches remote documents under the rules in the package doc. It is
@@ -86,6 +92,7 @@ type Fetcher struct {
 	maxBytes  int64
 	policy    policy
 	userAgent string
+	slots     *slots
 }
 
 // New validates opts and builds a Fetcher.
@@ -96,11 +103,15 @@ func New(opts Options) (*Fetcher, error) {
 	if opts.MaxBytes < 0 {
 		return nil, fmt.Errorf("fetch: negative MaxBytes %d", opts.MaxBytes)
 	}
+	if opts.MaxConcurrent < 0 || opts.MaxPerHost < 0 {
+		return nil, fmt.Errorf("fetch: negative concurrency limits %d, %d", opts.MaxConcurrent, opts.MaxPerHost)
+	}
 	f := &Fetcher{
 		timeout:   opts.Timeout,
 		maxBytes:  opts.MaxBytes,
 		policy:    policy{allowLoopback: opts.AllowLoopback, allowPrivate: opts.AllowPrivate},
 		userAgent: opts.UserAgent,
+		slots:     newSlots(opts.MaxConcurrent, opts.MaxPerHost),
 	}
 	if f.timeout == 0 {
 		f.timeout = DefaultTimeout
@@ -209,9 +220,18 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, accept string) ([]byte
 	if err := f.policy.checkURL(u); err != nil {
 		return nil, err
 	}
+	// Nothing starts once the caller has given up.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("fetch %s not started: %w", u.Redacted(), err)
+	}
 
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
+	release, err := f.slots.acquire(ctx, strings.ToLower(u.Host))
+	if err != nil {
+		return nil, f.wrapErr(ctx, u, err)
+	}
+	defer release()
 
 	req := f.client.R().
 		SetContext(ctx).
@@ -282,3 +302,77 @@ type discardLogger struct{}
 func (discardLogger) Errorf(string, ...interface{}) {}
 func (discardLogger) Warnf(string, ...interface{})  {}
 func (discardLogger) Debugf(string, ...interface{}) {}
+
+// slots caps the Gets under way: in total and per host.
+type slots struct {
+	total   chan struct{} // nil: unlimited
+	perHost int           // 0: unlimited
+	mu      sync.Mutex
+	hosts   map[string]*hostSlot
+}
+
+type hostSlot struct {
+	sem   chan struct{}
+	users int // Gets holding or waiting for a slot; the entry goes at 0
+}
+
+func newSlots(total, perHost int) *slots {
+	s := &slots{perHost: perHost, hosts: map[string]*hostSlot{}}
+	if total > 0 {
+		s.total = make(chan struct{}, total)
+	}
+	return s
+}
+
+// acquire waits for a slot for host, or until ctx ends.
+func (s *slots) acquire(ctx context.Context, host string) (func(), error) {
+	var hs *hostSlot
+	if s.perHost > 0 {
+		s.mu.Lock()
+		hs = s.hosts[host]
+		if hs == nil {
+			hs = &hostSlot{sem: make(chan struct{}, s.perHost)}
+			s.hosts[host] = hs
+		}
+		hs.users++
+		s.mu.Unlock()
+	}
+	leave := func() {
+		if hs == nil {
+			return
+		}
+		s.mu.Lock()
+		if hs.users--; hs.users == 0 {
+			delete(s.hosts, host)
+		}
+		s.mu.Unlock()
+	}
+	if hs != nil {
+		select {
+		case hs.sem <- struct{}{}:
+		case <-ctx.Done():
+			leave()
+			return nil, ctx.Err()
+		}
+	}
+	if s.total != nil {
+		select {
+		case s.total <- struct{}{}:
+		case <-ctx.Done():
+			if hs != nil {
+				<-hs.sem
+			}
+			leave()
+			return nil, ctx.Err()
+		}
+	}
+	return func() {
+		if s.total != nil {
+			<-s.total
+		}
+		if hs != nil {
+			<-hs.sem
+		}
+		leave()
+	}, nil
+}

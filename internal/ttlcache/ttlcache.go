@@ -69,8 +69,9 @@ var ErrNilLoader = errors.New("ttlcache: nil loader")
 // once for all callers asking for key at the same time, keeps the value
 // until the expiry load returns, and hands it to every one of them.
 //
-// The only errors are ctx's, when ctx is done before the load finishes (the
-// load goes on and its value is still kept), and ErrNilLoader. Failures of
+// The only errors are ctx's, when ctx is done before a load starts (then
+// none is started) or before it finishes (the load goes on and its value is
+// still kept), and ErrNilLoader. Failures of
 // the load itself belong in V, so that the loader can choose how long they
 // are remembered.
 func (c *Cache[V]) Get(ctx context.Context, key string, load Loader[V]) (V, error) {
@@ -80,6 +81,12 @@ func (c *Cache[V]) Get(ctx context.Context, key string, load Loader[V]) (V, erro
 	if load == nil {
 		var zero V
 		return zero, ErrNilLoader
+	}
+	// A caller that has given up starts no load (a badge naming hundreds
+	// of URLs must not set them all off once its deadline has passed).
+	if err := ctx.Err(); err != nil {
+		var zero V
+		return zero, err
 	}
 	ch := c.group.DoChan(key, func() (any, error) {
 		// An earlier flight may have filled the entry since the check above.
