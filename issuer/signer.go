@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/keys"
 )
@@ -133,16 +135,21 @@ func (s *Signer) sign(members map[string]json.RawMessage, opt dataintegrity.Opti
 // proofAt signs members (a document without its proof member) with the
 // given created time and returns the new proof.
 func (s *Signer) proofAt(members map[string]json.RawMessage, opt dataintegrity.Options, created time.Time) (json.RawMessage, error) {
+	doc, err := canon.NewObject(members)
+	if err != nil {
+		return nil, fmt.Errorf("issuer: %w", err)
+	}
+	return s.proofObject(doc, members["@context"], opt, created)
+}
+
+// proofObject is proofAt for a document already canonicalized.
+func (s *Signer) proofObject(doc *canon.Object, docContext json.RawMessage, opt dataintegrity.Options, created time.Time) (json.RawMessage, error) {
 	opt.VerificationMethod = s.vm
 	opt.Created = created
-	proof, err := dataintegrity.Sign(s.key, s.pub, members, opt)
+	opt.CheckSignature = s.external
+	proof, err := dataintegrity.SignObject(s.key, s.pub, doc, docContext, opt)
 	if err != nil {
 		return nil, fmt.Errorf("issuer: signing: %w", err)
-	}
-	if s.external {
-		if err := dataintegrity.Verify(s.pub, members, proof); err != nil {
-			return nil, fmt.Errorf("issuer: the signing key returned a signature that does not verify with its public key %s: %w", s.pub.Multibase(), err)
-		}
 	}
 	return json.Marshal(proof)
 }
@@ -165,16 +172,36 @@ func appendProof(existing json.RawMessage, proof json.RawMessage) (json.RawMessa
 }
 
 // MarshalDocument writes a document's members as indented JSON with
-// members in sorted order (which puts "@context" first).
+// members in sorted order (which puts "@context" first). Each value is
+// written as it is, indented, in one pass.
 func MarshalDocument(members map[string]json.RawMessage) ([]byte, error) {
-	b, err := json.Marshal(members)
-	if err != nil {
-		return nil, err
+	names := make([]string, 0, len(members))
+	size := 4
+	for k, v := range members {
+		names = append(names, k)
+		size += len(k) + 2*len(v) + 8
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, b, "", "  "); err != nil {
-		return nil, err
+	slices.Sort(names)
+	out := bytes.NewBuffer(make([]byte, 0, size))
+	out.WriteByte('{')
+	for i, k := range names {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		out.WriteString("\n  ")
+		key, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		out.Write(key)
+		out.WriteString(": ")
+		if err := json.Indent(out, members[k], "  ", "  "); err != nil {
+			return nil, fmt.Errorf("issuer: member %s: %w", k, err)
+		}
 	}
-	out.WriteByte('\n')
+	if len(names) > 0 {
+		out.WriteByte('\n')
+	}
+	out.WriteString("}\n")
 	return out.Bytes(), nil
 }

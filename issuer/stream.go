@@ -21,7 +21,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/batchproof"
+	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/filelock"
 	"github.com/badgeproof/badgeproof/internal/merkle"
@@ -350,13 +350,10 @@ func (s *Stream) runBatch(ctx context.Context, j *journal, batch int, first int6
 
 // signed is one credential signed by a worker, waiting to be spooled.
 type signed struct {
-	item  Item
-	id    string
-	doc   []byte // the badge with a placeholder where the batch proof goes
-	at    int    // offset of the placeholder in doc
-	leaf  [32]byte
-	err   error
-	ready chan struct{}
+	id   string
+	doc  []byte // the badge with a placeholder where the batch proof goes
+	at   int    // offset of the placeholder in doc
+	leaf [32]byte
 }
 
 // signBatch reads up to batchSize items, signs them on the workers in a
@@ -374,76 +371,43 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 	if err != nil {
 		return nil, nil, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan *signed)
-	var wg sync.WaitGroup
-	for range s.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for job := range jobs {
-				job.id, job.doc, job.at, job.leaf, job.err = s.signItem(job.item, created, marker)
-				close(job.ready)
-			}
-		}()
-	}
-	// pending holds the window in input order; the reader fills it, the
-	// loop below drains it in order.
-	pending := make(chan *signed, s.window)
-	readErr := make(chan error, 1)
 	h := sha256.New()
-	go func() {
-		defer close(jobs)
-		defer close(pending)
-		for n := 0; s.batchSize == 0 || n < s.batchSize; n++ {
-			it, err := src.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				readErr <- err
-				return
-			}
-			hashItem(h, it)
-			job := &signed{item: it, ready: make(chan struct{})}
-			select {
-			case pending <- job:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- job:
-			case <-ctx.Done():
-				return
-			}
+	read := 0
+	next := func() (Item, bool, error) {
+		if s.batchSize > 0 && read == s.batchSize {
+			return Item{}, false, nil
 		}
-		readErr <- nil
-	}()
-	defer wg.Wait()
+		it, err := src.Next()
+		if err == io.EOF {
+			return Item{}, false, nil
+		}
+		if err != nil {
+			return Item{}, false, err
+		}
+		read++
+		hashItem(h, it)
+		return it, true, nil
+	}
 	var leaves [][32]byte
-	for job := range pending {
-		select {
-		case <-job.ready:
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
+	work := func(it Item) (signed, error) {
+		out, err := s.signItem(it, created, marker)
+		if err != nil {
+			return out, fmt.Errorf("issuer: %s: %w", it.Name, err)
 		}
-		if job.err != nil {
-			return nil, nil, fmt.Errorf("issuer: %s: %w", job.item.Name, job.err)
+		return out, nil
+	}
+	emit := func(it Item, out signed) error {
+		if err := writeSpool(w, it.Name, &out); err != nil {
+			return err
 		}
-		if err := writeSpool(w, job); err != nil {
-			return nil, nil, err
-		}
-		leaves = append(leaves, job.leaf)
+		leaves = append(leaves, out.leaf)
 		prog.Signed++
 		if prog.Signed%256 == 0 {
 			s.progress(*prog)
 		}
+		return nil
 	}
-	if err := <-readErr; err != nil {
-		return nil, nil, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := pipeline(ctx, s.workers, s.window, next, work, emit); err != nil {
 		return nil, nil, err
 	}
 	s.progress(*prog)
@@ -467,6 +431,78 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 	return rec, leaves, nil
 }
 
+// pipeline calls work on the items next yields, on up to workers
+// goroutines and with at most window items in flight, and hands each result
+// to emit in the order next yielded the items. It stops at the first
+// error, or when ctx ends.
+func pipeline[In, Out any](ctx context.Context, workers, window int, next func() (In, bool, error),
+	work func(In) (Out, error), emit func(In, Out) error) error {
+	type job struct {
+		in    In
+		out   Out
+		err   error
+		ready chan struct{}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan *job)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.out, j.err = work(j.in)
+				close(j.ready)
+			}
+		}()
+	}
+	pending := make(chan *job, window)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(jobs)
+		defer close(pending)
+		for {
+			in, ok, err := next()
+			if err != nil || !ok {
+				readErr <- err
+				return
+			}
+			j := &job{in: in, ready: make(chan struct{})}
+			select {
+			case pending <- j:
+			case <-ctx.Done():
+				readErr <- nil
+				return
+			}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				readErr <- nil
+				return
+			}
+		}
+	}()
+	for j := range pending {
+		select {
+		case <-j.ready:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if j.err != nil {
+			return j.err
+		}
+		if err := emit(j.in, j.out); err != nil {
+			return err
+		}
+	}
+	if err := <-readErr; err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
 // newMarker is a placeholder no credential contains by chance: the batch
 // proof replaces it in the spooled badge.
 func newMarker() (string, error) {
@@ -481,7 +517,12 @@ func newMarker() (string, error) {
 // badge with the placeholder in its proof set, the placeholder's offset and
 // the Merkle leaf (the hash of the badge with the proofs before the batch
 // proof).
-func (s *Stream) signItem(it Item, created time.Time, marker string) (string, []byte, int, [32]byte, error) {
+func (s *Stream) signItem(it Item, created time.Time, marker string) (signed, error) {
+	id, doc, at, leaf, err := s.signMembers(it, created, marker)
+	return signed{id: id, doc: doc, at: at, leaf: leaf}, err
+}
+
+func (s *Stream) signMembers(it Item, created time.Time, marker string) (string, []byte, int, [32]byte, error) {
 	c, err := s.prepare(it)
 	if err != nil {
 		return "", nil, 0, [32]byte{}, err
@@ -492,43 +533,52 @@ func (s *Stream) signItem(it Item, created time.Time, marker string) (string, []
 		proofs = append(proofs, p.Raw())
 	}
 	delete(members, "proof")
-	sig, err := s.signer.proofAt(members, dataintegrity.Options{}, created)
+	doc, err := canon.NewObject(members)
+	if err != nil {
+		return "", nil, 0, [32]byte{}, err
+	}
+	sig, err := s.signer.proofObject(doc, members["@context"], dataintegrity.Options{}, created)
 	if err != nil {
 		return "", nil, 0, [32]byte{}, err
 	}
 	proofs = append(proofs, sig)
-	if members["proof"], err = json.Marshal(proofs); err != nil {
-		return "", nil, 0, [32]byte{}, err
-	}
-	leaf, err := batchproof.LeafHash(members)
+	// The leaf is the badge with the proofs before the batch proof: the
+	// canonical document gains its proof member without being
+	// canonicalized again.
+	list, err := json.Marshal(proofs)
 	if err != nil {
 		return "", nil, 0, [32]byte{}, err
 	}
+	withProofs, err := doc.With("proof", list)
+	if err != nil {
+		return "", nil, 0, [32]byte{}, err
+	}
+	leaf := sha256.Sum256(withProofs.Bytes())
 	quoted, _ := json.Marshal(marker)
 	if members["proof"], err = json.Marshal(append(proofs, quoted)); err != nil {
 		return "", nil, 0, [32]byte{}, err
 	}
-	doc, err := MarshalDocument(members)
+	out, err := MarshalDocument(members)
 	if err != nil {
 		return "", nil, 0, [32]byte{}, err
 	}
-	at := bytes.Index(doc, quoted)
-	if at < 0 || bytes.Count(doc, quoted) != 1 {
+	at := bytes.Index(out, quoted)
+	if at < 0 || bytes.Count(out, quoted) != 1 {
 		return "", nil, 0, [32]byte{}, errors.New("issuer: batch proof placeholder not found once")
 	}
-	return c.ID, doc, at, leaf, nil
+	return c.ID, out, at, leaf, nil
 }
 
 // The spool holds each signed badge of a batch, in order: the input name,
 // the credential id, the placeholder's offset and length, the document, and
 // the leaf, each length-prefixed.
-func writeSpool(w *bufio.Writer, job *signed) error {
+func writeSpool(w *bufio.Writer, name string, job *signed) error {
 	var buf [binary.MaxVarintLen64]byte
 	put := func(b []byte) {
 		w.Write(buf[:binary.PutUvarint(buf[:], uint64(len(b)))])
 		w.Write(b)
 	}
-	put([]byte(job.item.Name))
+	put([]byte(name))
 	put([]byte(job.id))
 	w.Write(buf[:binary.PutUvarint(buf[:], uint64(job.at))])
 	put(job.doc)
@@ -537,6 +587,7 @@ func writeSpool(w *bufio.Writer, job *signed) error {
 }
 
 type spoolEntry struct {
+	index    int
 	name, id string
 	at       int
 	doc      []byte
@@ -601,8 +652,8 @@ func spoolLeaves(path string, n int) ([][32]byte, error) {
 	return leaves, nil
 }
 
-// writeBatch adds each badge's batch proof in place of its placeholder and
-// puts it into sink.
+// writeBatch adds each badge's batch proof in place of its placeholder, on
+// the workers, and puts the badges into sink in order.
 func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.Tree, spoolPath string, sink Sink, prog *StreamProgress) error {
 	f, err := os.Open(spoolPath)
 	if err != nil {
@@ -614,46 +665,59 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 		return err
 	}
 	root := tree.Root()
-	var e spoolEntry
-	var out bytes.Buffer
-	for i := range rec.Count {
-		if err := ctx.Err(); err != nil {
-			return err
+	i := 0
+	next := func() (spoolEntry, bool, error) {
+		if i == rec.Count {
+			return spoolEntry{}, false, nil
 		}
+		var e spoolEntry
 		if err := readSpool(r, &e); err != nil {
-			return fmt.Errorf("issuer: batch %d: spool record %d: %w", rec.Batch, i, err)
+			return e, false, fmt.Errorf("issuer: batch %d: spool record %d: %w", rec.Batch, i, err)
 		}
-		path, err := tree.Path(i)
+		e.index = i
+		i++
+		return e, true, nil
+	}
+	work := func(e spoolEntry) ([]byte, error) {
+		path, err := tree.Path(e.index)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		pv, err := proofvalue.Encode(&proofvalue.MerkleProof{MerkleRoot: root, TargetHash: e.leaf, Anchors: []anchor.Ref{rec.Ref}, Path: path})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		proof, err := json.Marshal(batchProof{Type: dataintegrity.ProofType, Cryptosuite: BatchCryptosuite, Created: rec.Created,
 			VerificationMethod: s.signer.vm, ProofPurpose: "assertionMethod", ProofValue: pv})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		end := bytes.IndexByte(e.doc[e.at+1:], '"') // the placeholder is a JSON string without escapes
 		if end < 0 {
-			return fmt.Errorf("issuer: batch %d: spool record %d: placeholder not closed", rec.Batch, i)
+			return nil, fmt.Errorf("issuer: batch %d: spool record %d: placeholder not closed", rec.Batch, e.index)
 		}
 		end += e.at + 2
-		out.Reset()
+		var out bytes.Buffer
+		out.Grow(len(e.doc) + 2*len(proof))
 		out.Write(e.doc[:e.at])
 		if err := json.Indent(&out, proof, indentAt(e.doc, e.at), "  "); err != nil {
-			return err
+			return nil, err
 		}
 		out.Write(e.doc[end:])
-		if err := sink.Put(Issued{Seq: rec.First + int64(i), Name: e.name, ID: e.id, Doc: bytes.Clone(out.Bytes())}); err != nil {
+		return out.Bytes(), nil
+	}
+	emit := func(e spoolEntry, doc []byte) error {
+		if err := sink.Put(Issued{Seq: rec.First + int64(e.index), Name: e.name, ID: e.id, Doc: doc}); err != nil {
 			return err
 		}
 		prog.Written++
 		if prog.Written%256 == 0 {
 			s.progress(*prog)
 		}
+		return nil
+	}
+	if err := pipeline(ctx, s.workers, s.window, next, work, emit); err != nil {
+		return err
 	}
 	s.progress(*prog)
 	return sink.Commit(rec.Batch)

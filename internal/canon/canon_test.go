@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -42,6 +43,19 @@ func TestRFC8785Pairs(t *testing.T) {
 				viaMembers, err := JCSMembers(members)
 				require.NoError(t, err)
 				require.Equal(t, string(want), string(viaMembers))
+				// Adding a member later gives the same bytes as having it from the start.
+				for k, v := range members {
+					rest := maps.Clone(members)
+					delete(rest, k)
+					o, err := NewObject(rest)
+					require.NoError(t, err)
+					added, err := o.With(k, v)
+					require.NoError(t, err)
+					require.Equal(t, string(want), string(added.Bytes()), "adding %q", k)
+					again, err := NewObject(rest)
+					require.NoError(t, err)
+					require.Equal(t, string(again.Bytes()), string(o.Bytes()), "With leaves the object it was called on unchanged")
+				}
 			}
 		})
 	}

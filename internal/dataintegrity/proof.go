@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/keys"
 )
 
@@ -15,12 +16,27 @@ type Options struct {
 	ProofPurpose       string    // default: assertionMethod
 	Created            time.Time // default: none
 	Challenge, Domain  string    // presentations
+	// CheckSignature verifies the signature the signer returned before the
+	// proof is made: for signers outside this process (a KMS, an HSM),
+	// whose answers are not taken on trust.
+	CheckSignature bool
 }
 
 // Sign creates a DataIntegrityProof over document (its members, without any
 // proof) with signer, whose public key is pub, and returns the proof's
 // members, proofValue included.
 func Sign(signer crypto.Signer, pub *keys.PublicKey, document map[string]json.RawMessage, opt Options) (map[string]json.RawMessage, error) {
+	doc, err := canon.NewObject(document)
+	if err != nil {
+		return nil, fmt.Errorf("%w: document: %v", ErrMalformed, err)
+	}
+	return SignObject(signer, pub, doc, document["@context"], opt)
+}
+
+// SignObject is Sign for a document already canonicalized (its @context
+// given apart), for callers that go on to hash the document with the proof
+// added (a batch proof's leaf) without canonicalizing it twice.
+func SignObject(signer crypto.Signer, pub *keys.PublicKey, doc *canon.Object, docContext json.RawMessage, opt Options) (map[string]json.RawMessage, error) {
 	suite := SuiteFor(pub.Type())
 	if opt.VerificationMethod == "" {
 		opt.VerificationMethod = pub.VerificationMethod()
@@ -43,16 +59,21 @@ func Sign(signer crypto.Signer, pub *keys.PublicKey, document map[string]json.Ra
 	if opt.Domain != "" {
 		config["domain"] = mustJSON(opt.Domain)
 	}
-	if ctx, ok := document["@context"]; ok {
-		config["@context"] = ctx
+	if docContext != nil {
+		config["@context"] = docContext
 	}
-	in, err := Compute(pub.Type(), document, config)
+	in, err := compute(pub.Type(), doc.Bytes(), config)
 	if err != nil {
 		return nil, err
 	}
 	sig, err := SignHashData(signer, pub.Type(), in.HashData)
 	if err != nil {
 		return nil, err
+	}
+	if opt.CheckSignature {
+		if err := VerifyHashData(pub, in.HashData, sig); err != nil {
+			return nil, fmt.Errorf("the signing key returned a signature that does not verify with its public key %s: %w", pub.Multibase(), err)
+		}
 	}
 	config["proofValue"] = mustJSON(EncodeProofValue(sig))
 	return config, nil

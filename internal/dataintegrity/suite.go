@@ -81,11 +81,17 @@ type Intermediates struct {
 // Compute canonicalizes and hashes the document (without proof) and the proof
 // configuration (without proofValue) for a key of type t.
 func Compute(t keys.Type, document, proofConfig map[string]json.RawMessage) (*Intermediates, error) {
-	var in Intermediates
-	var err error
-	if in.CanonDocument, err = canon.JCSMembers(document); err != nil {
+	doc, err := canon.JCSMembers(document)
+	if err != nil {
 		return nil, fmt.Errorf("%w: document: %v", ErrMalformed, err)
 	}
+	return compute(t, doc, proofConfig)
+}
+
+// compute is Compute for a document already in canonical form.
+func compute(t keys.Type, canonDocument []byte, proofConfig map[string]json.RawMessage) (*Intermediates, error) {
+	in := Intermediates{CanonDocument: canonDocument}
+	var err error
 	if in.CanonProof, err = canon.JCSMembers(proofConfig); err != nil {
 		return nil, fmt.Errorf("%w: proof: %v", ErrMalformed, err)
 	}
