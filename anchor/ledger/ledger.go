@@ -1,8 +1,10 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -37,10 +39,11 @@ type Ledger struct {
 	now   func() time.Time
 	reads atomic.Uint64
 
-	mu     sync.Mutex // serialises appends within this handle; guards closed
-	closed bool
-	lock   *os.File
-	f      *os.File
+	mu       sync.Mutex // serialises appends within this handle; guards closed
+	closed   bool
+	readOnly bool
+	lock     *os.File // nil when read-only
+	f        *os.File
 }
 
 var (
@@ -89,7 +92,65 @@ func Open(dir string, opts ...Option) (*Ledger, error) {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
 	l.f = f
+	if err := l.checkOpen(); err != nil {
+		f.Close()
+		lock.Close()
+		return nil, err
+	}
 	return l, nil
+}
+
+// ErrNotLedger is wrapped by OpenReadOnly's error when the directory holds
+// no ledger (it wraps os.ErrNotExist too).
+var ErrNotLedger = errors.New("ledger: not a ledger directory")
+
+// ErrReadOnly is returned by Append on a Ledger opened with OpenReadOnly.
+var ErrReadOnly = errors.New("ledger: opened read-only")
+
+// OpenReadOnly opens the existing ledger in dir for reading: it creates
+// nothing (a mistyped directory is an error wrapping ErrNotLedger and
+// os.ErrNotExist, never a new empty ledger) and takes no lock. Append
+// returns ErrReadOnly. Like Open it fails, wrapping anchor.ErrCorrupt, when
+// the tail of the log is damaged.
+func OpenReadOnly(dir string) (*Ledger, error) {
+	l := &Ledger{dir: dir, now: time.Now, readOnly: true}
+	b, err := os.ReadFile(filepath.Join(dir, idFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s has no %s file: %w", ErrNotLedger, dir, idFile, os.ErrNotExist)
+		}
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	id := strings.TrimSuffix(string(b), "\n")
+	if !validID(id) {
+		return nil, fmt.Errorf("ledger: %s holds %q, want 32 lower-case hex digits", filepath.Join(dir, idFile), id)
+	}
+	l.id = id
+	f, err := os.Open(filepath.Join(dir, recordFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s has no %s file: %w", ErrNotLedger, dir, recordFile, os.ErrNotExist)
+		}
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	l.f = f
+	if err := l.checkOpen(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// checkOpen refuses a ledger whose log is damaged.
+func (l *Ledger) checkOpen() error {
+	st, err := l.inspect(l.f)
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", l.id, err)
+	}
+	if st.damage != nil {
+		return fmt.Errorf("ledger %s: %w", l.id, st.damage)
+	}
+	return nil
 }
 
 // initID reads the ledger id, creating it under the directory lock if the
@@ -190,43 +251,133 @@ func (l *Ledger) file() (*os.File, error) {
 	return l.f, nil
 }
 
-// count returns the number of records in f, not counting a torn tail, and
-// whether there is one. The tail is torn when the file ends with bytes
-// short of a whole record, or when its last whole record fails its own
-// check: a write that a crash interrupted, or one another process is
-// making right now. Such a record is never served; the next append cuts
-// it off and writes in its place.
-func (l *Ledger) count(f *os.File) (int64, bool, error) {
-	st, err := f.Stat()
-	if err != nil {
-		return 0, false, err
-	}
-	n := st.Size() / RecordSize
-	torn := st.Size()%RecordSize != 0
-	if n > 0 {
-		b := make([]byte, RecordSize)
-		if _, err := f.ReadAt(b, (n-1)*RecordSize); err != nil {
-			return 0, false, err
-		}
-		if _, err := decodeRecord(l.id, b, uint64(n-1)); err != nil {
-			n--
-			torn = true
-		}
-	}
-	return n, torn, nil
+// state is what inspect finds in the log.
+type state struct {
+	n    int64    // committed records
+	last [32]byte // hash of record n-1
+	// tail is how many bytes follow the committed records; pending says
+	// they are an append under way or cut short by a crash (benign: the
+	// next append replaces or adopts them), adopt that they are one whole
+	// record linked to the last, whose head update a crash prevented.
+	tail    int64
+	pending bool
+	adopt   bool
+	// garbage: the tail is not a record; damage: why the log cannot be
+	// trusted as it is (wraps anchor.ErrCorrupt), nil when it can.
+	garbage bool
+	damage  error
 }
 
-// Len returns the number of records, a torn tail not included.
+// inspect reads the head and the tail of the log. Records 0..n-1 are
+// committed: their number was handed out by Append. The tail after them
+// is benign only when it is one record being written (or cut short by a
+// crash) at position n; anything else is reported as damage, and so is a
+// log shorter than the head says or whose last record is not the one the
+// head names: truncation or corruption that would otherwise look like
+// appends that never happened.
+func (l *Ledger) inspect(f *os.File) (state, error) {
+	var st state
+	fi, err := f.Stat()
+	if err != nil {
+		return st, fmt.Errorf("%w: %w", anchor.ErrUnavailable, err)
+	}
+	size := fi.Size()
+	h, ok, err := readHead(l.dir, l.id)
+	if err != nil {
+		return st, err
+	}
+	if !ok {
+		// A ledger without a head file (made before them, or never
+		// appended to): the old rule, a last record failing its seal is a
+		// torn append.
+		st.n = size / RecordSize
+		if st.n > 0 {
+			if _, err := l.readEntry(f, uint64(st.n-1)); err != nil {
+				st.n--
+			}
+		}
+		if st.n > 0 {
+			e, err := l.readEntry(f, uint64(st.n-1))
+			if err != nil {
+				st.damage = fmt.Errorf("the last record is damaged: %w (see Repair)", err)
+				return st, nil
+			}
+			st.last = e.hash
+		}
+		st.tail = size - st.n*RecordSize
+		st.pending = st.tail > 0
+		return st, nil
+	}
+	if h.n > uint64(size/RecordSize) {
+		st.n = int64(h.n)
+		st.damage = fmt.Errorf("%w: the log holds %d bytes, but %d records were committed: it was truncated (see Repair)", anchor.ErrCorrupt, size, h.n)
+		return st, nil
+	}
+	st.n, st.last = int64(h.n), h.last
+	if st.n > 0 {
+		e, err := l.readEntry(f, uint64(st.n-1))
+		switch {
+		case err != nil:
+			st.damage = fmt.Errorf("the last committed record is damaged: %w (see Repair)", err)
+			return st, nil
+		case e.hash != h.last:
+			st.damage = fmt.Errorf("%w: record %d is not the record the head names as the last committed one (see Repair)", anchor.ErrCorrupt, st.n-1)
+			return st, nil
+		}
+	}
+	st.tail = size - st.n*RecordSize
+	if st.tail == 0 {
+		return st, nil
+	}
+	b := make([]byte, min(st.tail, RecordSize))
+	if _, err := f.ReadAt(b, st.n*RecordSize); err != nil && !errors.Is(err, io.EOF) {
+		return st, fmt.Errorf("%w: %w", anchor.ErrUnavailable, err)
+	}
+	if st.tail == RecordSize {
+		if e, err := decodeRecord(l.id, b, uint64(st.n)); err == nil && e.prev == st.last {
+			st.pending, st.adopt = true, true
+			return st, nil
+		}
+	}
+	if st.tail <= RecordSize && recordPrefix(b, uint64(st.n)) {
+		st.pending = true
+		return st, nil
+	}
+	st.garbage = true
+	st.damage = fmt.Errorf("%w: %d bytes after record %d are not a record: trailing garbage (see Repair)", anchor.ErrCorrupt, st.tail, st.n-1)
+	return st, nil
+}
+
+// recordPrefix reports whether b can be the start of record seq as an
+// interrupted write leaves it: its magic and sequence (as far as b holds
+// them) are right. A crash may also leave the rest of a block zeroed.
+func recordPrefix(b []byte, seq uint64) bool {
+	var want [12]byte
+	copy(want[:], magic[:])
+	binary.BigEndian.PutUint64(want[4:], seq)
+	n := min(len(b), len(want))
+	if bytes.Equal(b[:n], want[:n]) {
+		return true
+	}
+	return allZero(b)
+}
+
+// Len returns the number of committed records (an append under way or cut
+// short by a crash not included), with an error wrapping anchor.ErrCorrupt
+// when the log is damaged.
 func (l *Ledger) Len() (uint64, error) {
 	f, err := l.file()
 	if err != nil {
 		return 0, err
 	}
-	n, _, err := l.count(f)
+	st, err := l.inspect(f)
 	if err != nil {
-		return 0, fmt.Errorf("ledger: %w: %w", anchor.ErrUnavailable, err)
+		return 0, fmt.Errorf("ledger %s: %w", l.id, err)
 	}
-	return uint64(n), nil
+	if st.damage != nil {
+		return uint64(st.n), fmt.Errorf("ledger %s: %w", l.id, st.damage)
+	}
+	return uint64(st.n), nil
 }
 
 // readEntry reads and checks the record at seq (its own seal only).
@@ -256,10 +407,11 @@ func (l *Ledger) Get(seq uint64) (anchor.Record, error) {
 	if err != nil {
 		return anchor.Record{}, err
 	}
-	n, _, err := l.count(f)
+	st, err := l.inspect(f)
 	if err != nil {
-		return anchor.Record{}, fmt.Errorf("ledger: %w: %w", anchor.ErrUnavailable, err)
+		return anchor.Record{}, fmt.Errorf("ledger %s: %w", l.id, err)
 	}
+	n := st.n
 	if seq >= uint64(n) {
 		return anchor.Record{}, fmt.Errorf("ledger %s: %w: record %d (ledger has %d)", l.id, anchor.ErrNotFound, seq, n)
 	}
@@ -334,28 +486,38 @@ func (l *Ledger) Append(ctx context.Context, root []byte, sender string) (anchor
 	if l.closed {
 		return anchor.Record{}, ErrClosed
 	}
+	if l.readOnly {
+		return anchor.Record{}, ErrReadOnly
+	}
 	if err := lockFile(l.lock); err != nil {
 		return anchor.Record{}, fmt.Errorf("ledger: lock: %w", err)
 	}
 	defer unlockFile(l.lock)
 
-	n, torn, err := l.count(l.f)
+	st, err := l.inspect(l.f)
 	if err != nil {
-		return anchor.Record{}, fmt.Errorf("ledger: %w", err)
+		return anchor.Record{}, fmt.Errorf("ledger %s: %w", l.id, err)
 	}
-	if torn {
-		if err := l.f.Truncate(n * RecordSize); err != nil {
-			return anchor.Record{}, fmt.Errorf("ledger: cutting torn tail: %w", err)
-		}
+	if st.damage != nil {
+		// Appending now could hand out a number already given to a batch
+		// whose record was lost: refuse until the damage is repaired.
+		return anchor.Record{}, fmt.Errorf("ledger %s: refusing to append: %w", l.id, st.damage)
 	}
-	e := entry{seq: uint64(n), time: l.now().UnixNano(), root: root, sender: sender}
-	if n > 0 {
-		last, err := l.readEntry(l.f, uint64(n-1))
+	n, last := st.n, st.last
+	switch {
+	case st.adopt:
+		// A whole record whose head update a crash prevented: keep it.
+		e, err := l.readEntry(l.f, uint64(n))
 		if err != nil {
-			return anchor.Record{}, fmt.Errorf("ledger %s: refusing to append: %w", l.id, err)
+			return anchor.Record{}, fmt.Errorf("ledger %s: %w", l.id, err)
 		}
-		e.prev = last.hash
+		n, last = n+1, e.hash
+	case st.pending:
+		if err := l.f.Truncate(n * RecordSize); err != nil {
+			return anchor.Record{}, fmt.Errorf("ledger: cutting an interrupted append: %w", err)
+		}
 	}
+	e := entry{seq: uint64(n), time: l.now().UnixNano(), root: root, sender: sender, prev: last}
 	b := e.encode(l.id)
 	if _, err := l.f.WriteAt(b, n*RecordSize); err != nil {
 		return anchor.Record{}, fmt.Errorf("ledger: %w", err)
@@ -363,22 +525,34 @@ func (l *Ledger) Append(ctx context.Context, root []byte, sender string) (anchor
 	if err := l.f.Sync(); err != nil {
 		return anchor.Record{}, fmt.Errorf("ledger: %w", err)
 	}
+	// The record is on disk; committing it in the head is what hands out
+	// its number.
+	if err := writeHead(l.dir, l.id, head{n: uint64(n + 1), last: e.hash}); err != nil {
+		return anchor.Record{}, fmt.Errorf("ledger: committing record %d: %w", n, err)
+	}
 	e.root = append([]byte(nil), root...)
 	return l.record(e), nil
 }
 
-// Verify checks every record of the ledger and the hash chain between
-// them. It returns nil or an error wrapping anchor.ErrCorrupt that names
-// the first bad record. A torn tail is not an error.
+// Verify checks every committed record of the ledger and the hash chain
+// between them, and that the log ends where the head says: a log cut short,
+// a last record altered or replaced, and bytes after the last record that
+// are not an append under way are all errors wrapping anchor.ErrCorrupt,
+// naming what is wrong. An append under way (or cut short by a crash) is
+// not an error.
 func (l *Ledger) Verify(ctx context.Context) error {
 	f, err := l.file()
 	if err != nil {
 		return err
 	}
-	n, _, err := l.count(f)
+	st, err := l.inspect(f)
 	if err != nil {
-		return fmt.Errorf("ledger: %w", err)
+		return fmt.Errorf("ledger %s: %w", l.id, err)
 	}
+	if st.damage != nil && !st.garbage {
+		return fmt.Errorf("ledger %s: %w", l.id, st.damage)
+	}
+	n := st.n
 	var prev [32]byte
 	for seq := uint64(0); seq < uint64(n); seq++ {
 		if seq%4096 == 0 {
@@ -395,6 +569,9 @@ func (l *Ledger) Verify(ctx context.Context) error {
 		}
 		prev = e.hash
 	}
+	if st.damage != nil {
+		return fmt.Errorf("ledger %s: %w", l.id, st.damage)
+	}
 	return nil
 }
 
@@ -406,6 +583,9 @@ func (l *Ledger) Close() error {
 		return nil
 	}
 	l.closed = true
+	if l.lock == nil {
+		return l.f.Close()
+	}
 	return errors.Join(l.f.Close(), l.lock.Close())
 }
 
@@ -422,4 +602,95 @@ type publisher struct {
 
 func (p publisher) Publish(ctx context.Context, root []byte) (anchor.Record, error) {
 	return p.l.Append(ctx, root, p.sender)
+}
+
+// Repair is the explicit recovery of a damaged ledger directory; nothing
+// repairs a ledger silently. It takes the directory's lock and:
+//
+//   - cuts trailing garbage (bytes after the last committed record that are
+//     not an append under way), once every committed record has been
+//     checked, saving the bytes it cuts in a file named
+//     records.cut-<unix nanoseconds> beside the log;
+//   - cuts an append a crash interrupted;
+//   - refuses, with an error wrapping anchor.ErrCorrupt, when committed
+//     records are lost or altered (the log is shorter than the head says,
+//     or a record fails its seal or its links). Their numbers were handed
+//     out and anchored badges name them, so no repair may reuse them:
+//     restore the records file from a backup, or retire the directory and
+//     anchor new batches on a new ledger (a new ledger has a new id, so
+//     none of its blink URIs can be confused with the old ones).
+//
+// It returns what it did, or "" when the ledger needed nothing.
+func Repair(dir string) (string, error) {
+	l := &Ledger{dir: dir, now: time.Now}
+	b, err := os.ReadFile(filepath.Join(dir, idFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("%w: %s has no %s file: %w", ErrNotLedger, dir, idFile, os.ErrNotExist)
+		}
+		return "", fmt.Errorf("ledger: %w", err)
+	}
+	l.id = strings.TrimSuffix(string(b), "\n")
+	if !validID(l.id) {
+		return "", fmt.Errorf("ledger: %s holds %q, want 32 lower-case hex digits", filepath.Join(dir, idFile), l.id)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return "", fmt.Errorf("ledger: %w", err)
+	}
+	defer lock.Close()
+	if err := lockFile(lock); err != nil {
+		return "", fmt.Errorf("ledger: lock: %w", err)
+	}
+	defer unlockFile(lock)
+	f, err := os.OpenFile(filepath.Join(dir, recordFile), os.O_RDWR, 0)
+	if err != nil {
+		return "", fmt.Errorf("ledger: %w", err)
+	}
+	defer f.Close()
+	l.f = f
+	st, err := l.inspect(f)
+	if err != nil {
+		return "", fmt.Errorf("ledger %s: %w", l.id, err)
+	}
+	switch {
+	case st.damage != nil && !st.garbage:
+		return "", fmt.Errorf("ledger %s: cannot repair: %w; committed records are lost or altered: restore %s from a backup, or retire this directory and anchor on a new ledger",
+			l.id, st.damage, recordFile)
+	case st.tail == 0:
+		return "", nil
+	case st.adopt:
+		return "", nil // a whole, linked record: the next append keeps it
+	}
+	// Every committed record must hold before anything is cut.
+	var prev [32]byte
+	for seq := int64(0); seq < st.n; seq++ {
+		e, err := l.readEntry(f, uint64(seq))
+		if err != nil {
+			return "", fmt.Errorf("ledger %s: cannot repair: %w", l.id, err)
+		}
+		if e.prev != prev {
+			return "", fmt.Errorf("ledger %s: cannot repair: %w: record %d does not link to record %d", l.id, anchor.ErrCorrupt, seq, seq-1)
+		}
+		prev = e.hash
+	}
+	cut := make([]byte, st.tail)
+	if _, err := f.ReadAt(cut, st.n*RecordSize); err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("ledger: %w", err)
+	}
+	saved := fmt.Sprintf("%s.cut-%d", recordFile, time.Now().UnixNano())
+	if err := writeFileSync(dir, saved, cut); err != nil {
+		return "", fmt.Errorf("ledger: saving the bytes to cut: %w", err)
+	}
+	if err := f.Truncate(st.n * RecordSize); err != nil {
+		return "", fmt.Errorf("ledger: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return "", fmt.Errorf("ledger: %w", err)
+	}
+	what := "an interrupted append"
+	if st.garbage {
+		what = "trailing garbage"
+	}
+	return fmt.Sprintf("cut %d bytes of %s after record %d (saved in %s)", st.tail, what, st.n-1, filepath.Join(dir, saved)), nil
 }

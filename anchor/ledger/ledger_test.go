@@ -275,10 +275,19 @@ func TestAppendsFromProcesses(t *testing.T) {
 
 func recordsPath(l *Ledger) string { return filepath.Join(l.dir, recordFile) }
 
-func TestTornTail(t *testing.T) {
+// Damage to committed records at the tail of the log (issue 11: a cut in
+// the middle of the last record, or a flipped byte in it, looked like an
+// append that never happened, and the next append reused its number) is
+// detected on open, by Verify and by Append, and no number is reused.
+func TestCommittedTailDamage(t *testing.T) {
 	for name, tear := range map[string]func(t *testing.T, path string){
-		"partial record": func(t *testing.T, path string) {
+		"cut mid-record": func(t *testing.T, path string) {
 			if err := os.Truncate(path, 3*RecordSize-100); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"whole last record cut": func(t *testing.T, path string) {
+			if err := os.Truncate(path, 2*RecordSize); err != nil {
 				t.Fatal(err)
 			}
 		},
@@ -292,36 +301,195 @@ func TestTornTail(t *testing.T) {
 			defer f.Close()
 			f.WriteAt(make([]byte, RecordSize/2), 2*RecordSize+RecordSize/2)
 		},
+		"flipped byte": func(t *testing.T, path string) { flip(t, path, 2*RecordSize+offRoot+3) },
 	} {
 		t.Run(name, func(t *testing.T) {
-			l := open(t, t.TempDir())
+			dir := t.TempDir()
+			l := open(t, dir)
 			appendN(t, l, 3)
 			tear(t, recordsPath(l))
-			if n, err := l.Len(); err != nil || n != 2 {
-				t.Fatalf("Len %d %v, want 2", n, err)
+			if _, err := Open(dir); !errors.Is(err, anchor.ErrCorrupt) {
+				t.Fatalf("Open: %v, want ErrCorrupt", err)
 			}
-			if _, err := l.Resolve(ctx, l.Ref(2)); !errors.Is(err, anchor.ErrNotFound) {
-				t.Fatalf("torn record: err = %v, want ErrNotFound", err)
+			if _, err := OpenReadOnly(dir); !errors.Is(err, anchor.ErrCorrupt) {
+				t.Fatalf("OpenReadOnly: %v, want ErrCorrupt", err)
 			}
-			for seq := uint64(0); seq < 2; seq++ {
-				if rec, err := l.Resolve(ctx, l.Ref(seq)); err != nil || !bytes.Equal(rec.Root, rootOf(int(seq))) {
-					t.Fatalf("record %d: %v", seq, err)
-				}
+			if err := l.Verify(ctx); !errors.Is(err, anchor.ErrCorrupt) {
+				t.Fatalf("Verify: %v, want ErrCorrupt", err)
 			}
-			if err := l.Verify(ctx); err != nil {
+			if _, err := l.Len(); !errors.Is(err, anchor.ErrCorrupt) {
+				t.Fatalf("Len: %v, want ErrCorrupt", err)
+			}
+			if _, err := l.Resolve(ctx, l.Ref(2)); !errors.Is(err, anchor.ErrCorrupt) {
+				t.Fatalf("damaged record: %v, want ErrCorrupt (not not-found)", err)
+			}
+			rec, err := l.Append(ctx, rootOf(42), "s")
+			if !errors.Is(err, anchor.ErrCorrupt) {
+				t.Fatalf("append after damage: %+v %v, want a refusal", rec, err)
+			}
+			if _, err := Repair(dir); !errors.Is(err, anchor.ErrCorrupt) {
+				t.Fatalf("Repair of lost records: %v, want a refusal", err)
+			}
+			if _, err := l.Append(ctx, rootOf(43), "s"); err == nil {
+				t.Fatal("append after a refused repair")
+			}
+		})
+	}
+}
+
+// An append cut short by a crash (part of the record written, the head not
+// yet updated) is benign: the ledger opens, the number was never handed
+// out, and the next append takes it.
+func TestInterruptedAppend(t *testing.T) {
+	for _, keep := range []int{5, 12, 100, RecordSize - 1} {
+		t.Run(strconv.Itoa(keep), func(t *testing.T) {
+			dir := t.TempDir()
+			l := open(t, dir)
+			appendN(t, l, 4)
+			// Record 3 as it would be written, with the head still at 3.
+			whole, _ := os.ReadFile(recordsPath(l))
+			os.Truncate(recordsPath(l), 3*RecordSize)
+			writeHeadAt(t, l, 3)
+			f, _ := os.OpenFile(recordsPath(l), os.O_RDWR, 0)
+			f.WriteAt(whole[3*RecordSize:3*RecordSize+keep], 3*RecordSize)
+			f.Close()
+
+			l2, err := Open(dir)
+			if err != nil {
 				t.Fatal(err)
 			}
-			// The next append replaces the torn record.
-			rec, err := l.Append(ctx, rootOf(42), "s")
-			if err != nil || rec.Ref.ID != "2" {
+			defer l2.Close()
+			if err := l2.Verify(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := l2.Len(); n != 3 || err != nil {
+				t.Fatalf("Len %d %v", n, err)
+			}
+			if _, err := l2.Resolve(ctx, l2.Ref(3)); !errors.Is(err, anchor.ErrNotFound) {
+				t.Fatalf("interrupted record: %v, want ErrNotFound", err)
+			}
+			rec, err := l2.Append(ctx, rootOf(42), "s")
+			if err != nil || rec.Ref.ID != "3" {
 				t.Fatalf("append: %+v %v", rec, err)
 			}
-			st, _ := os.Stat(recordsPath(l))
-			if st.Size() != 3*RecordSize {
-				t.Fatalf("file size %d after repair", st.Size())
-			}
-			checkAll(t, l, 3, map[string][]byte{"1": rootOf(1), "2": rootOf(42)})
+			checkAll(t, l2, 4, map[string][]byte{"2": rootOf(2), "3": rootOf(42)})
 		})
+	}
+	t.Run("whole record, head not updated", func(t *testing.T) {
+		dir := t.TempDir()
+		l := open(t, dir)
+		appendN(t, l, 4)
+		writeHeadAt(t, l, 3)
+		rec, err := l.Append(ctx, rootOf(42), "s")
+		if err != nil || rec.Ref.ID != "4" {
+			t.Fatalf("append: %+v %v, want record 3 kept and 4 appended", rec, err)
+		}
+		checkAll(t, l, 5, map[string][]byte{"3": rootOf(3), "4": rootOf(42)})
+	})
+}
+
+// writeHeadAt rewinds l's head to n committed records.
+func writeHeadAt(t *testing.T, l *Ledger, n uint64) {
+	t.Helper()
+	var h head
+	h.n = n
+	if n > 0 {
+		e, err := l.readEntry(l.f, n-1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.last = e.hash
+	}
+	if err := writeHead(l.dir, l.id, h); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Garbage after the last record (issue 11: 1,024 bytes made the last real
+// batch fail) never hides it; it is reported, blocks appends, and Repair
+// cuts it, keeping a copy.
+func TestTrailingGarbage(t *testing.T) {
+	dir := t.TempDir()
+	l := open(t, dir)
+	appendN(t, l, 3)
+	garbage := bytes.Repeat([]byte("garbage!"), 128)
+	f, _ := os.OpenFile(recordsPath(l), os.O_RDWR|os.O_APPEND, 0)
+	f.Write(garbage)
+	f.Close()
+
+	for seq := uint64(0); seq < 3; seq++ {
+		if rec, err := l.Resolve(ctx, l.Ref(seq)); err != nil || !bytes.Equal(rec.Root, rootOf(int(seq))) {
+			t.Fatalf("record %d behind garbage: %v", seq, err)
+		}
+	}
+	if err := l.Verify(ctx); !errors.Is(err, anchor.ErrCorrupt) || !strings.Contains(err.Error(), "garbage") {
+		t.Fatalf("Verify: %v", err)
+	}
+	if _, err := Open(dir); !errors.Is(err, anchor.ErrCorrupt) {
+		t.Fatalf("Open: %v", err)
+	}
+	if _, err := l.Append(ctx, rootOf(9), "s"); !errors.Is(err, anchor.ErrCorrupt) {
+		t.Fatalf("Append over garbage: %v", err)
+	}
+	msg, err := Repair(dir)
+	if err != nil || !strings.Contains(msg, "1024 bytes of trailing garbage") {
+		t.Fatalf("Repair: %q %v", msg, err)
+	}
+	saved, _ := filepath.Glob(filepath.Join(dir, "records.cut-*"))
+	if len(saved) != 1 {
+		t.Fatalf("saved copies: %v", saved)
+	}
+	if b, _ := os.ReadFile(saved[0]); !bytes.Equal(b, garbage) {
+		t.Fatal("the saved copy is not the garbage cut")
+	}
+	if msg, err := Repair(dir); msg != "" || err != nil {
+		t.Fatalf("second Repair: %q %v", msg, err)
+	}
+	rec, err := l.Append(ctx, rootOf(42), "s")
+	if err != nil || rec.Ref.ID != "3" {
+		t.Fatalf("append after repair: %+v %v", rec, err)
+	}
+	if err := l.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A reader never creates a ledger: a mistyped directory is an error, and
+// nothing is left behind.
+func TestOpenReadOnly(t *testing.T) {
+	typo := filepath.Join(t.TempDir(), "typo")
+	if _, err := OpenReadOnly(typo); !errors.Is(err, ErrNotLedger) || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("OpenReadOnly(typo): %v", err)
+	}
+	if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the typo directory was created: %v", err)
+	}
+	empty := t.TempDir()
+	if _, err := OpenReadOnly(empty); !errors.Is(err, ErrNotLedger) {
+		t.Fatalf("OpenReadOnly(empty dir): %v", err)
+	}
+	if names, _ := os.ReadDir(empty); len(names) != 0 {
+		t.Fatalf("files created in an empty directory: %v", names)
+	}
+
+	dir := t.TempDir()
+	w := open(t, dir)
+	appendN(t, w, 2)
+	r, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if rec, err := r.Resolve(ctx, r.Ref(1)); err != nil || !bytes.Equal(rec.Root, rootOf(1)) {
+		t.Fatalf("read-only resolve: %v", err)
+	}
+	if _, err := r.Append(ctx, rootOf(5), "s"); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("read-only append: %v", err)
+	}
+	// It sees what the writer appends later.
+	appendN(t, w, 3)
+	if rec, err := r.Resolve(ctx, r.Ref(2)); err != nil || !bytes.Equal(rec.Root, rootOf(0)) {
+		t.Fatalf("read-only resolve of a later record: %+v %v", rec, err)
 	}
 }
 
