@@ -388,4 +388,3 @@ func (tx *transaction) ecdhKey() (*ecdsa.PrivateKey, error) {
 	}
 	return priv, nil
 }
-

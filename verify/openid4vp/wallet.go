@@ -209,7 +209,9 @@ func VerifyRequestObject(jwt []byte, clientID string, pol RequestPolicy) (*Autho
 // response URI, a nonce, a valid DCQL query, and for redirect_uri and
 // x509_san_dns a response URI the identifier names.
 func CheckRequest(ar *AuthorizationRequest) error {
-	bad := func(f string, a ...any) error { return fmt.Errorf("%w: "+f, append([]any{ErrMalformedRequest}, a...)...) }
+	bad := func(f string, a ...any) error {
+		return fmt.Errorf("%w: "+f, append([]any{ErrMalformedRequest}, a...)...)
+	}
 	if ar.ResponseType != "vp_token" {
 		return bad("response_type %q, want vp_token", ar.ResponseType)
 	}
@@ -292,4 +294,3 @@ func EncryptResponse(ar *AuthorizationRequest, params map[string]any) (string, e
 	}
 	return obj.CompactSerialize()
 }
-
