@@ -1,0 +1,188 @@
+package issuer_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/canon"
+	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
+	"github.com/badgeproof/badgeproof/verify"
+)
+
+// templateSource makes n distinct national qualification badges from one
+// template, as fast as a file could be read, so that the run measures the
+// issuer and not the input.
+type templateSource struct {
+	doc     []byte
+	n, next int
+}
+
+// The template's badge number and licence number, replaced in each badge.
+const (
+	templateID      = "5e0c2f4e-0000-4000-8000-000000000000"
+	templateLicence = "252010000000A"
+)
+
+func newTemplateSource(t testing.TB, did string, n int) *templateSource {
+	t.Helper()
+	c := batchCreds(t, did, 1)[0]
+	b, err := issuer.MarshalDocument(c.Members())
+	require.NoError(t, err)
+	require.Equal(t, 1, bytes.Count(b, []byte(templateID)))
+	require.Equal(t, 1, bytes.Count(b, []byte(templateLicence)))
+	return &templateSource{doc: b, n: n}
+}
+
+func (s *templateSource) Next() (issuer.Item, error) {
+	if s.next == s.n {
+		return issuer.Item{}, io.EOF
+	}
+	i := s.next
+	s.next++
+	doc := bytes.Replace(s.doc, []byte(templateID), fmt.Appendf(nil, "5e0c2f4e-0000-4000-8000-%012d", i), 1)
+	doc = bytes.Replace(doc, []byte(templateLicence), fmt.Appendf(nil, "2520%08dA", i), 1)
+	return issuer.Item{Name: "generated:" + strconv.Itoa(i+1), Data: doc}, nil
+}
+
+// peakRSS is the process's peak resident set (VmHWM), in bytes.
+func peakRSS(t testing.TB) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc/self/status: %v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	t.Skip("no VmHWM in /proc/self/status")
+	return 0
+}
+
+// TestNationalScale issues BADGEPROOF_SCALE badges (say 1000000) in one run
+// through a Stream into JSON Lines files, anchored on a ledger, and reports
+// the rate, the signing floor measured in the same run (JCS + Ed25519 per
+// badge on all cores) and the peak resident memory, which must stay under
+// 1 GiB. BADGEPROOF_SCALE_BATCH sets the batch size (default: one tree).
+//
+//	BADGEPROOF_SCALE=1000000 go test -run TestNationalScale -v -timeout 2h ./issuer
+func TestNationalScale(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("BADGEPROOF_SCALE"))
+	if n <= 0 {
+		t.Skip("set BADGEPROOF_SCALE=1000000 to issue that many badges and measure rate and memory")
+	}
+	batchSize, _ := strconv.Atoi(os.Getenv("BADGEPROOF_SCALE_BATCH"))
+	k, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	s, err := issuer.NewSigner(k, issuer.WithClock(batchClock))
+	require.NoError(t, err)
+	l := streamLedger(t)
+
+	floor := signingFloor(t, k, s.DID(), 1000, 20)
+	var opts []issuer.StreamOption
+	if batchSize > 0 {
+		opts = append(opts, issuer.WithStreamBatchSize(batchSize))
+	}
+	var last atomic.Int64
+	opts = append(opts, issuer.WithStreamProgress(func(p issuer.StreamProgress) { last.Store(p.Written) }))
+	st, err := issuer.NewStream(s, l.Publisher(s.DID()), t.TempDir(), opts...)
+	require.NoError(t, err)
+	out := t.TempDir()
+	sink := &issuer.JSONLinesSink{Dir: out}
+	start := time.Now()
+	res, err := st.Run(context.Background(), newTemplateSource(t, s.DID(), n), sink)
+	require.NoError(t, err)
+	elapsed := time.Since(start)
+	require.EqualValues(t, n, res.Written)
+	rss := peakRSS(t)
+	rate := float64(n) / elapsed.Seconds()
+	t.Logf("%d badges in %d batch(es) in %s: %.0f badges/s; signing floor (JCS + Ed25519, %d cores) %.0f badges/s; efficiency %.2f; peak RSS %d MiB",
+		n, len(res.Batches), elapsed.Round(time.Millisecond), rate, runtime.GOMAXPROCS(0), floor, rate/floor, rss>>20)
+	require.Less(t, rss, int64(1<<30), "peak resident memory stays under 1 GiB")
+
+	// The first and the last badge of each batch verify.
+	v, err := verify.New(verify.WithTrustedKey(s.DID()), verify.WithAnchorResolver(l), verify.WithClock(batchClock))
+	require.NoError(t, err)
+	for b := 1; b <= len(res.Batches); b++ {
+		f, err := os.Open(sink.BatchFile(b))
+		require.NoError(t, err)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		var first, lastLine []byte
+		lines := 0
+		for sc.Scan() {
+			if first == nil {
+				first = bytes.Clone(sc.Bytes())
+			}
+			lastLine = sc.Bytes()
+			lines++
+		}
+		f.Close()
+		require.Equal(t, res.Batches[b-1].Count, lines)
+		for _, doc := range [][]byte{first, lastLine} {
+			r := v.Verify(context.Background(), doc, verify.Binding{})
+			require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
+		}
+	}
+	entries, err := filepath.Glob(filepath.Join(out, "*.jsonl"))
+	require.NoError(t, err)
+	require.Len(t, entries, len(res.Batches))
+}
+
+// signingFloor measures, on all cores, what no issuer can avoid per badge:
+// the JCS form of the document, its SHA-256 and an Ed25519 signature, over
+// n distinct badges rounds times.
+func signingFloor(t testing.TB, k *keys.PrivateKey, did string, n, rounds int) float64 {
+	src := newTemplateSource(t, did, n)
+	docs := make([]*badge.Credential, n)
+	for i := range docs {
+		it, err := src.Next()
+		require.NoError(t, err)
+		docs[i], err = badge.ParseCredential(it.Data, badge.Limits{})
+		require.NoError(t, err)
+	}
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n*rounds {
+					return
+				}
+				doc, err := canon.JCSMembers(docs[i%n].Unsigned())
+				if err != nil {
+					panic(err)
+				}
+				d := sha256.Sum256(doc)
+				var hashData [64]byte
+				copy(hashData[32:], d[:])
+				ed25519.Sign(k.Ed25519(), hashData[:])
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(n*rounds) / time.Since(start).Seconds()
+}
