@@ -73,6 +73,9 @@ func (v *Verifier) checkIssuer(st *credState) {
 	}
 	var notes []string
 	for _, k := range st.signers {
+		if st.vouched[k] {
+			continue
+		}
 		tk := is.key(k.ID, k.Public)
 		if tk == nil {
 			set(StatusFailed, ErrUntrustedIssuer, "signed with %s, which the trust list does not list as a key of %s", k.ID, is.ID)

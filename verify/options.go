@@ -37,6 +37,7 @@ type config struct {
 	statusTTL        time.Duration
 	schema           bool
 	interop          interopConfig
+	jose             joseConfig
 	workBudget       int64
 	maxProofs        int
 	maxStatus        int

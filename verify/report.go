@@ -78,6 +78,10 @@ const (
 //	challenge_mismatch   ErrChallenge           failed         the presentation is not bound to this verifier's challenge and domain
 //	not_holder           ErrNotHolder           failed         the presenter is not the badge's subject
 //	canceled             ErrCanceled            indeterminate  the caller's context ended before the document was verified
+//	alg_none             ErrAlgNone             failed         a JWT, SD-JWT or status list token with alg none: unsigned, never accepted
+//	alg_hmac             ErrAlgHMAC             failed         a token with an HMAC alg (HS256...): a shared secret, never accepted for credentials
+//	disclosure_mismatch  ErrDisclosure          failed         an SD-JWT disclosure whose digest the issuer did not sign (changed, added, repeated)
+//	key_binding_failed   ErrKeyBinding          failed         an SD-JWT key binding JWT missing, not by the cnf key, not over the presented disclosures, or stale
 //	budget_exceeded      ErrBudgetExceeded      failed         the document asks for more work than the verifier allows (WithWorkBudget): abusive input
 //	too_many_proofs      ErrTooManyProofs       failed         more proofs in one document than the verifier allows (WithMaxProofs)
 //	too_many_status_entries ErrTooManyStatusEntries failed     more credentialStatus entries than the verifier allows (WithMaxStatusEntries)
@@ -128,8 +132,19 @@ var (
 	ErrProofNotYetValid     = errors.New("proof created in the future")
 )
 
+// Sentinels of the JOSE family: JWT-secured credentials, SD-JWT VCs and
+// status list tokens (codes in the table at ErrMalformed). A wrong key
+// binding nonce or audience is ErrChallenge, like a presentation's.
+var (
+	ErrAlgNone    = errors.New("unsigned token (alg none)")
+	ErrAlgHMAC    = errors.New("symmetric (HMAC) algorithm")
+	ErrDisclosure = errors.New("disclosure does not match the signed digests")
+	ErrKeyBinding = errors.New("key binding invalid")
+)
+
 // errorCodes is the one table of codes; the documentation above lists it.
 var errorCodes = map[error]string{
+	ErrAlgNone: "alg_none", ErrAlgHMAC: "alg_hmac", ErrDisclosure: "disclosure_mismatch", ErrKeyBinding: "key_binding_failed",
 	ErrMalformed: "malformed", ErrNoProof: "no_proof", ErrBadSignature: "bad_signature",
 	ErrKeyNotIssuer: "key_not_issuer", ErrUnknownKey: "unknown_key", ErrKeyUnavailable: "key_unavailable",
 	ErrKeyMismatch: "key_mismatch", ErrUnsupportedProof: "unsupported_proof", ErrSuiteNotAccepted: "suite_not_accepted",

@@ -26,6 +26,8 @@ type Verifier struct {
 	// fetcher fetches status lists and did:web documents (one connection
 	// pool); nil when offline.
 	fetcher *fetch.Fetcher
+	// tokenStatus caches IETF status list tokens (tokenstatus.go).
+	tokenStatus tokenStatusCache
 }
 
 // New builds a Verifier. Conflicting or invalid options are errors here,
@@ -108,6 +110,9 @@ type Binding struct {
 // presentation is checked against b (its zero value when none is expected:
 // then a presentation's binding fails). It never returns nil.
 func (v *Verifier) Verify(ctx context.Context, data []byte, b Binding) *Report {
+	if r := v.verifyEncoded(ctx, data, b); r != nil {
+		return r // a baked image, a JWT or an SD-JWT (jose.go, sdjwt.go)
+	}
 	lim, err := v.limitsFor(data)
 	if err != nil {
 		return formatFailure(err)
@@ -136,7 +141,10 @@ func formatFailure(err error) *Report {
 type credState struct {
 	cred    *badge.Credential
 	report  *Report
-	signers []*Key          // keys whose signatures verified
+	signers []*Key // keys whose signatures verified
+	// vouched are signers the verifier's configuration ties to the issuer
+	// (a JWK set given for it, an X.509 root), not the trust list's keys.
+	vouched map[*Key]bool
 	records []anchor.Record // anchors that matched the badge's root
 	// anchorTime is the earliest time an anchor proves the badge existed.
 	anchorTime *time.Time
