@@ -3,7 +3,6 @@ package verify
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,11 +13,9 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/blockcerts"
 	"github.com/badgeproof/badgeproof/internal/budget"
-	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/jsonx"
 	"github.com/badgeproof/badgeproof/internal/merkle"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
-	"github.com/badgeproof/badgeproof/keys"
 )
 
 // Proof types and cryptosuites of other ecosystems the Verifier checks.
@@ -159,123 +156,6 @@ func canonFailure(st *credState, id CheckID, i int, what string, err error) {
 	st.report.set(Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: msg})
 	st.report.set(Check{ID: id, Status: StatusIndeterminate, Err: fmt.Errorf("%w: %w", ErrMalformed, err),
 		Message: fmt.Sprintf("proof[%d]: not checked: the %s cannot be canonicalized (see format)", i, what)})
-}
-
-// rdfcHashData computes the eddsa-rdfc-2022 hashData of the credential and
-// its proof i: SHA-256(RDFC(proof configuration)) || SHA-256(RDFC(document
-// without proof)). The proof configuration is the proof without proofValue,
-// with the document's @context unless it carries a prefix of it.
-func rdfcHashData(ctx context.Context, bud *budget.Budget, c *badge.Credential, i int) (hashData, sig []byte, err error) {
-	members := c.Proofs[i].Members()
-	var pv string
-	if err := json.Unmarshal(members["proofValue"], &pv); err != nil {
-		return nil, nil, fmt.Errorf("%w: proofValue is not a string", dataintegrity.ErrMalformed)
-	}
-	if sig, err = dataintegrity.DecodeProofValue(pv); err != nil {
-		return nil, nil, err
-	}
-	delete(members, "proofValue")
-	doc := c.Unsigned()
-	if pc, ok := members["@context"]; ok {
-		if err := contextIsPrefix(pc, doc["@context"]); err != nil {
-			return nil, nil, err
-		}
-	} else {
-		members["@context"] = doc["@context"]
-	}
-	opt := rdfc.Options{Strict: true, Budget: bud}
-	var hashes [2][32]byte
-	for j, m := range []map[string]json.RawMessage{members, doc} {
-		b, err := json.Marshal(m)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %v", rdfc.ErrInvalidJSON, err)
-		}
-		nq, err := opt.CanonicalizeContext(ctx, b)
-		if err != nil {
-			return nil, nil, err
-		}
-		hashes[j] = sha256.Sum256(nq)
-	}
-	return append(hashes[0][:], hashes[1][:]...), sig, nil
-}
-
-// contextIsPrefix checks that the document's @context starts with the proof's.
-func contextIsPrefix(proofCtx, docCtx json.RawMessage) error {
-	var p, d []any
-	if json.Unmarshal(proofCtx, &p) != nil {
-		var one any
-		if err := json.Unmarshal(proofCtx, &one); err != nil {
-			return fmt.Errorf("%w: proof @context: %v", dataintegrity.ErrMalformed, err)
-		}
-		p = []any{one}
-	}
-	if json.Unmarshal(docCtx, &d) != nil {
-		var one any
-		if err := json.Unmarshal(docCtx, &one); err != nil {
-			return fmt.Errorf("%w: document @context: %v", dataintegrity.ErrMalformed, err)
-		}
-		d = []any{one}
-	}
-	if len(p) > len(d) {
-		return fmt.Errorf("%w: the proof's @context is longer than the document's", dataintegrity.ErrBadSignature)
-	}
-	for i := range p {
-		a, _ := json.Marshal(p[i])
-		b, _ := json.Marshal(d[i])
-		if !bytes.Equal(a, b) {
-			return fmt.Errorf("%w: the proof's @context entry %d differs from the document's", dataintegrity.ErrBadSignature, i)
-		}
-	}
-	return nil
-}
-
-// checkEdDSARDFC checks a DataIntegrityProof with cryptosuite
-// eddsa-rdfc-2022, with the rules of the JCS suites: assertionMethod
-// purpose, an Ed25519 key resolved by the verifier's key resolvers, and that
-// key controlled by the issuer.
-func (v *Verifier) checkEdDSARDFC(ctx context.Context, st *credState, i int) {
-	p := &st.cred.Proofs[i]
-	fail := func(err error, format string, args ...any) {
-		st.report.set(Check{ID: CheckSignature, Status: StatusFailed, Err: err, Message: fmt.Sprintf("proof[%d]: ", i) + fmt.Sprintf(format, args...)})
-	}
-	if p.ProofPurpose != "assertionMethod" {
-		fail(ErrBadSignature, "proofPurpose is %q, want assertionMethod", p.ProofPurpose)
-		return
-	}
-	if err := v.proofWindow(p); err != nil {
-		fail(err, "%v", err)
-		return
-	}
-	// The key first: canonicalization is the costly step, and it runs only
-	// for a proof that is otherwise acceptable, with a key of the right
-	// type in hand.
-	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod, PurposeAssertion)
-	if !ok {
-		return
-	}
-	if key.Public.Type() != keys.Ed25519 {
-		fail(fmt.Errorf("%w: %s key for %s", ErrKeyMismatch, key.Public.Type(), EdDSARDFC2022), "%s needs an Ed25519 key, %s is a %s key", EdDSARDFC2022, p.VerificationMethod, key.Public.Type())
-		return
-	}
-	hashData, sig, err := rdfcHashData(ctx, st.budget, st.cred, i)
-	if s, e, ok := workFailure(err); ok {
-		st.report.set(Check{ID: CheckSignature, Status: s, Err: e, Message: fmt.Sprintf("proof[%d]: canonicalization stopped: %v", i, err)})
-		return
-	}
-	switch {
-	case errors.Is(err, rdfc.ErrUnknownContext), errors.Is(err, rdfc.ErrUndefinedTerm), errors.Is(err, rdfc.ErrCanonicalize),
-		errors.Is(err, rdfc.ErrInvalidJSON), errors.Is(err, rdfc.ErrTooLarge), errors.Is(err, rdfc.ErrTooDeep):
-		canonFailure(st, CheckSignature, i, "credential", err)
-		return
-	case err != nil:
-		fail(diError(err), "%s proof: %v", EdDSARDFC2022, err)
-		return
-	}
-	if err := dataintegrity.VerifyHashData(key.Public, hashData, sig); err != nil {
-		fail(diError(err), "%s signature by %s does not verify: %v", EdDSARDFC2022, p.VerificationMethod, err)
-		return
-	}
-	v.acceptSigner(st, i, EdDSARDFC2022, key)
 }
 
 // checkBlockcertsMerkle checks a Blockcerts v3 Merkle proof (MerkleProof2019,

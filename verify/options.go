@@ -3,6 +3,7 @@ package verify
 import (
 	"errors"
 	"fmt"
+	"github.com/badgeproof/badgeproof/internal/rdfc"
 	"net/http"
 	"runtime"
 	"strings"
@@ -18,6 +19,7 @@ type Option func(*config) error
 type config struct {
 	// given records the single-valued options given, to refuse one given twice.
 	given            map[string]bool
+	contexts         *rdfc.Contexts // the caller's JSON-LD contexts (WithContexts)
 	limits           badge.Limits
 	trust            *TrustList
 	trustedKeys      []string
@@ -37,7 +39,6 @@ type config struct {
 	statusTTL        time.Duration
 	schema           bool
 	interop          interopConfig
-	jose             joseConfig
 	workBudget       int64
 	maxProofs        int
 	maxStatus        int

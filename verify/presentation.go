@@ -10,7 +10,6 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/budget"
-	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 )
 
 // VerifyPresentation checks a job seeker's presentation: its proof by the
@@ -28,9 +27,6 @@ func (v *Verifier) verifyPresentation(ctx context.Context, bud *budget.Budget, p
 	r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed presentation of %d credential(s)", len(p.Credentials))})
 	holder := p.Holder
 	authenticated, undecided := v.checkPresentationProof(ctx, r, p, b, &holder)
-	if len(p.Credentials) == 0 {
-		r.set(Check{ID: CheckFormat, Status: StatusFailed, Err: ErrMalformed, Message: "the presentation holds no credential"})
-	}
 	for _, c := range p.Credentials {
 		r.Credentials = append(r.Credentials, v.credentialReport(ctx, bud, c, func(c *badge.Credential) Check {
 			return holderCheck(c, holder, authenticated, undecided, b)
@@ -75,7 +71,8 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 			r.set(Check{ID: id, Status: StatusFailed, Err: err, Message: fmt.Sprintf("presentation proof[%d]: ", i) + fmt.Sprintf(format, args...)})
 			ok, failed = false, true
 		}
-		if pr.Type != dataintegrity.ProofType || (pr.Cryptosuite != dataintegrity.EdDSAJCS2022 && pr.Cryptosuite != dataintegrity.ECDSAJCS2019) {
+		sig := builtinSuites[suiteName(pr)].sig
+		if sig == nil {
 			// A proof this verifier cannot check neither confirms nor
 			// refutes the holder.
 			undecided = ErrUnsupportedProof
@@ -84,8 +81,8 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 			ok = false
 			continue
 		}
-		if !v.accepts(pr.Cryptosuite) {
-			fail(CheckSignature, ErrSuiteNotAccepted, "%s proofs are not accepted by this verifier (accepted: %s)", pr.Cryptosuite, v.acceptedList())
+		if !v.accepts(suiteName(pr)) {
+			fail(CheckSignature, ErrSuiteNotAccepted, "%s proofs are not accepted by this verifier (accepted: %s)", suiteName(pr), v.acceptedList())
 			continue
 		}
 		if pr.ProofPurpose != "authentication" {
@@ -113,8 +110,8 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 			fail(CheckSignature, ErrKeyNotIssuer, "signed with a key of %s, but the holder is %s", key.Controller, *holder)
 			continue
 		}
-		if err := dataintegrity.Verify(key.Public, p.Unsigned(), pr.Members()); err != nil {
-			fail(CheckSignature, diError(err), "holder signature does not verify: %v", err)
+		if err := v.verifyHolderProof(ctx, sig, key, p, i); err != nil {
+			fail(CheckSignature, suiteError(err), "holder signature does not verify: %v", err)
 			continue
 		}
 		r.set(Check{ID: CheckSignature, Status: StatusPassed, Message: fmt.Sprintf("presentation proof[%d]: signed by the holder %s", i, *holder)})

@@ -14,8 +14,11 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/batchproof"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
+	"github.com/badgeproof/badgeproof/internal/disuite"
+	"github.com/badgeproof/badgeproof/internal/ldjws"
 	"github.com/badgeproof/badgeproof/internal/merkle"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
+	"github.com/badgeproof/badgeproof/internal/rdfcsuite"
 	"github.com/badgeproof/badgeproof/keys"
 )
 
@@ -33,18 +36,24 @@ type proofHandler func(v *Verifier, ctx context.Context, st *credState, i int)
 type suite struct {
 	check   CheckID
 	handler proofHandler
+	// sig is the signature suite checkSignatureProof uses (nil for other
+	// handlers).
+	sig disuite.Suite
 }
 
 // builtinSuites is the one table of proof kinds, keyed by suiteName.
 var builtinSuites = map[string]suite{
-	dataintegrity.EdDSAJCS2022: {CheckSignature, (*Verifier).checkDataIntegrity},
-	dataintegrity.ECDSAJCS2019: {CheckSignature, (*Verifier).checkDataIntegrity},
-	EdDSARDFC2022:              {CheckSignature, (*Verifier).checkEdDSARDFC},
-	MerkleJCS2026:              {CheckMerkle, (*Verifier).checkMerkleJCS},
-	MerkleProof2019Suite:       {CheckMerkle, (*Verifier).checkBlockcertsMerkle},
-	MerkleProof2019:            {CheckMerkle, (*Verifier).checkBlockcertsMerkle},
-	ChainedProof2021:           {CheckMerkle, (*Verifier).checkBlockcertsMerkle},
-	MerkleProof2017:            {CheckMerkle, nil},
+	dataintegrity.EdDSAJCS2022:  {CheckSignature, signWith(dataintegrity.EdDSAJCS), dataintegrity.EdDSAJCS},
+	dataintegrity.ECDSAJCS2019:  {CheckSignature, signWith(dataintegrity.ECDSAJCS), dataintegrity.ECDSAJCS},
+	EdDSARDFC2022:               {CheckSignature, signWith(rdfcsuite.EdDSA), rdfcsuite.EdDSA},
+	ECDSARDFC2019:               {CheckSignature, signWith(rdfcsuite.ECDSA), rdfcsuite.ECDSA},
+	Ed25519Signature2020:        {CheckSignature, signWith(rdfcsuite.Ed25519), rdfcsuite.Ed25519},
+	EcdsaSecp256k1Signature2019: {CheckSignature, signWith(ldjws.Secp256k1{}), ldjws.Secp256k1{}},
+	MerkleJCS2026:               {CheckMerkle, (*Verifier).checkMerkleJCS, nil},
+	MerkleProof2019Suite:        {CheckMerkle, (*Verifier).checkBlockcertsMerkle, nil},
+	MerkleProof2019:             {CheckMerkle, (*Verifier).checkBlockcertsMerkle, nil},
+	ChainedProof2021:            {CheckMerkle, (*Verifier).checkBlockcertsMerkle, nil},
+	MerkleProof2017:             {CheckMerkle, nil, nil},
 }
 
 // Cryptosuites lists the proof kinds the Verifier checks, by the names
@@ -144,6 +153,7 @@ func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
 		}
 		e.handler(v, ctx, st, i)
 	}
+	v.decideSigners(st)
 	if r.Check(CheckSignature) == nil {
 		r.set(Check{ID: CheckSignature, Status: StatusSkipped, Message: "no signature proof: integrity and origin rest on the Merkle batch proof and its anchor"})
 	}
@@ -153,30 +163,6 @@ func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
 	if r.Check(CheckAnchor) == nil {
 		r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: "no batch proof: nothing to look up on a chain"})
 	}
-}
-
-func (v *Verifier) checkDataIntegrity(ctx context.Context, st *credState, i int) {
-	p := &st.cred.Proofs[i]
-	fail := func(err error, format string, args ...any) {
-		st.report.set(Check{ID: CheckSignature, Status: StatusFailed, Err: err, Message: fmt.Sprintf("proof[%d]: ", i) + fmt.Sprintf(format, args...)})
-	}
-	if p.ProofPurpose != "assertionMethod" {
-		fail(ErrBadSignature, "proofPurpose is %q, want assertionMethod", p.ProofPurpose)
-		return
-	}
-	if err := v.proofWindow(p); err != nil {
-		fail(err, "%v", err)
-		return
-	}
-	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod, PurposeAssertion)
-	if !ok {
-		return
-	}
-	if err := dataintegrity.Verify(key.Public, st.cred.Unsigned(), p.Members()); err != nil {
-		fail(diError(err), "%s signature by %s does not verify: %v", p.Cryptosuite, p.VerificationMethod, err)
-		return
-	}
-	v.acceptSigner(st, i, p.Cryptosuite, key)
 }
 
 // proofWindow checks a proof's own validity window: expires must not have
@@ -220,27 +206,6 @@ func parseDateTime(s string) (time.Time, error) {
 	return time.Parse("2006-01-02T15:04:05.999999999", s)
 }
 
-// acceptSigner records a verified signature: the key must belong to the
-// issuer. A valid signature by a key of another DID fails (key_not_issuer);
-// a key that nothing ties to a non-DID issuer (an https URL) leaves the
-// signature indeterminate until a trust list names it.
-func (v *Verifier) acceptSigner(st *credState, i int, suite string, key *Key) {
-	vm := st.cred.Proofs[i].VerificationMethod
-	if key.Controller != st.cred.Issuer.ID {
-		if strings.HasPrefix(st.cred.Issuer.ID, "did:") {
-			st.report.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrKeyNotIssuer,
-				Message: fmt.Sprintf("proof[%d]: the %s signature is valid, but by a key of %s, and the issuer is %s", i, suite, key.Controller, st.cred.Issuer.ID)})
-			return
-		}
-		st.report.set(Check{ID: CheckSignature, Status: StatusIndeterminate, Err: ErrKeyUnavailable,
-			Message: fmt.Sprintf("proof[%d]: the %s signature verifies, but nothing ties key %s to the issuer %s; list the key under the issuer in the trust list",
-				i, suite, vm, st.cred.Issuer.ID)})
-		return
-	}
-	st.signers = append(st.signers, key)
-	st.report.set(Check{ID: CheckSignature, Status: StatusPassed, Message: fmt.Sprintf("proof[%d]: %s signature by %s verifies", i, suite, vm)})
-}
-
 // resolveKey resolves a verification method for purpose, reporting
 // failures on check id: a key no resolver knows, a malformed id or document
 // and a refused URL fail; anything else (offline, a server down) leaves
@@ -266,16 +231,6 @@ func (v *Verifier) resolveKey(ctx context.Context, r *Report, id CheckID, i int,
 		r.set(Check{ID: id, Status: StatusIndeterminate, Err: fmt.Errorf("%w: %w", ErrKeyUnavailable, err), Message: fmt.Sprintf("proof[%d]: could not resolve key %s now: %v", i, vm, err)})
 	}
 	return nil, false
-}
-
-func diError(err error) error {
-	switch {
-	case errors.Is(err, dataintegrity.ErrKeyMismatch):
-		return fmt.Errorf("%w: %w", ErrKeyMismatch, err)
-	case errors.Is(err, dataintegrity.ErrUnsupported):
-		return fmt.Errorf("%w: %w", ErrUnsupportedProof, err)
-	}
-	return fmt.Errorf("%w: %w", ErrBadSignature, err)
 }
 
 func (v *Verifier) checkMerkleJCS(ctx context.Context, st *credState, i int) {

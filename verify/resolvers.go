@@ -27,7 +27,11 @@ func (v *Verifier) builtinKeyResolvers() ([]KeyResolver, error) {
 		return nil, err
 	}
 	r.cache = c
-	return []KeyResolver{r}, nil
+	h, err := newHTTPSKeyResolver(v)
+	if err != nil {
+		return nil, err
+	}
+	return []KeyResolver{webResolver{did: r, https: h}}, nil
 }
 
 // didWebResolver resolves did:web verification methods: it fetches the DID

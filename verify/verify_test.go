@@ -116,12 +116,28 @@ func TestProofSet(t *testing.T) {
 	set, err := badge.ParseCredential(twice, badge.Limits{})
 	require.NoError(t, err)
 	require.Len(t, set.Proofs, 2)
-	// b's key is not a's: the second proof fails the issuer binding.
+	// b's key is not a's: b's valid signature stands beside the issuer's
+	// as another party's (an endorser's), never counted as the issuer's.
 	v := newVerifier(t, WithTrustedKey(a.did()), WithTrustedKey(b.did()))
 	r := v.Verify(context.Background(), twice, Binding{})
-	require.Equal(t, StatusFailed, r.Status)
+	require.Equal(t, StatusVerified, r.Status, "%+v", r.Checks)
+	require.Equal(t, []SignerSummary{
+		{Proof: 0, Suite: "eddsa-jcs-2022", VerificationMethod: a.key.PublicKey().VerificationMethod(), Controller: a.did(), Role: RoleIssuer},
+		{Proof: 1, Suite: "ecdsa-jcs-2019", VerificationMethod: b.key.PublicKey().VerificationMethod(), Controller: b.did(), Role: RoleOther},
+	}, r.Signers)
+	require.Contains(t, r.Check(CheckSignature).Message, "proof[1]")
+	require.Contains(t, r.Check(CheckSignature).Message, "not the issuer")
+	// Without the issuer's own proof, b's valid signature fails the
+	// signature check with key_not_issuer, not bad_signature.
+	var only map[string]any
+	require.NoError(t, json.Unmarshal(twice, &only))
+	only["proof"] = only["proof"].([]any)[1]
+	bOnly, err := json.Marshal(only)
+	require.NoError(t, err)
+	r = v.Verify(context.Background(), bOnly, Binding{})
 	sig := requireCheck(t, r, CheckSignature, StatusFailed)
-	require.Contains(t, sig.Message, "proof[1]")
+	require.ErrorIs(t, sig.Err, ErrKeyNotIssuer)
+	require.Equal(t, "key_not_issuer", sig.Code)
 
 	// Proof set [a, a]: build from the single-proof badge.
 	double, err := a.signer.SignCredential(parsed)
