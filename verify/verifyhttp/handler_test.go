@@ -314,15 +314,40 @@ func TestChallengeSingleUseAndExpiring(t *testing.T) {
 	assert.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
 }
 
-func TestChallengeLimit(t *testing.T) {
+// A flood of GET /v1/challenge (issue 11: 100,000 in 15 s made every
+// caller get 503 for five minutes) costs the handler no memory and denies
+// nobody: challenges are stateless until used. Only used challenges are
+// recorded, at most the configured number at once.
+func TestChallengeFlood(t *testing.T) {
 	f := newFixture(t)
 	clk := &fakeClock{now: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)}
 	h, _ := newHandler(t, f, WithClock(clk.Now), WithChallenges(time.Minute, 2))
-	getChallenge(t, h)
-	getChallenge(t, h)
-	assert.Equal(t, http.StatusServiceUnavailable, do(h, "GET", "/v1/challenge", nil).Code)
-	clk.Add(2 * time.Minute) // the two expire and are pruned
-	getChallenge(t, h)
+	for i := 0; i < 20000; i++ {
+		if code := do(h, "GET", "/v1/challenge", nil).Code; code != http.StatusOK {
+			t.Fatalf("challenge %d: HTTP %d", i, code)
+		}
+	}
+	require.Zero(t, len(h.challenges.used), "records kept for unused challenges")
+	// Another client is served, and its challenge works once.
+	for i := 0; i < 2; i++ {
+		c := getChallenge(t, h)
+		r := decodeReport(t, do(h, "POST", "/v1/verify", f.present(t, c.Challenge, c.Domain)))
+		require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
+	}
+	// Two used and unexpired: a third is refused until they expire.
+	c := getChallenge(t, h)
+	r := decodeReport(t, do(h, "POST", "/v1/verify", f.present(t, c.Challenge, c.Domain)))
+	assert.Equal(t, verify.StatusFailed, r.Status)
+	assert.Contains(t, checkMessage(r, verify.CheckHolder), "too many challenges in use")
+	clk.Add(2 * time.Minute)
+	c = getChallenge(t, h)
+	r = decodeReport(t, do(h, "POST", "/v1/verify", f.present(t, c.Challenge, c.Domain)))
+	assert.Equal(t, verify.StatusVerified, r.Status)
+	// A forged challenge (right shape, wrong MAC) is not accepted.
+	forged := []byte(c.Challenge)
+	forged[len(forged)-2] ^= 1
+	r = decodeReport(t, do(h, "POST", "/v1/verify", f.present(t, string(forged), c.Domain)))
+	assert.Contains(t, checkMessage(r, verify.CheckHolder), "not issued")
 }
 
 func TestPage(t *testing.T) {

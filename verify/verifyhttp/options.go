@@ -92,9 +92,12 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithChallenges sets how long a challenge stays usable and how many may be
-// outstanding at once; when that many are live, GET /v1/challenge answers
-// 503 until some expire or are used.
+// WithChallenges sets how long a challenge stays usable and how many used,
+// unexpired challenges are remembered (to refuse their reuse). Challenges
+// are stateless until used (an expiry and a nonce under a MAC only this
+// handler knows), so GET /v1/challenge never runs out however often it is
+// called; when max used challenges are still unexpired, a presentation
+// bound to one more is refused until some expire.
 func WithChallenges(ttl time.Duration, max int) Option {
 	return func(c *config) error {
 		if ttl <= 0 || max < 1 {

@@ -20,13 +20,16 @@ const (
 )
 
 // Server returns an *http.Server for h on addr with timeouts that cut off
-// slow clients (ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout)
-// and a header size cap (MaxHeaderBytes). Change its fields before serving
-// to tune them.
+// slow clients (ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout),
+// a header size cap (MaxHeaderBytes), and request bodies read at most
+// MaxConcurrentBodies at once, each within BodyReadTimeout, so that slow
+// uploads cannot take the server's memory; after a burst of large bodies
+// the memory is handed back. Change its fields before serving to tune
+// them.
 func Server(addr string, h http.Handler) *http.Server {
 	return &http.Server{
 		Addr:              addr,
-		Handler:           h,
+		Handler:           limitBodies(h, MaxConcurrentBodies),
 		ReadHeaderTimeout: ReadHeaderTimeout,
 		ReadTimeout:       ReadTimeout,
 		WriteTimeout:      WriteTimeout,
