@@ -238,6 +238,9 @@ type Report struct {
 	Format string `json:"format,omitempty"`
 	// Container is "png" or "svg" for a credential baked into an image.
 	Container string `json:"container,omitempty"`
+	// Signers names who made each verified signature proof: the issuer,
+	// or another party (an endorser or witness).
+	Signers []SignerSummary `json:"signers,omitempty"`
 	// Credentials holds one report per credential of a presentation.
 	Credentials []*Report `json:"credentials,omitempty"`
 
