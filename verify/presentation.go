@@ -24,7 +24,11 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, p *badge.Presentation
 
 func (v *Verifier) verifyPresentation(ctx context.Context, bud *budget.Budget, p *badge.Presentation, b Binding) *Report {
 	r := &Report{}
-	r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed presentation of %d credential(s)", len(p.Credentials))})
+	if f := v.dataModelCheck(ctx, p.Raw()); f != nil {
+		r.set(*f)
+	} else {
+		r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed presentation of %d credential(s)", len(p.Credentials))})
+	}
 	holder := p.Holder
 	authenticated, undecided := v.checkPresentationProof(ctx, r, p, b, &holder)
 	for _, c := range p.Credentials {
@@ -67,9 +71,15 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 	var undecided error
 	for i := range p.Proofs {
 		pr := &p.Proofs[i]
+		// A binding that fails (challenge, domain) fails the presentation's
+		// holder check only: the holder did sign, so the badges inside keep
+		// their own verdicts.
 		fail := func(id CheckID, err error, format string, args ...any) {
 			r.set(Check{ID: id, Status: StatusFailed, Err: err, Message: fmt.Sprintf("presentation proof[%d]: ", i) + fmt.Sprintf(format, args...)})
-			ok, failed = false, true
+			failed = true
+			if id != CheckHolder {
+				ok = false
+			}
 		}
 		sig := builtinSuites[suiteName(pr)].sig
 		if sig == nil {

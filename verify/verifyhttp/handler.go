@@ -34,8 +34,10 @@ var _ http.Handler = (*Handler)(nil)
 //	POST /v1/verify              one credential or presentation → a Report
 //	POST /v1/verify/batch        a JSON array of documents → an array of Reports
 //	GET  /v1/challenge           {challenge, domain, expires} for a presentation
-//	GET  /healthz                {"status":"ok"}
+//	GET  /healthz                {"status":"ok"}: the process is alive
+//	GET  /readyz                 {"status":"ready"}, or 503 while not ready (WithReadiness) or shutting down
 //	GET  /                       the web page
+//	GET  /favicon.svg            the page's icon (also at /favicon.ico)
 //	GET  /v1/demo/badges[/{name}] samples, when WithDemoBadges is given
 //
 // A verification answers 200 with the Report whatever its verdict; bodies
@@ -59,12 +61,15 @@ func NewHandler(v *verify.Verifier, opts ...Option) (*Handler, error) {
 	h.mux.HandleFunc("POST /v1/verify/batch", h.handleBatch)
 	h.mux.HandleFunc("GET /v1/challenge", h.handleChallenge)
 	h.mux.HandleFunc("GET /healthz", h.handleHealth)
+	h.mux.HandleFunc("GET /readyz", h.handleReady)
 	h.mux.HandleFunc("GET /{$}", h.handlePage)
+	h.mux.HandleFunc("GET /favicon.svg", h.handleFavicon)
+	h.mux.HandleFunc("GET /favicon.ico", h.handleFavicon)
 	if cfg.demo != nil {
 		h.mux.HandleFunc("GET /v1/demo/badges", h.handleDemoList)
 		h.mux.HandleFunc("GET /v1/demo/badges/{name}", h.handleDemoBadge)
 	}
-	h.root = h.logged(h.recovered(h.mux))
+	h.root = h.logged(h.recovered(h.corsHeaders(h.mux)))
 	return h, nil
 }
 
@@ -82,7 +87,9 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.verifyTimeout)
 	defer cancel()
+	start := time.Now()
 	rep = h.verifyDocument(ctx, body)
+	h.cfg.metrics.observeReports("verify", start, rep)
 	code = http.StatusOK
 	if unparsable(rep) {
 		code = http.StatusBadRequest
@@ -111,6 +118,7 @@ func (h *Handler) handleBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.verifyTimeout)
 	defer cancel()
+	start := time.Now()
 	reports := make([]*verify.Report, len(docs))
 	var creds [][]byte
 	var credIdx []int
@@ -128,6 +136,7 @@ func (h *Handler) handleBatch(w http.ResponseWriter, r *http.Request) {
 	for j, rep := range h.v.VerifyBatch(ctx, creds) {
 		reports[credIdx[j]] = rep
 	}
+	h.cfg.metrics.observeReports("batch", start, reports...)
 	counts := map[verify.Status]int{}
 	for _, rep := range reports {
 		counts[rep.Status]++
@@ -219,10 +228,19 @@ func (h *Handler) handleDemoBadge(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	for _, b := range h.cfg.demo {
 		if b.Name == name {
+			data := b.Data
+			if b.Present != nil {
+				var err error
+				if data, err = h.demoPresentation(b); err != nil {
+					writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+					return
+				}
+			}
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
 			w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name+".json"))
 			w.WriteHeader(http.StatusOK)
-			w.Write(b.Data)
+			w.Write(data)
 			return
 		}
 	}
@@ -239,4 +257,13 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	w.Write(append(b, '\n'))
+}
+
+// demoPresentation signs b's presentation for a fresh challenge.
+func (h *Handler) demoPresentation(b DemoBadge) ([]byte, error) {
+	c, _, err := h.challenges.issue()
+	if err != nil {
+		return nil, err
+	}
+	return b.Present(c, h.cfg.domain)
 }

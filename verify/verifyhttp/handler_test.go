@@ -358,7 +358,7 @@ func TestPage(t *testing.T) {
 	assert.Equal(t, "text/html; charset=utf-8", rec.Header().Get("Content-Type"))
 	body := rec.Body.String()
 	assert.Contains(t, body, `<meta name="viewport" content="width=device-width, initial-scale=1">`)
-	for _, ko := range []string{"형식", "서명", "머클 증명", "앵커", "발급기관", "상태", "유효기간", "소지자", "검증됨", "실패", "판단 불가", "통과", "해당 없음"} {
+	for _, ko := range []string{"형식", "서명", "머클 증명", "앵커", "발급기관", "폐기 여부", "유효기간", "소지자", "검증됨", "실패", "판단 불가", "통과", "해당 없음"} {
 		assert.Contains(t, body, ko)
 	}
 	// No external assets: nothing is loaded from another origin.

@@ -87,6 +87,7 @@ func (h *Handler) logged(next http.Handler) http.Handler {
 		if rw.verdict != "" {
 			attrs = append(attrs, slog.String("verdict", rw.verdict))
 		}
+		h.cfg.metrics.observeRequest(r, status, time.Since(start))
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError

@@ -1,6 +1,7 @@
 package verifyhttp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,6 +41,12 @@ type config struct {
 	maxBatchBytes int64
 	verifyTimeout time.Duration
 	demo          []DemoBadge
+	// corsOrigins and frameAncestors say who may call the API from a
+	// browser and who may embed the page (embedding.go).
+	corsOrigins    []string
+	frameAncestors []string
+	metrics        *metrics                    // nil: no metrics (metrics.go)
+	ready          func(context.Context) error // GET /readyz; nil: ready while serving
 }
 
 func defaultConfig() config {
@@ -154,6 +161,10 @@ type DemoBadge struct {
 	// Expect is the verdict the sample should get ("verified", "failed", ...).
 	Expect string `json:"expect,omitempty"`
 	Data   []byte `json:"-"`
+	// Present, when set instead of Data, makes a presentation sample: it
+	// is called with a fresh challenge of this handler and its domain, and
+	// returns the signed presentation, as an applicant's wallet would.
+	Present func(challenge, domain string) ([]byte, error) `json:"-"`
 }
 
 // WithDemoBadges serves samples at GET /v1/demo/badges (a JSON list of
