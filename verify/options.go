@@ -39,6 +39,7 @@ type config struct {
 	statusTTL        time.Duration
 	schema           bool
 	interop          interopConfig
+	jose             joseConfig
 	workBudget       int64
 	maxProofs        int
 	maxStatus        int
