@@ -103,10 +103,10 @@ func certificate(t testing.TB, dnsNames ...string) (*x509.Certificate, *ecdsa.Pr
 // serve runs a relying party built by mk on a loopback server.
 func serve(t testing.TB, mk func(base string) *openid4vp.RelyingParty) (*openid4vp.RelyingParty, *httptest.Server) {
 	srv := httptest.NewUnstartedServer(nil)
+	rp := mk("http://" + srv.Listener.Addr().String())
+	srv.Config.Handler = rp.Handler()
 	srv.Start()
 	t.Cleanup(srv.Close)
-	rp := mk(srv.URL)
-	srv.Config.Handler = rp.Handler()
 	return rp, srv
 }
 
