@@ -1,14 +1,16 @@
 package verifyhttp
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
-	"sync"
 	"time"
+
+	"github.com/badgeproof/badgeproof/store"
 )
 
 // errTooManyChallenges is returned when more challenges are in use (used
@@ -22,15 +24,17 @@ var errTooManyChallenges = errors.New("too many challenges in use")
 // anything other clients need. A record is kept only when a challenge is
 // used, until it expires, so that it cannot be used twice; records are
 // made only for authentic, unexpired challenges, and only after the
-// holder's signature verified (see verify.Binding.AcceptChallenge).
+// holder's signature verified (see verify.Binding.AcceptChallenge). The
+// records live in a store.Store: in memory (at most max at once), or shared
+// by a fleet with the same key (WithChallengeStore), so that a challenge
+// from one instance is accepted by another, once.
 type challengeStore struct {
 	key [32]byte
 	ttl time.Duration
-	max int // most used-and-unexpired records kept
 	now func() time.Time
 
-	mu   sync.Mutex
-	used map[string]time.Time // challenge → expiry
+	used store.Store
+	mem  *store.Memory // the default store, nil when shared
 }
 
 // Layout of a challenge before base64url: expiry (Unix nanoseconds, 8 bytes),
@@ -41,12 +45,29 @@ const (
 	challengeRaw   = 8 + challengeNonce + challengeMAC
 )
 
-func newChallengeStore(ttl time.Duration, max int, now func() time.Time) *challengeStore {
-	s := &challengeStore{ttl: ttl, max: max, now: now, used: map[string]time.Time{}}
-	if _, err := rand.Read(s.key[:]); err != nil {
-		panic("verifyhttp: no randomness for the challenge key: " + err.Error())
+func newChallengeStore(ttl time.Duration, max int, now func() time.Time, shared store.Store, key []byte) (*challengeStore, error) {
+	s := &challengeStore{ttl: ttl, now: now, used: shared}
+	if shared == nil {
+		m, err := store.NewMemory(max, now)
+		if err != nil {
+			return nil, err
+		}
+		s.used, s.mem = m, m
 	}
-	return s
+	if key != nil {
+		copy(s.key[:], key)
+	} else if _, err := rand.Read(s.key[:]); err != nil {
+		return nil, errors.New("verifyhttp: no randomness for the challenge key: " + err.Error())
+	}
+	return s, nil
+}
+
+// recorded is how many used challenges the default memory store holds.
+func (s *challengeStore) recorded() int {
+	if s.mem == nil {
+		return -1
+	}
+	return s.mem.Len()
 }
 
 func (s *challengeStore) mac(b []byte) []byte {
@@ -69,7 +90,7 @@ func (s *challengeStore) issue() (string, time.Time, error) {
 
 // consume accepts c if this store issued it, it has not expired and was
 // not used before; either way c cannot be used again.
-func (s *challengeStore) consume(c string) error {
+func (s *challengeStore) consume(ctx context.Context, c string) error {
 	const retry = "; get a fresh challenge from GET /v1/challenge and have the holder sign a new presentation"
 	if c == "" {
 		return errors.New("the presentation's proof carries no challenge" + retry)
@@ -83,25 +104,13 @@ func (s *challengeStore) consume(c string) error {
 	if !now.Before(exp) {
 		return errors.New("has expired (challenges are valid for " + s.ttl.String() + ")" + retry)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, used := s.used[c]; used {
+	switch err := s.used.Create(ctx, "challenge:"+c, nil, exp.Sub(now)); {
+	case errors.Is(err, store.ErrExists):
 		return errors.New("was already used" + retry)
+	case errors.Is(err, store.ErrFull):
+		return errTooManyChallenges
+	case err != nil:
+		return errors.New("could not be recorded as used (" + err.Error() + "); try again")
 	}
-	if len(s.used) >= s.max {
-		s.pruneLocked(now)
-		if len(s.used) >= s.max {
-			return errTooManyChallenges
-		}
-	}
-	s.used[c] = exp
 	return nil
-}
-
-func (s *challengeStore) pruneLocked(now time.Time) {
-	for c, exp := range s.used {
-		if !now.Before(exp) {
-			delete(s.used, c)
-		}
-	}
 }

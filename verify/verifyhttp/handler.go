@@ -56,7 +56,11 @@ func NewHandler(v *verify.Verifier, opts ...Option) (*Handler, error) {
 	if cfg.maxBatchBytes < cfg.maxBody {
 		return nil, fmt.Errorf("verifyhttp: batch body limit %d is below the document limit %d", cfg.maxBatchBytes, cfg.maxBody)
 	}
-	h := &Handler{v: v, cfg: cfg, challenges: newChallengeStore(cfg.challengeTTL, cfg.maxChallenges, cfg.now), mux: http.NewServeMux()}
+	challenges, err := newChallengeStore(cfg.challengeTTL, cfg.maxChallenges, cfg.now, cfg.challengeStore, cfg.challengeKey)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{v: v, cfg: cfg, challenges: challenges, mux: http.NewServeMux()}
 	h.mux.HandleFunc("POST /v1/verify", h.handleVerify)
 	h.mux.HandleFunc("POST /v1/verify/batch", h.handleBatch)
 	h.mux.HandleFunc("GET /v1/challenge", h.handleChallenge)
@@ -150,7 +154,7 @@ func (h *Handler) handleBatch(w http.ResponseWriter, r *http.Request) {
 // this handler's domain and to a challenge it issued, used up once the
 // holder's signature has verified.
 func (h *Handler) verifyDocument(ctx context.Context, data []byte) *verify.Report {
-	return h.v.Verify(ctx, data, verify.Binding{Domain: h.cfg.domain, AcceptChallenge: h.challenges.consume})
+	return h.v.Verify(ctx, data, verify.Binding{Domain: h.cfg.domain, AcceptChallenge: func(c string) error { return h.challenges.consume(ctx, c) }})
 }
 
 // readBody reads at most limit bytes of the request body. On failure it

@@ -327,7 +327,7 @@ func TestChallengeFlood(t *testing.T) {
 			t.Fatalf("challenge %d: HTTP %d", i, code)
 		}
 	}
-	require.Zero(t, len(h.challenges.used), "records kept for unused challenges")
+	require.Zero(t, h.challenges.recorded(), "records kept for unused challenges")
 	// Another client is served, and its challenge works once.
 	for i := 0; i < 2; i++ {
 		c := getChallenge(t, h)

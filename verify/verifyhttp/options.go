@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/badgeproof/badgeproof/store"
 )
 
 // Defaults of a Handler.
@@ -36,6 +38,9 @@ type config struct {
 	now           func() time.Time
 	challengeTTL  time.Duration
 	maxChallenges int
+	// challengeStore and challengeKey: WithChallengeStore (shared.go).
+	challengeStore store.Store
+	challengeKey   []byte
 	maxBody       int64
 	maxBatch      int
 	maxBatchBytes int64
