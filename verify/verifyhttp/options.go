@@ -41,11 +41,11 @@ type config struct {
 	// challengeStore and challengeKey: WithChallengeStore (shared.go).
 	challengeStore store.Store
 	challengeKey   []byte
-	maxBody       int64
-	maxBatch      int
-	maxBatchBytes int64
-	verifyTimeout time.Duration
-	demo          []DemoBadge
+	maxBody        int64
+	maxBatch       int
+	maxBatchBytes  int64
+	verifyTimeout  time.Duration
+	demo           []DemoBadge
 	// corsOrigins and frameAncestors say who may call the API from a
 	// browser and who may embed the page (embedding.go).
 	corsOrigins    []string
