@@ -95,7 +95,9 @@ func (f *verifierFlags) build() ([]verify.Option, func(), error) {
 	mux := &anchor.Mux{}
 	resolvers := 0
 	for _, dir := range f.ledgers {
-		l, err := ledger.Open(dir)
+		// Read-only: a verifier never creates or changes a ledger, so a
+		// mistyped directory is an error, not a new empty ledger.
+		l, err := ledger.OpenReadOnly(dir)
 		if err != nil {
 			closeAll()
 			return nil, func() {}, fmt.Errorf("--ledger %s: %w", dir, err)

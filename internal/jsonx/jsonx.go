@@ -1,14 +1,24 @@
 // Package jsonx checks untrusted JSON before it is decoded: a size limit, a
 // nesting limit, duplicate object keys (which make a signature ambiguous),
-// invalid UTF-8 and lone UTF-16 surrogates in escapes, and trailing data.
-// encoding/json accepts all of these silently; canonicalization and
-// signatures must not.
+// keys of one object that differ only in case (encoding/json matches struct
+// fields case-insensitively, so {"id":…,"ID":…} is read one way by Go and
+// another by a JSON-LD processor; JSON-LD @context definitions, whose terms
+// often differ only in case, are exempt), numbers that a double cannot hold
+// exactly (JCS would sign a different value than the text says:
+// 12345678901234567890 and 12345678901234567000 sign alike) or integers
+// outside the I-JSON range ±(2^53−1), invalid UTF-8 and lone UTF-16
+// surrogates in escapes, and trailing data. encoding/json accepts all of
+// these silently; canonicalization and signatures must not.
 package jsonx
 
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"strconv"
+	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -72,6 +82,9 @@ type scanner struct {
 	data     []byte
 	pos      int
 	maxDepth int
+	// inContext counts the @context members being read: JSON-LD term
+	// definitions may differ only in case ("Achievement", "achievement").
+	inContext int
 }
 
 func (s *scanner) fail(path, format string, args ...any) error {
@@ -125,6 +138,7 @@ func (s *scanner) object(path string, depth int) error {
 		return nil
 	}
 	seen := map[string]bool{}
+	folded := map[string]string{}
 	for {
 		s.ws()
 		if s.pos >= len(s.data) || s.data[s.pos] != '"' {
@@ -141,13 +155,28 @@ func (s *scanner) object(path string, depth int) error {
 			return s.fail(child, "duplicate key %q", key)
 		}
 		seen[key] = true
+		if s.inContext == 0 {
+			f := foldKey(key)
+			if other, ok := folded[f]; ok {
+				s.pos = keyPos
+				return s.fail(child, "keys %q and %q differ only in case", other, key)
+			}
+			folded[f] = key
+		}
 		s.ws()
 		if s.pos >= len(s.data) || s.data[s.pos] != ':' {
 			return s.fail(child, "expected ':'")
 		}
 		s.pos++
 		s.ws()
-		if err := s.value(child, depth); err != nil {
+		if key == "@context" {
+			s.inContext++
+		}
+		err = s.value(child, depth)
+		if key == "@context" {
+			s.inContext--
+		}
+		if err != nil {
 			return err
 		}
 		s.ws()
@@ -325,5 +354,59 @@ func (s *scanner) number(path string) error {
 	if s.pos-start > 64 {
 		return s.fail(path, "number longer than 64 characters")
 	}
+	if msg := inexact(string(s.data[start:s.pos])); msg != "" {
+		s.pos = start
+		return s.fail(path, "%s", msg)
+	}
 	return nil
+}
+
+// maxSafeInteger is the largest integer of the I-JSON range (RFC 7493).
+const maxSafeInteger = 1<<53 - 1
+
+// inexact says why the number text cannot be signed exactly under JCS,
+// which serializes the nearest double: a value no double equals, a value
+// beyond the doubles' range (or below their precision), or an integer
+// literal outside the I-JSON range. It returns "" for a good number.
+func inexact(text string) string {
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsInf(f, 0) {
+		return fmt.Sprintf("number %s is outside the range of a double", text)
+	}
+	if !strings.ContainsAny(text, ".eE") && math.Abs(f) > maxSafeInteger {
+		return fmt.Sprintf("integer %s is outside the I-JSON range ±(2^53-1): it cannot be signed exactly", text)
+	}
+	if f == 0 {
+		mant, _, _ := strings.Cut(strings.ToLower(text), "e")
+		if strings.Trim(mant, "-0.") != "" {
+			return fmt.Sprintf("number %s is too small for a double: it would be signed as 0", text)
+		}
+		return ""
+	}
+	var want, got big.Rat
+	if _, ok := want.SetString(text); !ok {
+		return fmt.Sprintf("invalid number %s", text)
+	}
+	shortest := strconv.FormatFloat(f, 'g', -1, 64)
+	if _, ok := got.SetString(shortest); !ok || want.Cmp(&got) != 0 {
+		return fmt.Sprintf("number %s has no exact double: it would be signed as %s", text, shortest)
+	}
+	return ""
+}
+
+// foldKey maps every rune of k to the smallest rune of its Unicode case
+// folding orbit, so that keys encoding/json would match case-insensitively
+// fold to the same string.
+func foldKey(k string) string {
+	b := make([]rune, 0, len(k))
+	for _, r := range k {
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < m {
+				m = f
+			}
+		}
+		b = append(b, m)
+	}
+	return string(b)
 }

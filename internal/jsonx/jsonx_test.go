@@ -58,3 +58,47 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// Numbers JCS cannot sign as written (issue 11: 12345678901234567890 and
+// 12345678901234567000 signed alike) and keys differing only in case
+// (issuer.id and issuer.ID: Go reads one, JSON-LD the other) are refused.
+func TestStrictNumbersAndKeys(t *testing.T) {
+	for _, bad := range []string{
+		`{"n":12345678901234567890}`,
+		`{"n":12345678901234567000}`,
+		`{"n":9007199254740992}`,
+		`{"n":-9007199254740993}`,
+		`{"n":1.0000000000000001}`,
+		`{"n":1e400}`,
+		`{"n":-1e309}`,
+		`{"n":1e-400}`,
+		`{"issuer":{"id":"did:example:a","ID":"did:example:b"}}`,
+		`{"Id":1,"iD":2}`,
+		`{"assertionMethod":["#a"],"AssertionMethod":["#b"]}`,
+		`{"k":1,"\u212a":2}`, // KELVIN SIGN folds to k
+		`[{"a":{"Type":1,"type":2}}]`,
+	} {
+		if err := Check([]byte(bad), Limits{}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", bad, err)
+		}
+	}
+	for _, good := range []string{
+		`{"n":9007199254740991}`,
+		`{"n":-9007199254740991}`,
+		`{"n":0.1}`,
+		`{"n":1.5e300}`,
+		`{"n":1E3}`,
+		`{"n":-0}`,
+		`{"n":0.000}`,
+		`{"n":0e999999999}`,
+		`{"n":1.25}`,
+		`{"n":123456789012.5}`,
+		`{"@context":[{"Achievement":"urn:a","achievement":"urn:b"}],"id":"x"}`,
+		`{"@context":{"ID":"urn:a","id":"@id"},"type":"T"}`,
+		`{"id":1,"identifier":2}`,
+	} {
+		if err := Check([]byte(good), Limits{}); err != nil {
+			t.Errorf("%s: %v", good, err)
+		}
+	}
+}
