@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/keys"
@@ -353,4 +354,61 @@ func signWithExpires(t *testing.T, s *issuer.Signer, c *badge.Credential, exp ti
 	m["proof"].(map[string]any)["expires"] = exp.UTC().Format(time.RFC3339)
 	out, _ := json.Marshal(m)
 	return out
+}
+
+// downResolver is a chain node that does not answer.
+type downResolver struct{}
+
+func (downResolver) Resolve(ctx context.Context, ref anchor.Ref) (anchor.Record, error) {
+	return anchor.Record{}, fmt.Errorf("%w: connection refused", anchor.ErrUnavailable)
+}
+
+// A node down leaves the anchor undecided, and an issuer check that rests
+// on the anchor alone (a batch proof without a signature) undecided too.
+func TestNodeDownStaysIndeterminate(t *testing.T) {
+	ti := newTestIssuer(t, keys.Ed25519)
+	lf := newLedgerFixture(t)
+	signed, _ := ledgerBatch(t, ti, lf, ti.did(), 2)
+	v := newVerifier(t, WithTrustList(trustList(t, ti.trusted())), WithAnchorResolver(downResolver{}))
+	r := v.Verify(context.Background(), signed[0], Binding{})
+	require.Equal(t, StatusIndeterminate, r.Status, "%+v", r.Checks)
+	requireCheck(t, r, CheckAnchor, StatusIndeterminate)
+
+	// Only the batch proof ties this badge to its issuer.
+	creds := make([]*badge.Credential, 2)
+	for i := range creds {
+		creds[i] = ti.qualification(t, fmt.Sprintf("urn:uuid:nosig-%d", i), "did:key:z6Mkh")
+	}
+	b, err := issuer.NewBatch(lf.l.Publisher(ti.did()))
+	require.NoError(t, err)
+	unsigned, _, err := b.Issue(context.Background(), creds)
+	require.NoError(t, err)
+	r = v.Verify(context.Background(), unsigned[0], Binding{})
+	require.Equal(t, StatusIndeterminate, r.Status, "%+v", r.Checks)
+	requireCheck(t, r, CheckIssuer, StatusIndeterminate)
+}
+
+// A signed number JCS cannot represent exactly (issue 11: 12345678901234567890
+// rewritten as 12345678901234567000 still verified, both being the same
+// double) and keys differing only in case (issuer.id and issuer.ID: Go read
+// one, JSON-LD the other) are format failures before any signature is
+// checked.
+func TestNumbersAndCaseKeys(t *testing.T) {
+	ti := newTestIssuer(t, keys.Ed25519)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(ti.sign(t, ti.qualification(t, "urn:uuid:n", "did:key:z6Mkh")), &m))
+	good, _ := json.Marshal(m)
+	v := newVerifier(t, WithTrustedKey(ti.did()))
+	for name, doc := range map[string]string{
+		"inexact number": strings.Replace(string(good), `"credentialSubject":{`, `"credentialSubject":{"score":12345678901234567000,`, 1),
+		"big integer":    strings.Replace(string(good), `"credentialSubject":{`, `"credentialSubject":{"score":12345678901234567890,`, 1),
+		"issuer.ID":      strings.Replace(string(good), `"issuer":{`, `"issuer":{"ID":"did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH",`, 1),
+		"ID at the top":  strings.Replace(string(good), `{`, `{"ID":"urn:uuid:other",`, 1),
+	} {
+		require.NotEqual(t, string(good), doc, name)
+		r := v.Verify(context.Background(), []byte(doc), Binding{})
+		c := requireCheck(t, r, CheckFormat, StatusFailed)
+		require.Equal(t, "malformed", c.Code, "%s: %s", name, c.Message)
+		require.Equal(t, StatusFailed, r.Status, name)
+	}
 }

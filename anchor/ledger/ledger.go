@@ -253,6 +253,7 @@ func (l *Ledger) file() (*os.File, error) {
 
 // state is what inspect finds in the log.
 type state struct {
+	size int64    // bytes in the log
 	n    int64    // committed records
 	last [32]byte // hash of record n-1
 	// tail is how many bytes follow the committed records; pending says
@@ -282,6 +283,7 @@ func (l *Ledger) inspect(f *os.File) (state, error) {
 		return st, fmt.Errorf("%w: %w", anchor.ErrUnavailable, err)
 	}
 	size := fi.Size()
+	st.size = size
 	h, ok, err := readHead(l.dir, l.id)
 	if err != nil {
 		return st, err
@@ -428,7 +430,10 @@ func (l *Ledger) Get(seq uint64) (anchor.Record, error) {
 			return anchor.Record{}, fmt.Errorf("ledger %s: %w: record %d does not link to record %d", l.id, anchor.ErrCorrupt, seq, seq-1)
 		}
 	}
-	if seq+1 < uint64(n) {
+	// The successor is checked where the log holds it; one cut off by a
+	// truncation (reported by Verify and on open) does not make this intact
+	// record unreadable.
+	if seq+1 < uint64(n) && int64(seq+2)*RecordSize <= st.size {
 		s, err := l.readEntry(f, seq+1)
 		if err != nil {
 			return anchor.Record{}, fmt.Errorf("ledger %s: record %d: successor damaged: %w", l.id, seq, err)
