@@ -14,21 +14,23 @@ func NewPresentation(holder string, creds ...*badge.Credential) (*badge.Presenta
 	if holder == "" {
 		return nil, errors.New("issuer: a presentation needs a holder")
 	}
-	if len(creds) == 0 {
-		return nil, errors.New("issuer: a presentation needs at least one credential")
-	}
 	vcs := make([]json.RawMessage, len(creds))
 	size := 0
 	for i, c := range creds {
 		vcs[i] = json.RawMessage(c.Raw())
 		size += len(c.Raw())
 	}
-	doc, err := json.Marshal(map[string]any{
-		"@context":             []string{badge.ContextV2},
-		"type":                 []string{"VerifiablePresentation"},
-		"holder":               holder,
-		"verifiableCredential": vcs,
-	})
+	members := map[string]any{
+		"@context": []string{badge.ContextV2},
+		"type":     []string{"VerifiablePresentation"},
+		"holder":   holder,
+	}
+	if len(vcs) > 0 {
+		// A presentation of no credential is valid: the holder proves
+		// control of its key (a login), and verifiableCredential is absent.
+		members["verifiableCredential"] = vcs
+	}
+	doc, err := json.Marshal(members)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
+	"github.com/badgeproof/badgeproof/internal/rdfc"
 	"github.com/badgeproof/badgeproof/keys"
 )
 
@@ -29,6 +30,10 @@ type Signer struct {
 	external bool
 	vm       string
 	now      func() time.Time
+	// suite is the cryptosuite chosen with WithCryptosuite ("": the JCS
+	// suite of the key's type); contexts are the caller's JSON-LD contexts.
+	suite    string
+	contexts *rdfc.Contexts
 }
 
 // SignerOption configures a Signer.
@@ -83,6 +88,9 @@ func NewSigner(key crypto.Signer, opts ...SignerOption) (*Signer, error) {
 			return nil, err
 		}
 	}
+	if err := s.checkSuite(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -99,13 +107,22 @@ func (s *Signer) VerificationMethod() string { return s.vm }
 func (s *Signer) PublicKey() *keys.PublicKey { return s.pub }
 
 // Cryptosuite is the suite this signer's proofs use.
-func (s *Signer) Cryptosuite() string { return dataintegrity.SuiteFor(s.pub.Type()) }
+func (s *Signer) Cryptosuite() string {
+	if s.suite != "" {
+		return s.suite
+	}
+	return dataintegrity.SuiteFor(s.pub.Type())
+}
 
 // SignCredential adds a DataIntegrityProof to the credential and returns the
 // signed credential's bytes. An existing proof is kept and the new one is
 // appended, making a proof set; the new proof signs the credential without
-// any proof, as Data Integrity proof sets do.
+// any proof, as Data Integrity proof sets do. A credential that breaks a
+// MUST of the Verifiable Credentials data model is refused (ErrDataModel).
 func (s *Signer) SignCredential(c *badge.Credential) ([]byte, error) {
+	if err := s.checkDataModel(c.Members()); err != nil {
+		return nil, err
+	}
 	return s.sign(c.Members(), dataintegrity.Options{})
 }
 
@@ -114,6 +131,9 @@ func (s *Signer) SignCredential(c *badge.Credential) ([]byte, error) {
 func (s *Signer) SignPresentation(p *badge.Presentation, challenge, domain string) ([]byte, error) {
 	if challenge == "" || domain == "" {
 		return nil, errors.New("issuer: a presentation needs a challenge and a domain")
+	}
+	if err := s.checkDataModel(p.Members()); err != nil {
+		return nil, err
 	}
 	return s.sign(p.Members(), dataintegrity.Options{ProofPurpose: "authentication", Challenge: challenge, Domain: domain})
 }
@@ -135,6 +155,9 @@ func (s *Signer) sign(members map[string]json.RawMessage, opt dataintegrity.Opti
 // proofAt signs members (a document without its proof member) with the
 // given created time and returns the new proof.
 func (s *Signer) proofAt(members map[string]json.RawMessage, opt dataintegrity.Options, created time.Time) (json.RawMessage, error) {
+	if s.suite != "" && s.suite != dataintegrity.SuiteFor(s.pub.Type()) {
+		return s.signSuite(members, opt, created)
+	}
 	doc, err := canon.NewObject(members)
 	if err != nil {
 		return nil, fmt.Errorf("issuer: %w", err)

@@ -187,6 +187,9 @@ func TestNewPresentation(t *testing.T) {
 	require.NoError(t, dataintegrity.Verify(s.PublicKey(), p.Credentials[0].Unsigned(), p.Credentials[0].Proofs[0].Members()))
 	_, err = NewPresentation("", c)
 	require.Error(t, err)
-	_, err = NewPresentation("did:key:z6Mkholder")
-	require.Error(t, err)
+	// No credential: a valid presentation without verifiableCredential.
+	empty, err := NewPresentation("did:key:z6Mkholder")
+	require.NoError(t, err)
+	require.Empty(t, empty.Credentials)
+	require.NotContains(t, string(empty.Raw()), "verifiableCredential")
 }

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -21,6 +22,9 @@ func (v *Verifier) formatCheck(c *badge.Credential) Check {
 		kind = "CLR 2.0 ClrCredential"
 	case c.IsOpenBadge():
 		kind = "Open Badges 3.0 credential"
+	}
+	if f := v.dataModelCheck(context.Background(), c.Raw()); f != nil {
+		return *f
 	}
 	schema := ""
 	if c.IsOpenBadge() && !c.IsCLR() {

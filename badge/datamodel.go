@@ -1,0 +1,440 @@
+package badge
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Violation is one way a credential or presentation breaks a MUST of the W3C
+// Verifiable Credentials Data Model (2.0, or 1.1 for a credential whose
+// first context is the 1.1 one): where (a JSON pointer) and what.
+type Violation struct {
+	Pointer string
+	Rule    string
+}
+
+func (v Violation) String() string {
+	p := v.Pointer
+	if p == "" {
+		p = "/"
+	}
+	return p + ": " + v.Rule
+}
+
+// DataModelError lists the data model violations of a document. It wraps
+// ErrMalformed.
+type DataModelError struct {
+	Violations []Violation
+}
+
+func (e *DataModelError) Error() string {
+	parts := make([]string, len(e.Violations))
+	for i, v := range e.Violations {
+		parts[i] = v.String()
+	}
+	return "breaks the Verifiable Credentials data model: " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns ErrMalformed.
+func (e *DataModelError) Unwrap() error { return ErrMalformed }
+
+// CheckDataModel checks a credential or a presentation (JSON) against the
+// MUSTs of the Verifiable Credentials Data Model that need no JSON-LD
+// processing and no network: @context (present, the base context first,
+// every entry a URL or an object), id values (a single URL), type (present,
+// with VerifiableCredential or VerifiablePresentation, every value a
+// non-empty string), issuer (a URL, or an object whose id is one),
+// credentialSubject (present, every subject an object with at least one
+// claim), validFrom and validUntil (date-time stamps with a time zone,
+// validFrom not after validUntil; issuanceDate required by 1.1),
+// credentialStatus, credentialSchema (id and type), termsOfUse, evidence,
+// refreshService and proof objects (each with a type), name and
+// description (a string or language value objects of @value, @language
+// and @direction only), relatedResource (objects with a unique URL id and
+// a digestSRI or digestMultibase), and a presentation's holder (a URL, or
+// an object whose id is one) and verifiableCredential (objects: embedded
+// credentials, each checked in turn, or EnvelopedVerifiableCredential
+// objects whose id is a data: URL). It returns nil or a *DataModelError.
+//
+// It does not read the bytes' limits (parse first) and does no I/O.
+func CheckDataModel(data []byte) error {
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return &DataModelError{[]Violation{{"", "a credential or presentation is a JSON object"}}}
+	}
+	var c dmCheck
+	if hasType(m["type"], "VerifiablePresentation") {
+		c.presentation("", m)
+	} else {
+		c.credential("", m)
+	}
+	if len(c.v) == 0 {
+		return nil
+	}
+	return &DataModelError{c.v}
+}
+
+type dmCheck struct{ v []Violation }
+
+func (c *dmCheck) add(ptr, format string, args ...any) {
+	c.v = append(c.v, Violation{ptr, fmt.Sprintf(format, args...)})
+}
+
+// uriScheme is the scheme of an absolute URL (RFC 3986).
+var uriScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$`)
+
+// IsURL reports whether s is an absolute URL as the data model means it: a
+// scheme, a colon and no white space (https://..., did:..., urn:uuid:...).
+func IsURL(s string) bool {
+	return uriScheme.MatchString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
+
+// dateTimeStamp is an XML Schema dateTimeStamp: a date-time with a zone.
+var dateTimeStamp = regexp.MustCompile(`^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`)
+
+// dateTime is an XML Schema dateTime: the zone is optional (VC 1.1).
+var dateTime = regexp.MustCompile(`^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$`)
+
+func hasType(v any, want string) bool {
+	switch t := v.(type) {
+	case string:
+		return t == want
+	case []any:
+		for _, x := range t {
+			if s, ok := x.(string); ok && s == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// list returns v as a list: an array's items, or v alone.
+func list(v any) []any {
+	if a, ok := v.([]any); ok {
+		return a
+	}
+	return []any{v}
+}
+
+func idx(ptr string, i, n int, arr bool) string {
+	if !arr && n == 1 {
+		return ptr
+	}
+	return fmt.Sprintf("%s/%d", ptr, i)
+}
+
+// context checks @context; it returns whether the document is VC 1.1.
+func (c *dmCheck) context(ptr string, m map[string]any, base []string) bool {
+	raw, ok := m["@context"]
+	if !ok {
+		c.add(ptr+"/@context", "missing: a credential or presentation MUST include @context")
+		return false
+	}
+	items := list(raw)
+	if len(items) == 0 {
+		c.add(ptr+"/@context", "empty")
+		return false
+	}
+	first, _ := items[0].(string)
+	if !slices.Contains(base, first) {
+		c.add(ptr+"/@context/0", "the first context MUST be %s, got %v", base[0], items[0])
+	}
+	for i, it := range items {
+		switch x := it.(type) {
+		case string:
+			if !IsURL(x) {
+				c.add(fmt.Sprintf("%s/@context/%d", ptr, i), "%q is not a URL", x)
+			}
+		case map[string]any:
+		default:
+			c.add(fmt.Sprintf("%s/@context/%d", ptr, i), "a context is a URL or an object, got %v", it)
+		}
+	}
+	return first == ContextV1
+}
+
+// types checks type: present, non-empty strings, including want (if set).
+func (c *dmCheck) types(ptr string, v any, present bool, want string) {
+	if !present {
+		c.add(ptr+"/type", "missing: a type is REQUIRED")
+		return
+	}
+	items := list(v)
+	if len(items) == 0 {
+		c.add(ptr+"/type", "empty: at least one type is REQUIRED")
+	}
+	for i, it := range items {
+		if s, ok := it.(string); !ok || s == "" {
+			c.add(fmt.Sprintf("%s/type/%d", ptr, i), "a type is a non-empty string, got %v", it)
+		}
+	}
+	if want != "" && !hasType(v, want) {
+		c.add(ptr+"/type", "MUST include %s", want)
+	}
+}
+
+// id checks an optional id: a single URL.
+func (c *dmCheck) id(ptr string, m map[string]any) {
+	v, ok := m["id"]
+	if !ok {
+		return
+	}
+	s, isStr := v.(string)
+	if !isStr || !IsURL(s) {
+		c.add(ptr+"/id", "an id MUST be a single URL, got %s", show(v))
+	}
+}
+
+func show(v any) string {
+	b, _ := json.Marshal(v)
+	if len(b) > 80 {
+		b = append(b[:77], "..."...)
+	}
+	return string(b)
+}
+
+// typedObjects checks a property whose values are objects, each with a
+// type (and, with needID, an id); ids are single URLs.
+func (c *dmCheck) typedObjects(ptr string, m map[string]any, name string, needID bool) {
+	v, ok := m[name]
+	if !ok {
+		return
+	}
+	items := list(v)
+	_, arr := v.([]any)
+	for i, it := range items {
+		p := idx(ptr+"/"+name, i, len(items), arr)
+		o, ok := it.(map[string]any)
+		if !ok {
+			c.add(p, "a %s value MUST be an object, got %s", name, show(it))
+			continue
+		}
+		t, has := o["type"]
+		c.types(p, t, has, "")
+		if _, has := o["id"]; needID && !has {
+			c.add(p+"/id", "missing: each %s MUST have an id", name)
+		}
+		c.id(p, o)
+	}
+}
+
+// text checks name or description: a string, a language value object, or
+// an array of them.
+func (c *dmCheck) text(ptr string, m map[string]any, name string) {
+	v, ok := m[name]
+	if !ok {
+		return
+	}
+	items := list(v)
+	_, arr := v.([]any)
+	for i, it := range items {
+		p := idx(ptr+"/"+name, i, len(items), arr)
+		switch x := it.(type) {
+		case string:
+		case map[string]any:
+			val, ok := x["@value"].(string)
+			if !ok {
+				c.add(p, "a language value object MUST have a string @value")
+			}
+			_ = val
+			for k, kv := range x {
+				switch k {
+				case "@value":
+				case "@language", "@direction":
+					if s, ok := kv.(string); !ok || s == "" {
+						c.add(p+"/"+k, "MUST be a non-empty string")
+					}
+				default:
+					c.add(p+"/"+k, "a language value object holds only @value, @language and @direction")
+				}
+			}
+		default:
+			c.add(p, "%s MUST be a string or a language value object, got %s", name, show(it))
+		}
+	}
+}
+
+func (c *dmCheck) credential(ptr string, m map[string]any) {
+	v11 := c.context(ptr, m, []string{ContextV2, ContextV1})
+	c.id(ptr, m)
+	t, has := m["type"]
+	c.types(ptr, t, has, "VerifiableCredential")
+	c.text(ptr, m, "name")
+	c.text(ptr, m, "description")
+	switch is := m["issuer"].(type) {
+	case nil:
+		if _, present := m["issuer"]; present {
+			c.add(ptr+"/issuer", "MUST be a URL or an object with an id, got null")
+		} else {
+			c.add(ptr+"/issuer", "missing: a credential MUST have an issuer")
+		}
+	case string:
+		if !IsURL(is) {
+			c.add(ptr+"/issuer", "MUST be a URL, got %q", is)
+		}
+	case map[string]any:
+		if s, ok := is["id"].(string); !ok || !IsURL(s) {
+			c.add(ptr+"/issuer/id", "an issuer object MUST have an id that is a URL, got %s", show(is["id"]))
+		}
+		c.text(ptr+"/issuer", is, "name")
+		c.text(ptr+"/issuer", is, "description")
+	default:
+		c.add(ptr+"/issuer", "MUST be a URL or an object with an id, got %s", show(is))
+	}
+	if subj, ok := m["credentialSubject"]; !ok {
+		c.add(ptr+"/credentialSubject", "missing: a credential MUST have a credentialSubject")
+	} else {
+		items := list(subj)
+		_, arr := subj.([]any)
+		if len(items) == 0 {
+			c.add(ptr+"/credentialSubject", "empty")
+		}
+		for i, it := range items {
+			p := idx(ptr+"/credentialSubject", i, len(items), arr)
+			o, ok := it.(map[string]any)
+			switch {
+			case !ok:
+				c.add(p, "a credentialSubject MUST be an object, got %s", show(it))
+			case len(o) == 0:
+				c.add(p, "a credentialSubject MUST make at least one claim (an id or a property)")
+			default:
+				c.id(p, o)
+			}
+		}
+	}
+	// validFrom later than validUntil is refused by the parser, which
+	// reads every zone.
+	c.date(ptr, m, "validFrom", v11)
+	c.date(ptr, m, "validUntil", v11)
+	if v11 {
+		c.date(ptr, m, "issuanceDate", true)
+		c.date(ptr, m, "expirationDate", true)
+		if _, ok := m["issuanceDate"]; !ok {
+			c.add(ptr+"/issuanceDate", "missing: a VC 1.1 credential MUST have an issuanceDate")
+		}
+	}
+	c.typedObjects(ptr, m, "credentialStatus", false)
+	c.typedObjects(ptr, m, "credentialSchema", true)
+	c.typedObjects(ptr, m, "termsOfUse", false)
+	c.typedObjects(ptr, m, "evidence", false)
+	c.typedObjects(ptr, m, "refreshService", false)
+	c.typedObjects(ptr, m, "proof", false)
+	c.relatedResource(ptr, m)
+}
+
+// date checks an optional date-time member and returns it ("" if absent).
+func (c *dmCheck) date(ptr string, m map[string]any, name string, v11 bool) string {
+	v, ok := m[name]
+	if !ok {
+		return ""
+	}
+	s, isStr := v.(string)
+	re := dateTimeStamp
+	if v11 {
+		re = dateTime
+	}
+	if !isStr || !re.MatchString(s) {
+		c.add(ptr+"/"+name, "MUST be an XML Schema date-time stamp (e.g. 2025-01-02T03:04:05Z), got %s", show(v))
+		return ""
+	}
+	return s
+}
+
+func (c *dmCheck) relatedResource(ptr string, m map[string]any) {
+	v, ok := m["relatedResource"]
+	if !ok {
+		return
+	}
+	items := list(v)
+	_, arr := v.([]any)
+	seen := map[string]bool{}
+	for i, it := range items {
+		p := idx(ptr+"/relatedResource", i, len(items), arr)
+		o, ok := it.(map[string]any)
+		if !ok {
+			c.add(p, "a relatedResource MUST be an object, got %s", show(it))
+			continue
+		}
+		id, ok := o["id"].(string)
+		switch {
+		case !ok || !IsURL(id):
+			c.add(p+"/id", "a relatedResource MUST have an id that is a URL")
+		case seen[id]:
+			c.add(p+"/id", "%s is listed twice: relatedResource ids MUST be unique", id)
+		}
+		seen[id] = true
+		_, sri := o["digestSRI"]
+		_, mb := o["digestMultibase"]
+		if !sri && !mb {
+			c.add(p, "a relatedResource MUST have a digestSRI or a digestMultibase")
+		}
+		for _, k := range []string{"digestSRI", "digestMultibase", "mediaType"} {
+			if x, ok := o[k]; ok {
+				if s, isStr := x.(string); !isStr || s == "" {
+					c.add(p+"/"+k, "MUST be a non-empty string")
+				}
+			}
+		}
+	}
+}
+
+func (c *dmCheck) presentation(ptr string, m map[string]any) {
+	c.context(ptr, m, []string{ContextV2, ContextV1})
+	c.id(ptr, m)
+	t, has := m["type"]
+	c.types(ptr, t, has, "VerifiablePresentation")
+	switch h := m["holder"].(type) {
+	case nil:
+		if _, present := m["holder"]; present {
+			c.add(ptr+"/holder", "MUST be a URL or an object with an id, got null")
+		}
+	case string:
+		if !IsURL(h) {
+			c.add(ptr+"/holder", "MUST be a URL, got %q", h)
+		}
+	case map[string]any:
+		if s, ok := h["id"].(string); !ok || !IsURL(s) {
+			c.add(ptr+"/holder/id", "a holder object MUST have an id that is a URL, got %s", show(h["id"]))
+		}
+	default:
+		c.add(ptr+"/holder", "MUST be a URL or an object with an id, got %s", show(h))
+	}
+	c.typedObjects(ptr, m, "termsOfUse", false)
+	c.typedObjects(ptr, m, "proof", false)
+	v, ok := m["verifiableCredential"]
+	if !ok {
+		return // a presentation with no credential is a valid presentation
+	}
+	items := list(v)
+	_, arr := v.([]any)
+	for i, it := range items {
+		p := idx(ptr+"/verifiableCredential", i, len(items), arr)
+		o, ok := it.(map[string]any)
+		if !ok {
+			c.add(p, "a verifiableCredential value MUST be an object (a credential, or an EnvelopedVerifiableCredential), got %s", show(it))
+			continue
+		}
+		if hasType(o["type"], "EnvelopedVerifiableCredential") {
+			c.envelope(p, o)
+			continue
+		}
+		c.credential(p, o)
+	}
+}
+
+// envelope checks an EnvelopedVerifiableCredential: @context with the
+// base context, type, and an id that is a data: URL.
+func (c *dmCheck) envelope(ptr string, o map[string]any) {
+	c.context(ptr, o, []string{ContextV2})
+	if id, ok := o["id"].(string); !ok || !strings.HasPrefix(id, "data:") || !strings.Contains(id, ",") {
+		c.add(ptr+"/id", "an EnvelopedVerifiableCredential's id MUST be a data: URL holding the secured credential")
+	}
+}

@@ -1,0 +1,129 @@
+package issuer_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
+	"github.com/badgeproof/badgeproof/verify"
+	"github.com/stretchr/testify/require"
+)
+
+func fixedClock() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
+
+func qualification(t *testing.T, issuerID string) *badge.Credential {
+	t.Helper()
+	c, err := badge.NationalQualification{
+		Common: badge.Common{ID: "urn:uuid:rdfc-1", Issuer: badge.Profile{ID: issuerID, Name: badge.AgencyHRDKorea()}, HolderID: "did:key:z6Mkholder",
+			ValidFrom: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)},
+		ItemCode: "1320", ItemName: "정보처리", ItemNameEn: "Information Processing", Grade: "기사", GradeEn: "Engineer",
+		LicenceNumber: "25201001234A", PassDate: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC),
+	}.Credential()
+	require.NoError(t, err)
+	return c
+}
+
+// A signer signs with the RDFC suite asked for; the verifier checks the
+// proof as that suite; a changed copy fails.
+func TestSignWithRDFCSuites(t *testing.T) {
+	for _, tc := range []struct {
+		suite string
+		typ   keys.Type
+	}{{issuer.EdDSARDFC2022, keys.Ed25519}, {issuer.ECDSARDFC2019, keys.P256}, {issuer.ECDSARDFC2019, keys.P384}, {issuer.EdDSAJCS2022, keys.Ed25519}, {issuer.ECDSAJCS2019, keys.P384}} {
+		t.Run(tc.suite+"/"+string(tc.typ), func(t *testing.T) {
+			k, err := keys.Generate(tc.typ)
+			require.NoError(t, err)
+			s, err := issuer.NewSigner(k, issuer.WithCryptosuite(tc.suite), issuer.WithClock(fixedClock))
+			require.NoError(t, err)
+			require.Equal(t, tc.suite, s.Cryptosuite())
+			signed, err := s.SignCredential(qualification(t, s.DID()))
+			require.NoError(t, err)
+			require.Contains(t, string(signed), `"cryptosuite": "`+tc.suite+`"`)
+			v, err := verify.New(verify.WithTrustedKey(s.DID()), verify.WithOffline(), verify.WithClock(fixedClock))
+			require.NoError(t, err)
+			r := v.Verify(context.Background(), signed, verify.Binding{})
+			require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
+			changed := strings.Replace(string(signed), "25201001234A", "25201001234B", 1)
+			r = v.Verify(context.Background(), []byte(changed), verify.Binding{})
+			require.Equal(t, "bad_signature", r.Check(verify.CheckSignature).Code)
+		})
+	}
+}
+
+// A suite the key cannot sign, or an unknown suite, fails NewSigner.
+func TestCryptosuiteKeyMismatch(t *testing.T) {
+	p256, _ := keys.Generate(keys.P256)
+	ed, _ := keys.Generate(keys.Ed25519)
+	k1, _ := keys.Generate(keys.Secp256k1)
+	for _, tc := range []struct {
+		key   *keys.PrivateKey
+		suite string
+	}{{p256, issuer.EdDSARDFC2022}, {ed, issuer.ECDSARDFC2019}, {k1, issuer.ECDSARDFC2019}, {ed, "bbs-2023"}, {ed, ""}} {
+		_, err := issuer.NewSigner(tc.key, issuer.WithCryptosuite(tc.suite))
+		require.Error(t, err, "%s with %s", tc.suite, tc.key.Type())
+	}
+}
+
+// The signer refuses credentials and presentations that break the data
+// model, naming the violation.
+func TestSignerRefusesDataModelViolations(t *testing.T) {
+	k, _ := keys.Generate(keys.Ed25519)
+	s, err := issuer.NewSigner(k)
+	require.NoError(t, err)
+	sub := `"credentialSubject":{"id":"did:example:subject"}`
+	for name, doc := range map[string]string{
+		"id null":                `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"id":null,"issuer":"did:example:i",` + sub + `}`,
+		"issuer not a URL":       `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"fake-issuer",` + sub + `}`,
+		"empty subject":          `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:i","credentialSubject":{}}`,
+		"bad name":               `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:i","name":{"@value":"x","url":"y"},` + sub + `}`,
+		"redefined VC":           `{"@context":["https://www.w3.org/ns/credentials/v2",{"VerifiableCredential":"https://example.org/#Bad"}],"type":["VerifiableCredential"],"issuer":"did:example:i",` + sub + `}`,
+		"redefined protected":    `{"@context":["https://www.w3.org/ns/credentials/v2",{"@protected":true,"X":"https://example.org/#X"},{"X":"https://example.org/#Y"}],"type":["VerifiableCredential","X"],"issuer":"did:example:i",` + sub + `}`,
+		"unmapped type":          `{"@context":["https://www.w3.org/ns/credentials/v2",{"@vocab":null}],"type":["VerifiableCredential","ExampleTestCredential"],"issuer":"did:example:i",` + sub + `}`,
+		"type mapped to non-URL": `{"@context":["https://www.w3.org/ns/credentials/v2",{"E":"https ://not-a-url#E"}],"type":["VerifiableCredential","E"],"issuer":"did:example:i",` + sub + `}`,
+		"relatedResource":        `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:i","relatedResource":[{"id":"https://www.w3.org/ns/credentials/v2"}],` + sub + `}`,
+		"unknown context":        `{"@context":["https://www.w3.org/ns/credentials/v2","https://unknown.example/ctx"],"type":["VerifiableCredential"],"issuer":"did:example:i",` + sub + `}`,
+	} {
+		// Parse leniently: the model parser does not judge everything.
+		c, err := badge.ParseCredential([]byte(doc), badge.Limits{})
+		if err != nil {
+			continue // refused even earlier, by the parser
+		}
+		_, err = s.SignCredential(c)
+		require.ErrorIs(t, err, issuer.ErrDataModel, name)
+	}
+	// A valid credential with a type the VC 2.0 vocabulary covers signs.
+	ok := `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","ExampleCredential"],"issuer":"did:example:i",` + sub + `}`
+	c, err := badge.ParseCredential([]byte(ok), badge.Limits{})
+	require.NoError(t, err)
+	_, err = s.SignCredential(c)
+	require.NoError(t, err)
+	var dm *badge.DataModelError
+	c, _ = badge.ParseCredential([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"fake-issuer",`+sub+`}`), badge.Limits{})
+	if c != nil {
+		_, err = s.SignCredential(c)
+		require.True(t, errors.As(err, &dm))
+		require.Equal(t, "/issuer", dm.Violations[0].Pointer)
+	}
+}
+
+// A presentation of no credential is valid: it signs and verifies.
+func TestPresentationWithoutCredentials(t *testing.T) {
+	k, _ := keys.Generate(keys.Ed25519)
+	s, err := issuer.NewSigner(k, issuer.WithClock(fixedClock))
+	require.NoError(t, err)
+	p, err := issuer.NewPresentation(s.DID())
+	require.NoError(t, err)
+	signed, err := s.SignPresentation(p, "c-1", "recruit.example")
+	require.NoError(t, err)
+	v, err := verify.New(verify.WithoutTrustList(), verify.WithOffline(), verify.WithClock(fixedClock))
+	require.NoError(t, err)
+	r := v.Verify(context.Background(), signed, verify.Binding{Challenge: "c-1", Domain: "recruit.example"})
+	require.Equal(t, verify.StatusPassed, r.Check(verify.CheckFormat).Status, "%+v", r.Checks)
+	require.Equal(t, verify.StatusPassed, r.Check(verify.CheckSignature).Status, "%+v", r.Checks)
+	require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
+}

@@ -1,0 +1,51 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/rdfc"
+)
+
+// dataModelCheck checks a credential's or presentation's JSON against the
+// MUSTs of the VC data model (badge.CheckDataModel) and its JSON-LD terms:
+// no protected term redefined, every type an IRI some context defines. It
+// returns the failed format check, or nil.
+func (v *Verifier) dataModelCheck(ctx context.Context, raw []byte) *Check {
+	if hasBlockcertsContext(raw) {
+		// Blockcerts certificates are decided as cert-verifier-js decides
+		// them: it accepts ids that are not URLs ("recipients-id") in
+		// certificates it verifies, so only the JSON-LD terms are checked.
+		if err := checkTerms(ctx, raw, v.cfg.contexts); err != nil {
+			return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
+		}
+		return nil
+	}
+	if err := badge.CheckDataModel(raw); err != nil {
+		return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
+	}
+	if err := checkTerms(ctx, raw, v.cfg.contexts); err != nil {
+		return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
+	}
+	return nil
+}
+
+// checkTerms is the JSON-LD part of the data model check, shared with the
+// issuer: contexts are known (embedded or the caller's), no context
+// redefines a protected term, every type of a VC 2.0 document expands to an
+// absolute IRI.
+func checkTerms(ctx context.Context, raw []byte, contexts *rdfc.Contexts) error {
+	err := rdfc.Options{Contexts: contexts}.CheckCredentialTerms(ctx, raw)
+	var uc *rdfc.UnknownContextError
+	switch {
+	case errors.As(err, &uc):
+		return fmt.Errorf("unknown JSON-LD context %s: contexts are held locally and never fetched (add it with WithContexts)", uc.URL)
+	case errors.Is(err, rdfc.ErrTermDefinition):
+		return fmt.Errorf("breaks the Verifiable Credentials data model: %v", err)
+	case err != nil:
+		return fmt.Errorf("is not valid JSON-LD: %v", err)
+	}
+	return nil
+}
