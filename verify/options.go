@@ -67,7 +67,7 @@ func defaultConfig() config {
 		workers:       runtime.GOMAXPROCS(0),
 		fetchTimeout:  10 * time.Second,
 		fetchMaxBytes: 4 << 20,
-		statusTTL:     5 * time.Minute,
+		statusTTL:     DefaultStatusCacheTTL,
 		schema:        true,
 		workBudget:    DefaultWorkBudget,
 		maxProofs:     DefaultMaxProofs,
@@ -356,7 +356,11 @@ func WithWorkers(n int) Option {
 	}
 }
 
-// WithStatusCacheTTL bounds how long a fetched status list is reused.
+// WithStatusCacheTTL bounds how long a fetched status list is reused
+// (default DefaultStatusCacheTTL): the list's own ttl and the server's
+// Cache-Control or Expires headers may shorten it, never lengthen it; a
+// list is otherwise reused for at least a second. 0 turns caching off.
+// RefreshStatusList forces a fresh fetch.
 func WithStatusCacheTTL(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {

@@ -225,7 +225,7 @@ func (s *statusChecker) load(ctx context.Context, url string) *statusList {
 		l.expires = time.Now().Add(min(ttl, statusFailureTTL))
 		return l
 	}
-	body, err := s.fetcher.Get(ctx, url, statusListAccept)
+	body, hdr, err := s.fetcher.GetWithHeader(ctx, url, statusListAccept)
 	switch {
 	case fetch.Refused(err):
 		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrFetchRefused, err), "status list %s refused: %v", url, err)
@@ -274,11 +274,7 @@ func (s *statusChecker) load(ctx context.Context, url string) *statusList {
 		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "status list %s: %v", url, err)
 	}
 	l.cred, l.subject, l.bits = lc, subject, bits
-	life := ttl
-	if subject.TTL > 0 {
-		life = min(life, time.Duration(subject.TTL)*time.Millisecond)
-	}
-	l.expires = time.Now().Add(life)
+	l.expires = time.Now().Add(listLifetime(ttl, subject.TTL, hdr, time.Now()))
 	return l
 }
 

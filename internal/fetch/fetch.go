@@ -213,23 +213,30 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 // Get fetches rawURL and returns its body. accept, if not empty, is sent as
 // the Accept header. The body is returned only for a 2xx answer.
 func (f *Fetcher) Get(ctx context.Context, rawURL string, accept string) ([]byte, error) {
+	body, _, err := f.GetWithHeader(ctx, rawURL, accept)
+	return body, err
+}
+
+// GetWithHeader is Get that also returns the answer's headers (for its
+// caching headers).
+func (f *Fetcher) GetWithHeader(ctx context.Context, rawURL string, accept string) ([]byte, http.Header, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("%w: invalid URL: %v", ErrRefused, err)
+		return nil, nil, fmt.Errorf("%w: invalid URL: %v", ErrRefused, err)
 	}
 	if err := f.policy.checkURL(u); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Nothing starts once the caller has given up.
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("fetch %s not started: %w", u.Redacted(), err)
+		return nil, nil, fmt.Errorf("fetch %s not started: %w", u.Redacted(), err)
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	release, err := f.slots.acquire(ctx, strings.ToLower(u.Host))
 	if err != nil {
-		return nil, f.wrapErr(ctx, u, err)
+		return nil, nil, f.wrapErr(ctx, u, err)
 	}
 	defer release()
 
@@ -245,23 +252,23 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, accept string) ([]byte
 		defer resp.RawBody().Close()
 	}
 	if err != nil {
-		return nil, f.wrapErr(ctx, u, err)
+		return nil, nil, f.wrapErr(ctx, u, err)
 	}
 	raw := resp.RawResponse
 	if raw.StatusCode < 200 || raw.StatusCode > 299 {
-		return nil, &StatusError{URL: raw.Request.URL.Redacted(), Code: raw.StatusCode}
+		return nil, nil, &StatusError{URL: raw.Request.URL.Redacted(), Code: raw.StatusCode}
 	}
 	if raw.ContentLength > f.maxBytes {
-		return nil, fmt.Errorf("%w: %s declares %d bytes, limit is %d", ErrTooLarge, u.Redacted(), raw.ContentLength, f.maxBytes)
+		return nil, nil, fmt.Errorf("%w: %s declares %d bytes, limit is %d", ErrTooLarge, u.Redacted(), raw.ContentLength, f.maxBytes)
 	}
 	body, err := io.ReadAll(io.LimitReader(raw.Body, f.maxBytes+1))
 	if err != nil {
-		return nil, f.wrapErr(ctx, u, err)
+		return nil, nil, f.wrapErr(ctx, u, err)
 	}
 	if int64(len(body)) > f.maxBytes {
-		return nil, fmt.Errorf("%w: %s sent more than %d bytes", ErrTooLarge, u.Redacted(), f.maxBytes)
+		return nil, nil, fmt.Errorf("%w: %s sent more than %d bytes", ErrTooLarge, u.Redacted(), f.maxBytes)
 	}
-	return body, nil
+	return body, raw.Header, nil
 }
 
 func (f *Fetcher) wrapErr(ctx context.Context, u *url.URL, err error) error {
