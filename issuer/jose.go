@@ -2,6 +2,8 @@ package issuer
 
 import (
 	"crypto"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +24,42 @@ import (
 type JOSESigner struct {
 	key crypto.Signer
 	kid string
+	x5c []string
 	now func() time.Time
+}
+
+// header is the protected header of a token of type typ.
+func (s *JOSESigner) header(typ, cty string) map[string]any {
+	h := map[string]any{"typ": typ, "kid": s.kid}
+	if cty != "" {
+		h["cty"] = cty
+	}
+	if len(s.x5c) > 0 {
+		h["x5c"] = s.x5c
+	}
+	return h
+}
+
+// WithCertificateChain puts the issuer's X.509 certificate chain (leaf
+// first, the leaf certifying the signing key) in every token's x5c
+// header, for verifiers that trust a certificate authority rather than a
+// DID or a JWK set (verify.WithX509Roots). The leaf should name the
+// issuer: a URI SAN equal to its id, or a DNS SAN equal to the host of its
+// https id.
+func WithCertificateChain(chain ...*x509.Certificate) JOSEOption {
+	return func(s *JOSESigner) error {
+		if len(chain) == 0 || len(chain) > jws.MaxChainCerts {
+			return fmt.Errorf("issuer: a certificate chain of 1 to %d certificates, got %d", jws.MaxChainCerts, len(chain))
+		}
+		s.x5c = make([]string, len(chain))
+		for i, c := range chain {
+			if c == nil {
+				return errors.New("issuer: nil certificate in the chain")
+			}
+			s.x5c[i] = base64.StdEncoding.EncodeToString(c.Raw)
+		}
+		return nil
+	}
 }
 
 // JOSEOption configures a JOSESigner.
@@ -64,6 +101,16 @@ func NewJOSESigner(key crypto.Signer, opts ...JOSEOption) (*JOSESigner, error) {
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
+		}
+	}
+	if len(s.x5c) > 0 {
+		der, _ := base64.StdEncoding.DecodeString(s.x5c[0])
+		leaf, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, fmt.Errorf("issuer: certificate chain: %w", err)
+		}
+		if !sameSignerKey(leaf.PublicKey, key.Public()) {
+			return nil, errors.New("issuer: the chain's leaf certificate does not certify the signing key")
 		}
 	}
 	if s.kid == "" {
@@ -146,7 +193,7 @@ func (s *JOSESigner) SignVCJWT(credential []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return jws.Sign(s.key, map[string]any{"typ": "JWT", "kid": s.kid}, payload)
+	return jws.Sign(s.key, s.header("JWT", ""), payload)
 }
 
 func firstTime(ts ...*time.Time) *time.Time {
@@ -164,7 +211,7 @@ func (s *JOSESigner) SignVCJOSE(credential []byte) (string, error) {
 	if _, err := decodeObject(credential); err != nil {
 		return "", err
 	}
-	return jws.Sign(s.key, map[string]any{"typ": "vc+jwt", "cty": "vc", "kid": s.kid}, credential)
+	return jws.Sign(s.key, s.header("vc+jwt", "vc"), credential)
 }
 
 // SDJWTOptions are the choices of one SD-JWT VC issuance.
@@ -236,7 +283,7 @@ func (s *JOSESigner) IssueSDJWT(issuerID string, claims map[string]any, o SDJWTO
 	if err := json.Unmarshal(raw, &plain); err != nil {
 		return "", err
 	}
-	return sdjwt.Issue(s.key, map[string]any{"typ": "dc+sd-jwt", "kid": s.kid}, plain, o.Disclosable, o.Decoys)
+	return sdjwt.Issue(s.key, s.header("dc+sd-jwt", ""), plain, o.Disclosable, o.Decoys)
 }
 
 // PresentSDJWT is the holder's side: it keeps only the disclosures of the
@@ -316,7 +363,7 @@ func (s *JOSESigner) Token(t *TokenStatusList, uri string, validFor, ttl time.Du
 	if err != nil {
 		return "", err
 	}
-	return jws.Sign(s.key, map[string]any{"typ": tokenstatus.TokenType, "kid": s.kid}, payload)
+	return jws.Sign(s.key, s.header(tokenstatus.TokenType, ""), payload)
 }
 
 // BakePNG returns a copy of a PNG image carrying credential (signed JSON
@@ -335,4 +382,11 @@ func BakeSVG(image, credential []byte) ([]byte, error) { return baking.BakeSVG(i
 // disclosures, ending in ~).
 func PresentSDJWTKeyBinding(presentation string, holder crypto.Signer, audience, nonce string, now time.Time) (string, error) {
 	return sdjwt.KeyBind(presentation, holder, audience, nonce, now)
+}
+
+// sameSignerKey compares a certificate's key with a signer's.
+func sameSignerKey(cert, signer crypto.PublicKey) bool {
+	a, errA := jws.MarshalPublicJWK(cert)
+	b, errB := jws.MarshalPublicJWK(signer)
+	return errA == nil && errB == nil && string(a) == string(b)
 }

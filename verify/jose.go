@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,6 +31,9 @@ const (
 	FormatVCJOSE = "vc+jwt"
 	// FormatSDJWTVC is an SD-JWT VC (application/dc+sd-jwt).
 	FormatSDJWTVC = "dc+sd-jwt"
+	// FormatVPJOSE is a VC 2.0 presentation secured with JOSE
+	// (application/vp+jwt); each credential inside has its own report.
+	FormatVPJOSE = "vp+jwt"
 )
 
 // joseConfig is what the options of jose_options.go set.
@@ -72,10 +74,35 @@ func (v *Verifier) verifyEncoded(ctx context.Context, data []byte, b Binding) *R
 		return nil
 	}
 	s := string(bytes.TrimSpace(data))
+	ctx, cancel := context.WithTimeout(ctx, v.cfg.timeout)
+	defer cancel()
 	if strings.Contains(s, "~") {
 		return v.verifySDJWT(ctx, s, b)
 	}
-	return v.verifyJWTCredential(ctx, s)
+	return v.verifyJWT(ctx, s, b)
+}
+
+// verifyJWT tells a presentation (vp+jwt) from a credential JWT and
+// verifies it.
+func (v *Verifier) verifyJWT(ctx context.Context, token string, b Binding) *Report {
+	lim, _ := v.limitsFor(nil)
+	maxPayload := lim.MaxBytes
+	if maxPayload <= 0 {
+		maxPayload = badge.DefaultMaxBytes
+	}
+	t, err := jws.Parse(token, maxPayload)
+	if err != nil {
+		return joseFailure("", err)
+	}
+	if isJWTPresentation(t) {
+		return v.verifyJWTPresentation(ctx, t, b)
+	}
+	return v.verifyJWTCredential(ctx, t, standalone)
+}
+
+// standalone decides the holder check of a credential verified on its own.
+func standalone(*badge.Credential) Check {
+	return Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: no holder to check"}
 }
 
 // joseFailure is the report of a token that could not be parsed: alg none
@@ -98,17 +125,9 @@ func joseFailure(format string, err error) *Report {
 }
 
 // verifyJWTCredential checks an Open Badges 3.0 VC-JWT (VC 1.1) or a VC 2.0
-// credential secured with JOSE.
-func (v *Verifier) verifyJWTCredential(ctx context.Context, token string) *Report {
+// credential secured with JOSE; holder decides the holder check.
+func (v *Verifier) verifyJWTCredential(ctx context.Context, t *jws.Token, holder func(*badge.Credential) Check) *Report {
 	lim, _ := v.limitsFor(nil)
-	maxPayload := lim.MaxBytes
-	if maxPayload <= 0 {
-		maxPayload = badge.DefaultMaxBytes
-	}
-	t, err := jws.Parse(token, maxPayload)
-	if err != nil {
-		return joseFailure("", err)
-	}
 	format, credJSON, claims, err := jwtCredential(t)
 	if err != nil {
 		return joseFailure(format, err)
@@ -140,7 +159,7 @@ func (v *Verifier) verifyJWTCredential(ctx context.Context, token string) *Repor
 	v.status.check(ctx, st)
 	v.checkValidity(st)
 	v.checkJWTTimes(st, claims)
-	r.set(Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: no holder to check"})
+	r.set(holder(c))
 	r.finish()
 	return r
 }
@@ -409,28 +428,12 @@ func (v *Verifier) x5cKey(chain []string, issuer string) (*joseKey, Status, erro
 	if v.cfg.jose.roots == nil {
 		return nil, StatusFailed, fmt.Errorf("%w: the token carries an x5c certificate chain, and no X.509 roots are configured (WithX509Roots)", ErrUnknownKey)
 	}
-	if len(chain) > 8 {
-		return nil, StatusFailed, fmt.Errorf("%w: x5c chain of %d certificates", ErrMalformed, len(chain))
-	}
-	var certs []*x509.Certificate
-	for i, c := range chain {
-		der, err := base64.StdEncoding.DecodeString(c)
-		if err != nil {
-			return nil, StatusFailed, fmt.Errorf("%w: x5c[%d]: %v", ErrMalformed, i, err)
-		}
-		cert, err := x509.ParseCertificate(der)
-		if err != nil {
-			return nil, StatusFailed, fmt.Errorf("%w: x5c[%d]: %v", ErrMalformed, i, err)
-		}
-		certs = append(certs, cert)
-	}
-	inter := x509.NewCertPool()
-	for _, c := range certs[1:] {
-		inter.AddCert(c)
-	}
-	leaf := certs[0]
-	if _, err := leaf.Verify(x509.VerifyOptions{Roots: v.cfg.jose.roots, Intermediates: inter, CurrentTime: v.cfg.now(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
-		return nil, StatusFailed, fmt.Errorf("%w: x5c chain does not lead to a configured root: %v", ErrUntrustedIssuer, err)
+	leaf, err := jws.VerifyChain(chain, v.cfg.jose.roots, v.cfg.now())
+	switch {
+	case errors.Is(err, jws.ErrBadChain):
+		return nil, StatusFailed, fmt.Errorf("%w: %w", ErrMalformed, err)
+	case err != nil:
+		return nil, StatusFailed, fmt.Errorf("%w: x5c chain does not lead to a configured root: %w", ErrUntrustedIssuer, err)
 	}
 	names := false
 	for _, u := range leaf.URIs {

@@ -252,7 +252,7 @@ const minRSABits = 2048
 func verifyAlg(alg string, pub crypto.PublicKey, input, sig []byte) error {
 	if h, pss, ok := rsaHash(alg); ok {
 		rk, ok := pub.(*rsa.PublicKey)
-		if !ok {
+		if !ok || rk == nil || rk.N == nil {
 			return fmt.Errorf("%w: %s needs an RSA key, got %s", ErrKeyMismatch, alg, describe(pub))
 		}
 		if rk.N.BitLen() < minRSABits {
@@ -300,11 +300,19 @@ func toKey(pub crypto.PublicKey) (*keys.PublicKey, error) {
 
 func describe(pub crypto.PublicKey) string {
 	switch k := pub.(type) {
+	case nil:
+		return "no key"
 	case *rsa.PublicKey:
 		return "an RSA key"
 	case *keys.PublicKey:
+		if k == nil {
+			return "no key"
+		}
 		return "a " + string(k.Type()) + " key"
 	case *ecdsa.PublicKey:
+		if k == nil || k.Curve == nil {
+			return "no key"
+		}
 		return "an ECDSA " + k.Curve.Params().Name + " key"
 	case ed25519.PublicKey:
 		return "an Ed25519 key"

@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/badgeproof/badgeproof/internal/jsonx"
 )
 
 // TokenType is the typ of a status list token.
@@ -49,10 +51,11 @@ func New(bits, size int) (*List, error) {
 	if !validBits(bits) {
 		return nil, fmt.Errorf("%w: bits must be 1, 2, 4 or 8, got %d", ErrMalformed, bits)
 	}
-	n := (size*bits + 7) / 8
-	if size <= 0 || n > MaxBytes {
-		return nil, fmt.Errorf("%w: size %d", ErrMalformed, size)
+	// size is compared before it is multiplied, so that it cannot overflow.
+	if size <= 0 || size > MaxBytes*8/bits {
+		return nil, fmt.Errorf("%w: size %d (1 to %d statuses of %d bits)", ErrMalformed, size, MaxBytes*8/bits, bits)
 	}
+	n := (size*bits + 7) / 8
 	return &List{Bits: bits, data: make([]byte, n)}, nil
 }
 
@@ -111,14 +114,29 @@ func (l *List) MarshalJSON() ([]byte, error) {
 	return json.Marshal(wire{Bits: l.Bits, Lst: base64.RawURLEncoding.EncodeToString(buf.Bytes())})
 }
 
+// maxCompressed bounds the base64url lst before it is decoded: a list
+// compresses well, and a status list token is itself bounded by the JWS
+// size limit.
+const maxCompressed = 4 << 20
+
+// strict is how a status list and a status list token's claims are
+// checked before they are decoded (no duplicate keys, bounded nesting).
+func strict() jsonx.Limits { return jsonx.Limits{MaxBytes: maxCompressed + 64<<10, MaxDepth: 16} }
+
 // Decode reads the JSON status_list object, decompressing at most MaxBytes.
 func Decode(raw []byte) (*List, error) {
+	if err := jsonx.Check(raw, strict()); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
 	var w wire
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	if !validBits(w.Bits) {
 		return nil, fmt.Errorf("%w: bits must be 1, 2, 4 or 8, got %d", ErrMalformed, w.Bits)
+	}
+	if len(w.Lst) > maxCompressed {
+		return nil, fmt.Errorf("%w: lst of %d characters, at most %d", ErrMalformed, len(w.Lst), maxCompressed)
 	}
 	comp, err := base64.RawURLEncoding.Strict().DecodeString(w.Lst)
 	if err != nil {
@@ -152,6 +170,9 @@ type Reference struct {
 // ParseReference reads a referenced token's status claim. ok is false when
 // it has no status_list member (another mechanism, or none).
 func ParseReference(status json.RawMessage) (ref Reference, ok bool, err error) {
+	if err := jsonx.Check(status, jsonx.Limits{MaxBytes: 64 << 10, MaxDepth: 16}); err != nil {
+		return ref, false, fmt.Errorf("%w: status: %v", ErrMalformed, err)
+	}
 	var s struct {
 		StatusList *struct {
 			Idx *int   `json:"idx"`
@@ -181,6 +202,9 @@ type Claims struct {
 
 // ParseClaims reads a status list token's payload and its list.
 func ParseClaims(payload []byte) (*Claims, *List, error) {
+	if err := jsonx.Check(payload, strict()); err != nil {
+		return nil, nil, fmt.Errorf("%w: claims: %v", ErrMalformed, err)
+	}
 	var c Claims
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return nil, nil, fmt.Errorf("%w: claims: %v", ErrMalformed, err)
