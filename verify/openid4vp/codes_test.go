@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/issuer/wallet"
 	"github.com/badgeproof/badgeproof/verify/openid4vp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,7 +19,7 @@ import (
 
 // started creates a request on an x509_hash relying party and has the
 // fixture's wallet fetch it.
-func started(t *testing.T, q openid4vp.Query, opts ...openid4vp.Option) (*fixture, *openid4vp.RelyingParty, *openid4vp.Request, *issuer.WalletRequest) {
+func started(t *testing.T, q openid4vp.Query, opts ...openid4vp.Option) (*fixture, *openid4vp.RelyingParty, *openid4vp.Request, *wallet.Request) {
 	f := newFixture(t)
 	rp, _ := newRP(t, f, append([]openid4vp.Option{openid4vp.WithClientIdentity(x509HashIdentity(t))}, opts...)...)
 	req, err := rp.CreateRequest(ctx, q)
@@ -162,7 +163,7 @@ func TestFailureCodes(t *testing.T) {
 }
 
 // qualifiedVP is a correctly bound presentation of the qualification.
-func qualifiedVP(t *testing.T, f *fixture, wr *issuer.WalletRequest) json.RawMessage {
+func qualifiedVP(t *testing.T, f *fixture, wr *wallet.Request) json.RawMessage {
 	var cred = f.wallet.Credentials()[0]
 	require.Equal(t, "urn:uuid:q1", cred.ID)
 	p, err := issuer.NewPresentation(f.holder.DID(), cred)
@@ -174,7 +175,7 @@ func qualifiedVP(t *testing.T, f *fixture, wr *issuer.WalletRequest) json.RawMes
 
 // forced fetches a request the wallet would refuse to answer, skipping
 // its matching: a misbehaving wallet.
-func forced(t *testing.T, f *fixture, req *openid4vp.Request, _ string) *issuer.WalletRequest {
+func forced(t *testing.T, f *fixture, req *openid4vp.Request, _ string) *wallet.Request {
 	resp, err := http.Get(req.RequestURI)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -182,10 +183,10 @@ func forced(t *testing.T, f *fixture, req *openid4vp.Request, _ string) *issuer.
 	require.NoError(t, err)
 	ar, err := openid4vp.VerifyRequestObject(jwt, req.ClientID, openid4vp.RequestPolicy{})
 	require.NoError(t, err)
-	return &issuer.WalletRequest{Request: ar, ClientID: ar.ClientID}
+	return &wallet.Request{Request: ar, ClientID: ar.ClientID}
 }
 
-func encrypted(t *testing.T, wr *issuer.WalletRequest, token map[string]any) url.Values {
+func encrypted(t *testing.T, wr *wallet.Request, token map[string]any) url.Values {
 	jwe, err := openid4vp.EncryptResponse(wr.Request, map[string]any{"vp_token": token, "state": wr.Request.State})
 	require.NoError(t, err)
 	return url.Values{"response": {jwe}}

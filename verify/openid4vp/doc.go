@@ -42,6 +42,6 @@
 // # The wallet's side
 //
 // [ParseRequestLink], [VerifyRequestObject], [CheckRequest] and
-// [EncryptResponse] are the wire format a wallet needs; issuer.Wallet uses
+// [EncryptResponse] are the wire format a wallet needs; wallet.Wallet uses
 // them to answer requests with a holder's badges.
 package openid4vp

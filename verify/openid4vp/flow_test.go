@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/issuer/wallet"
 	"github.com/badgeproof/badgeproof/verify"
 	"github.com/badgeproof/badgeproof/verify/openid4vp"
 	"github.com/stretchr/testify/assert"
@@ -90,7 +90,7 @@ func TestDirectPostJWT(t *testing.T) {
 
 // TestDirectPostRedirectURI: the development prefix, unencrypted.
 func TestDirectPostRedirectURI(t *testing.T) {
-	f := newFixture(t, issuer.WithRedirectURIClientsUnsafe())
+	f := newFixture(t, wallet.WithRedirectURIClientsUnsafe())
 	rp, _ := newRP(t, f, openid4vp.WithResponseMode(openid4vp.ResponseModeDirectPost))
 	req, err := rp.CreateRequest(ctx, qualificationQuery())
 	require.NoError(t, err)
@@ -120,7 +120,7 @@ func TestX509SANDNS(t *testing.T) {
 	cert, key := certificate(t, "localhost")
 	roots := x509.NewCertPool()
 	roots.AddCert(cert)
-	f := newFixture(t, issuer.WithTrustedRoots(roots))
+	f := newFixture(t, wallet.WithTrustedRoots(roots))
 	id, err := openid4vp.X509SANDNSIdentity("localhost", []*x509.Certificate{cert}, key)
 	require.NoError(t, err)
 	rp, _ := serve(t, func(base string) *openid4vp.RelyingParty {
@@ -138,7 +138,7 @@ func TestX509SANDNS(t *testing.T) {
 	require.True(t, result(t, rp, req).Verified)
 
 	// Another wallet that does not trust the certificate refuses.
-	other := newFixture(t, issuer.WithTrustedRoots(x509.NewCertPool()))
+	other := newFixture(t, wallet.WithTrustedRoots(x509.NewCertPool()))
 	req2, err := rp.CreateRequest(ctx, qualificationQuery())
 	require.NoError(t, err)
 	_, err = other.wallet.Fetch(ctx, req2.URL)

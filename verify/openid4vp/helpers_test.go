@@ -14,6 +14,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/issuer/wallet"
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
 	"github.com/badgeproof/badgeproof/verify/openid4vp"
@@ -25,12 +26,12 @@ import (
 type fixture struct {
 	agency *issuer.Signer
 	holder *issuer.Signer
-	wallet *issuer.Wallet
+	wallet *wallet.Wallet
 	v      *verify.Verifier
 	badges map[string][]byte
 }
 
-func newFixture(t testing.TB, walletOpts ...issuer.WalletOption) *fixture {
+func newFixture(t testing.TB, walletOpts ...wallet.Option) *fixture {
 	t.Helper()
 	f := &fixture{badges: map[string][]byte{}}
 	f.agency = signer(t, keys.Ed25519)
@@ -54,7 +55,7 @@ func newFixture(t testing.TB, walletOpts ...issuer.WalletOption) *fixture {
 		require.NoError(t, err)
 		f.badges[name] = b
 	}
-	f.wallet, err = issuer.NewWallet(f.holder, append([]issuer.WalletOption{issuer.WithWalletLoopback()}, walletOpts...)...)
+	f.wallet, err = wallet.New(f.holder, append([]wallet.Option{wallet.WithLoopback()}, walletOpts...)...)
 	require.NoError(t, err)
 	for _, name := range []string{"qualification", "work"} {
 		_, err := f.wallet.Add(f.badges[name])

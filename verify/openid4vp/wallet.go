@@ -15,7 +15,7 @@ import (
 )
 
 // This file is the wallet's side of the wire format: reading a request and
-// encrypting a response. issuer.Wallet uses it; so can any wallet.
+// encrypting a response. wallet.Wallet uses it; so can any wallet.
 
 // MaxRequestBytes caps a request URL or request object.
 const MaxRequestBytes = 256 << 10

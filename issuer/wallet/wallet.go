@@ -1,4 +1,4 @@
-package issuer
+package wallet
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/fetch"
+	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify/openid4vp"
 )
 
@@ -21,17 +22,17 @@ import (
 // the holder's key. It checks who asks (the request object's signature and
 // client identifier), selects the badges that match the DCQL query, and
 // posts the response (direct_post, or direct_post.jwt encrypted to the
-// relying party's key). Make it with NewWallet; it is safe for concurrent use.
+// relying party's key). Make it with New; it is safe for concurrent use.
 type Wallet struct {
-	holder  *Signer
+	holder  *issuer.Signer
 	fetcher *fetch.Fetcher
 	policy  openid4vp.RequestPolicy
 	mu      sync.RWMutex
 	creds   []*badge.Credential
 }
 
-// WalletOption configures a Wallet.
-type WalletOption func(*walletConfig) error
+// Option configures a Wallet.
+type Option func(*walletConfig) error
 
 type walletConfig struct {
 	policy        openid4vp.RequestPolicy
@@ -42,7 +43,7 @@ type walletConfig struct {
 
 // WithTrustedRoots sets the roots x509_san_dns relying parties' certificate
 // chains must reach (default: the system's).
-func WithTrustedRoots(roots *x509.CertPool) WalletOption {
+func WithTrustedRoots(roots *x509.CertPool) Option {
 	return func(c *walletConfig) error {
 		if roots == nil {
 			return errors.New("issuer: nil root pool")
@@ -54,30 +55,30 @@ func WithTrustedRoots(roots *x509.CertPool) WalletOption {
 
 // WithTrustedHashRequired makes x509_hash relying parties' chains reach a
 // trusted root too (by default the hash is the identity).
-func WithTrustedHashRequired() WalletOption {
+func WithTrustedHashRequired() Option {
 	return func(c *walletConfig) error { c.policy.RequireTrustedHash = true; return nil }
 }
 
 // WithRedirectURIClientsUnsafe accepts unsigned requests of the
 // redirect_uri prefix, whose sender nothing proves. For development.
-func WithRedirectURIClientsUnsafe() WalletOption {
+func WithRedirectURIClientsUnsafe() Option {
 	return func(c *walletConfig) error { c.policy.AllowRedirectURI = true; return nil }
 }
 
-// WithWalletLoopback lets the wallet fetch requests from and post responses
+// WithLoopback lets the wallet fetch requests from and post responses
 // to loopback addresses (and plain http there): tests and local demos.
-// WithWalletPrivateNetworks allows private addresses: on-premise servers.
-func WithWalletLoopback() WalletOption {
+// WithPrivateNetworks allows private addresses: on-premise servers.
+func WithLoopback() Option {
 	return func(c *walletConfig) error { c.allowLoopback = true; return nil }
 }
 
-// WithWalletPrivateNetworks lets the wallet reach private (RFC 1918) addresses.
-func WithWalletPrivateNetworks() WalletOption {
+// WithPrivateNetworks lets the wallet reach private (RFC 1918) addresses.
+func WithPrivateNetworks() Option {
 	return func(c *walletConfig) error { c.allowPrivate = true; return nil }
 }
 
-// WithWalletClock sets the clock request expiry and certificates are checked by.
-func WithWalletClock(now func() time.Time) WalletOption {
+// WithClock sets the clock request expiry and certificates are checked by.
+func WithClock(now func() time.Time) Option {
 	return func(c *walletConfig) error {
 		if now == nil {
 			return errors.New("issuer: nil clock")
@@ -87,9 +88,9 @@ func WithWalletClock(now func() time.Time) WalletOption {
 	}
 }
 
-// NewWallet makes a wallet whose presentations holder signs; the holder is
+// New makes a wallet whose presentations holder signs; the holder is
 // holder's DID, the subject of the badges it presents.
-func NewWallet(holder *Signer, opts ...WalletOption) (*Wallet, error) {
+func New(holder *issuer.Signer, opts ...Option) (*Wallet, error) {
 	if holder == nil {
 		return nil, errors.New("issuer: nil holder signer")
 	}
@@ -129,27 +130,27 @@ func (w *Wallet) Credentials() []*badge.Credential {
 	return slices.Clone(w.creds)
 }
 
-// WalletRequest is a relying party's request as the wallet checked it, with
+// Request is a relying party's request as the wallet checked it, with
 // the badges that could answer each credential query: what a consent
 // screen shows.
-type WalletRequest struct {
+type Request struct {
 	Request *openid4vp.AuthorizationRequest
 	// ClientID is the checked client identifier; ClientName the name the
 	// relying party gives itself (not verified).
 	ClientID   string
 	ClientName string
-	Matches    []WalletMatch
+	Matches    []Match
 }
 
-// WalletMatch lists the held badges that satisfy one credential query.
-type WalletMatch struct {
+// Match lists the held badges that satisfy one credential query.
+type Match struct {
 	Query      openid4vp.CredentialQuery
-	Candidates []WalletCandidate
+	Candidates []Candidate
 }
 
-// WalletCandidate is one held badge that satisfies a query, with the claim
+// Candidate is one held badge that satisfies a query, with the claim
 // paths the relying party would see answered.
-type WalletCandidate struct {
+type Candidate struct {
 	Credential *badge.Credential
 	Claims     [][]any
 }
@@ -159,7 +160,7 @@ type WalletCandidate struct {
 // checks its signature and client identifier under the wallet's policy and
 // matches the query against the held badges. A request no held badge can
 // satisfy fails with openid4vp.ErrNoMatchingCredential.
-func (w *Wallet) Fetch(ctx context.Context, link string) (*WalletRequest, error) {
+func (w *Wallet) Fetch(ctx context.Context, link string) (*Request, error) {
 	l, err := openid4vp.ParseRequestLink(link)
 	if err != nil {
 		return nil, err
@@ -200,19 +201,19 @@ func (w *Wallet) Fetch(ctx context.Context, link string) (*WalletRequest, error)
 	return w.match(ar)
 }
 
-func (w *Wallet) match(ar *openid4vp.AuthorizationRequest) (*WalletRequest, error) {
-	wr := &WalletRequest{Request: ar, ClientID: ar.ClientID}
+func (w *Wallet) match(ar *openid4vp.AuthorizationRequest) (*Request, error) {
+	wr := &Request{Request: ar, ClientID: ar.ClientID}
 	if ar.ClientMetadata != nil {
 		wr.ClientName = ar.ClientMetadata.ClientName
 	}
 	answered := map[string]bool{}
 	for _, cq := range ar.DCQLQuery.Credentials {
-		m := WalletMatch{Query: cq}
+		m := Match{Query: cq}
 		if cq.Format == openid4vp.FormatLDPVC {
 			for _, c := range w.Credentials() {
 				claims, err := cq.Match(openid4vp.Credential{Format: openid4vp.FormatLDPVC, Types: c.Type, Claims: c.Raw()})
 				if err == nil {
-					m.Candidates = append(m.Candidates, WalletCandidate{Credential: c, Claims: claims})
+					m.Candidates = append(m.Candidates, Candidate{Credential: c, Claims: claims})
 				}
 			}
 		}
@@ -226,14 +227,14 @@ func (w *Wallet) match(ar *openid4vp.AuthorizationRequest) (*WalletRequest, erro
 }
 
 // Selection chooses, per credential query id, which candidate(s) to present
-// (indexes into WalletMatch.Candidates). A nil Selection presents the first
+// (indexes into Match.Candidates). A nil Selection presents the first
 // candidate of every query that has one.
 type Selection map[string][]int
 
 // Response builds the response parameters for sel without sending them:
 // vp_token and state, or response (a JWE) when the request asks for an
 // encrypted response. Respond sends them.
-func (w *Wallet) Response(req *WalletRequest, sel Selection) (url.Values, error) {
+func (w *Wallet) Response(req *Request, sel Selection) (url.Values, error) {
 	ar := req.Request
 	token := map[string][]json.RawMessage{}
 	for _, m := range req.Matches {
@@ -254,7 +255,7 @@ func (w *Wallet) Response(req *WalletRequest, sel Selection) (url.Values, error)
 			if i < 0 || i >= len(m.Candidates) {
 				return nil, fmt.Errorf("issuer: query %q has no candidate %d", m.Query.ID, i)
 			}
-			p, err := NewPresentation(w.holder.DID(), m.Candidates[i].Credential)
+			p, err := issuer.NewPresentation(w.holder.DID(), m.Candidates[i].Credential)
 			if err != nil {
 				return nil, err
 			}
@@ -299,8 +300,8 @@ func (w *Wallet) encode(ar *openid4vp.AuthorizationRequest, params map[string]an
 	return form, nil
 }
 
-// WalletResponse is what the relying party answered to a posted response.
-type WalletResponse struct {
+// Response is what the relying party answered to a posted response.
+type Response struct {
 	StatusCode int
 	// RedirectURI is where the relying party sends the user next, if anywhere.
 	RedirectURI string
@@ -309,7 +310,7 @@ type WalletResponse struct {
 
 // Respond presents the badges sel chooses (nil: the first match of each
 // query) and posts them to the relying party's response URI.
-func (w *Wallet) Respond(ctx context.Context, req *WalletRequest, sel Selection) (*WalletResponse, error) {
+func (w *Wallet) Respond(ctx context.Context, req *Request, sel Selection) (*Response, error) {
 	form, err := w.Response(req, sel)
 	if err != nil {
 		return nil, err
@@ -319,7 +320,7 @@ func (w *Wallet) Respond(ctx context.Context, req *WalletRequest, sel Selection)
 
 // Decline tells the relying party the user refused (error access_denied,
 // or the given OAuth error code).
-func (w *Wallet) Decline(ctx context.Context, req *WalletRequest, code string) (*WalletResponse, error) {
+func (w *Wallet) Decline(ctx context.Context, req *Request, code string) (*Response, error) {
 	if code == "" {
 		code = "access_denied"
 	}
@@ -335,7 +336,7 @@ func (w *Wallet) Decline(ctx context.Context, req *WalletRequest, code string) (
 }
 
 // Post sends response parameters to the request's response URI.
-func (w *Wallet) Post(ctx context.Context, req *WalletRequest, form url.Values) (*WalletResponse, error) {
+func (w *Wallet) Post(ctx context.Context, req *Request, form url.Values) (*Response, error) {
 	switch req.Request.ResponseMode {
 	case openid4vp.ResponseModeDirectPost, openid4vp.ResponseModeDirectPostJWT:
 	default:
@@ -345,7 +346,7 @@ func (w *Wallet) Post(ctx context.Context, req *WalletRequest, form url.Values) 
 	if err != nil {
 		return nil, fmt.Errorf("issuer: posting the response: %w", err)
 	}
-	out := &WalletResponse{StatusCode: code, Body: body}
+	out := &Response{StatusCode: code, Body: body}
 	var ans struct {
 		RedirectURI string `json:"redirect_uri"`
 	}
