@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -45,11 +46,18 @@ func TestCheck(t *testing.T) {
 }
 
 func FuzzCheck(f *testing.F) {
-	for _, s := range []string{`{"a":[1,{"b":"c"}]}`, `{"a":"\ud83d\ude00"}`, `{"a":1,"a":2}`, `[1e5,-0.1,"x"]`, "\"\xff\""} {
+	for _, s := range []string{`{"a":[1,{"b":"c"}]}`, `{"a":"\ud83d\ude00"}`, `{"a":1,"a":2}`, `[1e5,-0.1,"x"]`, "\"\xff\"",
+		// The attacks of issue 11.
+		`{"n":12345678901234567890}`, `{"n":12345678901234567000}`, `{"n":1e400}`, `{"n":0.1e-400}`,
+		`{"issuer":{"id":"a","ID":"b"}}`, `{"@context":{"ID":"urn:a","id":"@id"}}`, `{"k":1,"\u212a":2}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
 		err := Check(data, Limits{})
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("one input took %v", d)
+		}
 		if err == nil && !json.Valid(data) {
 			t.Fatalf("accepted JSON that encoding/json rejects: %q", data)
 		}
