@@ -32,6 +32,10 @@ type Common struct {
 	HolderID   string  // the holder's DID; empty when Identity is used
 	HolderName Text    // optional
 	Identity   *IdentityObject
+	// BirthDate is the holder's date of birth (생년월일), which Korean
+	// certificates print beside the name. Only the SD-JWT VC form carries
+	// it, as a claim the holder may choose to disclose.
+	BirthDate  time.Time
 	ValidFrom  time.Time // issue date
 	ValidUntil time.Time // zero: no expiry
 	// Status is an optional revocation entry (added by the issuer at issuance).
