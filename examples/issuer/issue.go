@@ -20,7 +20,8 @@ import (
 
 // input is one unsigned credential read from a file.
 type input struct {
-	name string // output file name
+	name string // output file name when the credential has no id
+	src  string // where it was read: FILE, or FILE:LINE in JSON Lines
 	data []byte
 }
 
@@ -42,8 +43,12 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	statusDir := fs.String("status-dir", "", "`DIR` keeping the status list")
 	outDir := fs.String("out", "", "write one badge file per input to `DIR`")
 	anchorTimeout := fs.Duration("anchor-timeout", 10*time.Minute, "give up anchoring after `DURATION` (a transaction that is never mined, an unreachable node)")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	issuerName := fs.String("issuer-name", "", "the issuer's display `NAME` in English, put in each badge that names none")
+	issuerNameKo := fs.String("issuer-name-ko", "", "the issuer's display `NAME` in Korean (shown first)")
+	force := fs.Bool("force", false, "write into a non-empty --out, replacing badge files of the same name")
+	skipExisting := fs.Bool("skip-existing", false, "write into a non-empty --out, leaving out every input whose badge file is already there")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
 	}
 	switch {
 	case *keyFile == "" || *outDir == "" || *anchorSpec == "":
@@ -52,6 +57,8 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"issue needs at least one INPUT file"}
 	case (*statusURL == "") != (*statusDir == ""):
 		return usageError{"--status-url and --status-dir go together"}
+	case *force && *skipExisting:
+		return usageError{"--force and --skip-existing exclude each other"}
 	}
 	anchorPlan, err := parseAnchor(*anchorSpec, *ethKey)
 	if err != nil {
@@ -65,13 +72,41 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := checkOutDir(*outDir, *force || *skipExisting); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		return err
 	}
+	name := badge.NewText(*issuerNameKo, *issuerName)
+	if *issuerNameKo == "" {
+		name = badge.NewText(*issuerName, "")
+	}
 	creds := make([]*badge.Credential, len(inputs))
 	for i, in := range inputs {
-		if creds[i], err = prepare(in, signer.DID()); err != nil {
+		if creds[i], err = prepare(in, signer.DID(), name); err != nil {
 			return err
+		}
+	}
+	names, err := outputNames(inputs, creds)
+	if err != nil {
+		return err
+	}
+	if *skipExisting {
+		var keptIn []input
+		var kept []*badge.Credential
+		var keptNames []string
+		for i := range creds {
+			if _, err := os.Stat(filepath.Join(*outDir, names[i])); err == nil {
+				fmt.Fprintf(stderr, "%s: %s exists, skipped\n", inputs[i].src, names[i])
+				continue
+			}
+			keptIn, kept, keptNames = append(keptIn, inputs[i]), append(kept, creds[i]), append(keptNames, names[i])
+		}
+		inputs, creds, names = keptIn, kept, keptNames
+		if len(creds) == 0 {
+			fmt.Fprintf(stdout, "issued 0 badges: every one is already in %s\n", *outDir)
+			return nil
 		}
 	}
 	if *statusURL != "" {
@@ -83,7 +118,7 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	signed := make([][]byte, len(creds))
 	for i, c := range creds {
 		if signed[i], err = signer.SignCredential(c); err != nil {
-			return fmt.Errorf("%s: %w", inputs[i].name, err)
+			return fmt.Errorf("%s: %w", inputs[i].src, err)
 		}
 		bar.Add(1)
 	}
@@ -97,7 +132,7 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	for i, b := range signed {
-		if err := os.WriteFile(filepath.Join(*outDir, inputs[i].name), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(*outDir, names[i]), b, 0o644); err != nil {
 			return err
 		}
 	}
@@ -112,13 +147,13 @@ func readInputs(paths []string) ([]input, error) {
 	seen := map[string]bool{}
 	// add gives each badge its own output file: inputs from different
 	// directories may share a base name.
-	add := func(name string, data []byte) {
+	add := func(name, src string, data []byte) {
 		base := strings.TrimSuffix(name, ".json")
 		for i := 2; seen[name]; i++ {
 			name = fmt.Sprintf("%s-%d.json", base, i)
 		}
 		seen[name] = true
-		out = append(out, input{name: name, data: data})
+		out = append(out, input{name: name, src: src, data: data})
 	}
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
@@ -136,14 +171,14 @@ func readInputs(paths []string) ([]input, error) {
 				if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 					continue
 				}
-				add(fmt.Sprintf("%s-%06d.json", base, line), append([]byte(nil), sc.Bytes()...))
+				add(fmt.Sprintf("%s-%06d.json", base, line), fmt.Sprintf("%s:%d", p, line), append([]byte(nil), sc.Bytes()...))
 			}
 			if err := sc.Err(); err != nil {
-				return nil, fmt.Errorf("%s line %d: %w", p, line+1, err)
+				return nil, fmt.Errorf("%s:%d: %w", p, line+1, err)
 			}
 			continue
 		}
-		add(base+".json", data)
+		add(base+".json", p, data)
 	}
 	return out, nil
 }
@@ -162,16 +197,34 @@ func isJSONLines(data []byte) bool {
 	return n > 1
 }
 
-// prepare fills issuer with the signer's DID where absent and parses the
+// prepare fills issuer with the signer's DID where absent, and its name
+// where the badge gives none and name is not zero, and parses the
 // credential strictly.
-func prepare(in input, did string) (*badge.Credential, error) {
+func prepare(in input, did string, name badge.Text) (*badge.Credential, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(in.data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", in.name, err)
+		return nil, fmt.Errorf("%s: %w", in.src, err)
 	}
 	data := in.data
+	changed := false
 	if _, ok := m["issuer"]; !ok {
-		m["issuer"], _ = json.Marshal(map[string]any{"id": did, "type": []string{"Profile"}})
+		profile := map[string]any{"id": did, "type": []string{"Profile"}}
+		if !name.IsZero() {
+			profile["name"] = name
+		}
+		m["issuer"], _ = json.Marshal(profile)
+		changed = true
+	} else if !name.IsZero() {
+		var profile map[string]json.RawMessage
+		if json.Unmarshal(m["issuer"], &profile) == nil && profile != nil {
+			if _, named := profile["name"]; !named {
+				profile["name"], _ = json.Marshal(name)
+				m["issuer"], _ = json.Marshal(profile)
+				changed = true
+			}
+		}
+	}
+	if changed {
 		var err error
 		if data, err = issuer.MarshalDocument(m); err != nil {
 			return nil, err
@@ -179,10 +232,65 @@ func prepare(in input, did string) (*badge.Credential, error) {
 	}
 	c, err := badge.ParseCredential(data, badge.Limits{})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in.name, err)
+		return nil, fmt.Errorf("%s: %w", in.src, err)
 	}
 	if c.Issuer.ID != did {
-		return nil, fmt.Errorf("%s: issuer is %s, but the key is %s's", in.name, c.Issuer.ID, did)
+		return nil, fmt.Errorf("%s: issuer is %s, but the key is %s's", in.src, c.Issuer.ID, did)
 	}
 	return c, nil
+}
+
+// checkOutDir refuses an --out directory that holds files, unless told
+// what to do with them (--force or --skip-existing).
+func checkOutDir(dir string, told bool) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || err == nil && len(entries) == 0 || told {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return usageError{fmt.Sprintf("--out %s is not empty (%d entries): pass --skip-existing to issue only the badges not yet there, or --force to replace them", dir, len(entries))}
+}
+
+// outputNames names each badge file after the badge's id
+// (urn:uuid:5b0e... becomes 5b0e....json), or after its input when it has
+// none. Two badges with one id are an error.
+func outputNames(inputs []input, creds []*badge.Credential) ([]string, error) {
+	names := make([]string, len(creds))
+	byName := map[string]string{}
+	for i, c := range creds {
+		names[i] = inputs[i].name
+		if c.ID != "" {
+			names[i] = fileNameForID(c.ID) + ".json"
+		}
+		if prev, dup := byName[names[i]]; dup {
+			if c.ID != "" {
+				return nil, fmt.Errorf("%s: badge id %s is also the id of %s", inputs[i].src, c.ID, prev)
+			}
+			return nil, fmt.Errorf("%s: its badge file %s would also be %s's", inputs[i].src, names[i], prev)
+		}
+		byName[names[i]] = inputs[i].src
+	}
+	return names, nil
+}
+
+// fileNameForID makes a file name of a badge id: a urn:uuid: prefix is
+// dropped, and every character but letters, digits, '-', '_' and '.' becomes '_'.
+func fileNameForID(id string) string {
+	id = strings.TrimPrefix(id, "urn:uuid:")
+	b := []byte(id)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			b[i] = '_'
+		}
+	}
+	name := strings.TrimLeft(string(b), ".")
+	if len(name) > 200 {
+		name = name[:200]
+	}
+	if name == "" {
+		name = "badge"
+	}
+	return name
 }

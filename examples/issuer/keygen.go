@@ -32,8 +32,8 @@ func keygenCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlags("keygen", stderr)
 	typ := fs.String("type", "ed25519", "key type: ed25519, p256, p384 or secp256k1")
 	out := fs.String("out", "", "write the key to `KEYFILE` (must not exist)")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
 	}
 	if *out == "" || fs.NArg() > 0 {
 		return usageError{"keygen needs --out KEYFILE and no arguments"}

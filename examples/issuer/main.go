@@ -2,10 +2,11 @@
 // batches, keeps revocation lists and signs holders' presentations.
 //
 //	issuer keygen --type ed25519|p256|p384|secp256k1 --out KEYFILE
-//	issuer issue --key KEYFILE --anchor none|ledger:DIR|eth:URL [--eth-key KEYFILE]
-//	             [--status-url URL --status-dir DIR] --out DIR INPUT...
+//	issuer issue --key KEYFILE --anchor none|ledger:DIR|eth:URL [--eth-key KEYFILE] [--anchor-timeout 10m]
+//	             [--status-url URL --status-dir DIR] [--issuer-name NAME] [--issuer-name-ko NAME]
+//	             [--force | --skip-existing] --out DIR INPUT...
 //	issuer revoke --key KEYFILE --status-dir DIR (--id BADGE_ID | --index N)
-//	issuer present --key HOLDER_KEYFILE --challenge C --domain D BADGE...
+//	issuer present --key HOLDER_KEYFILE --challenge C --domain D [--allow-foreign] BADGE...
 package main
 
 import (
@@ -25,10 +26,13 @@ func main() {
 
 const usage = `usage:
   issuer keygen --type ed25519|p256|p384|secp256k1 --out KEYFILE
-  issuer issue --key KEYFILE --anchor none|ledger:DIR|eth:URL [--eth-key KEYFILE]
-               [--status-url URL --status-dir DIR] --out DIR INPUT...
+  issuer issue --key KEYFILE --anchor none|ledger:DIR|eth:URL [--eth-key KEYFILE] [--anchor-timeout 10m]
+               [--status-url URL --status-dir DIR] [--issuer-name NAME] [--issuer-name-ko NAME]
+               [--force | --skip-existing] --out DIR INPUT...
   issuer revoke --key KEYFILE --status-dir DIR (--id BADGE_ID | --index N)
-  issuer present --key HOLDER_KEYFILE --challenge C --domain D BADGE...
+  issuer present --key HOLDER_KEYFILE --challenge C --domain D [--allow-foreign] BADGE...
+
+"issuer COMMAND --help" lists a command's flags with their defaults.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -52,6 +56,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := cmd(ctx, args[1:], stdout, stderr); err != nil {
+		if err == errHelp {
+			return 0
+		}
 		if err != errUsage {
 			fmt.Fprintf(stderr, "%s: %v\n", args[0], err)
 		}

@@ -38,8 +38,8 @@ func revokeCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	dir := fs.String("status-dir", "", "the status list `DIR`")
 	id := fs.String("id", "", "revoke the badge with this `ID`")
 	index := fs.Int("index", -1, "revoke the badge at this status list `INDEX`")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
 	}
 	switch {
 	case *keyFile == "" || *dir == "" || fs.NArg() > 0:
@@ -80,8 +80,9 @@ func presentCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	keyFile := fs.String("key", "", "the holder's `KEYFILE`")
 	challenge := fs.String("challenge", "", "the verifier's `CHALLENGE`")
 	domain := fs.String("domain", "", "the verifier's `DOMAIN`")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	allowForeign := fs.Bool("allow-foreign", false, "present badges whose subject is not the holder's key (the verifier will fail their holder check)")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
 	}
 	switch {
 	case *keyFile == "" || *challenge == "" || *domain == "":
@@ -103,6 +104,10 @@ func presentCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
+		if !*allowForeign && !subjectIs(c, signer.DID()) {
+			return fmt.Errorf("%s: the badge's subject is %s, not the holder %s: a verifier will not accept it as yours (--allow-foreign to present it anyway)",
+				path, subjectOf(c), signer.DID())
+		}
 		creds = append(creds, c)
 	}
 	p, err := issuer.NewPresentation(signer.DID(), creds...)
@@ -115,4 +120,23 @@ func presentCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	_, err = stdout.Write(out)
 	return err
+}
+
+// subjectIs reports whether did is a subject of c.
+func subjectIs(c *badge.Credential, did string) bool {
+	for _, s := range c.CredentialSubject {
+		if s.ID == did {
+			return true
+		}
+	}
+	return false
+}
+
+func subjectOf(c *badge.Credential) string {
+	for _, s := range c.CredentialSubject {
+		if s.ID != "" {
+			return s.ID
+		}
+	}
+	return "not given (no credentialSubject id)"
 }

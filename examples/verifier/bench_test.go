@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"testing"
 
 	"github.com/badgeproof/badgeproof/verify"
@@ -11,7 +12,7 @@ import (
 // /v1/verify for an anchored demo badge, without HTTP.
 func BenchmarkVerifyDemoBadge(b *testing.B) {
 	ctx := context.Background()
-	d, v, err := startDemo(ctx, b.TempDir(), "http://127.0.0.1:1")
+	d, v, err := startDemo(ctx, b.TempDir(), "http://127.0.0.1:1", false, io.Discard, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,47 +38,226 @@ func findChromium(t *testing.T) string {
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
+// chromiumArgs are the flags of every headless run: no sandbox (CI runs as
+// root), nothing fetched but the page, and virtual time long enough for the
+// page's requests and rendering.
+func chromiumArgs(t *testing.T, width, height int) []string {
+	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--hide-scrollbars",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+		"--user-data-dir=" + t.TempDir(), "--virtual-time-budget=10000", fmt.Sprintf("--window-size=%d,%d", width, height)}
+}
+
 // dumpDOM loads url in headless Chromium, lets its scripts run and returns
 // the resulting DOM.
 func dumpDOM(t *testing.T, chromium, url string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=10000", "--window-size=390,844", "--dump-dom", url)
+	cmd := exec.CommandContext(ctx, chromium, append(chromiumArgs(t, 1280, 900), "--dump-dom", url)...)
 	out, err := cmd.Output()
 	require.NoError(t, err, "chromium: %s", out)
-	return string(out)
+	// Only what the page shows: its script holds every text it could show.
+	dom, _, _ := strings.Cut(string(out), "<script>")
+	return dom
 }
 
-var verdictRE = regexp.MustCompile(`<div id="verdict" class="s-(\w+)" data-status="(\w+)">([^<]*)`)
+// screenshot saves what Chromium shows of url at width×height to path.
+func screenshot(t *testing.T, chromium, url, path string, width, height int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, append(chromiumArgs(t, width, height), "--screenshot="+path, url)...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "chromium: %s", out)
+	info, err := os.Stat(path)
+	require.NoError(t, err, "chromium wrote no screenshot: %s", out)
+	png, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(png), "\x89PNG"), "%s is not a PNG", path)
+	require.Greater(t, info.Size(), int64(10_000), "%s is too small to show the page", path)
+}
 
-// TestBrowserVerifiesDemoBadges opens the page in headless Chromium on the
-// running demo; ?demo=NAME makes the page fetch that demo badge, submit it
-// to /v1/verify and render the verdict, as a click on the badge does.
-func TestBrowserVerifiesDemoBadges(t *testing.T) {
+// screenshotDir is where the browser test leaves its screenshots:
+// $BADGEPROOF_SCREENSHOTS, else badgeproof-screenshots in the temporary
+// directory. They are kept after the test, to look at.
+func screenshotDir(t *testing.T) string {
+	dir := os.Getenv("BADGEPROOF_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "badgeproof-screenshots")
+	}
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	return dir
+}
+
+// pageTexts are the page's Korean and English texts (page_i18n.json).
+type pageTexts struct {
+	Banners map[string][2]string                       `json:"banners"`
+	Explain map[string]map[string]map[string][2]string `json:"explain"`
+	Present map[string]map[string]map[string][2]string `json:"presentation"`
+	Checks  map[string][2]string                       `json:"checks"`
+	Status  map[string][2]string                       `json:"status"`
+	UI      map[string][2]string                       `json:"ui"`
+}
+
+func loadPageTexts(t *testing.T) *pageTexts {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "verify", "verifyhttp", "page_i18n.json"))
+	require.NoError(t, err)
+	var p pageTexts
+	require.NoError(t, json.Unmarshal(b, &p))
+	return &p
+}
+
+// escape spells s as Chromium's DOM dump does in text.
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// both asserts that dom shows a text in Korean and in English.
+func both(t *testing.T, dom string, pair [2]string, what string) {
+	t.Helper()
+	require.NotEmpty(t, pair[0], what)
+	assert.Contains(t, dom, escape(pair[0]), "%s in Korean", what)
+	assert.Contains(t, dom, escape(pair[1]), "%s in English", what)
+}
+
+// checkRow returns the list item of check id within the part of dom after
+// marker (the first report when marker is "").
+func checkRow(t *testing.T, dom, marker, id string) string {
+	t.Helper()
+	if marker != "" {
+		i := strings.Index(dom, marker)
+		require.GreaterOrEqual(t, i, 0, "no %q in the page", marker)
+		dom = dom[i:]
+	}
+	m := regexp.MustCompile(`<li data-check="` + id + `"[^>]*>.*?</li>`).FindString(dom)
+	require.NotEmpty(t, m, "no row for check %s", id)
+	return m
+}
+
+var verdictRE = regexp.MustCompile(`<div id="verdict" class="verdict s-(\w+)" data-status="(\w+)" data-banner="(\w+)">`)
+
+// TestBrowserDemoCases opens the page in headless Chromium on the running
+// demo for each demo case; ?demo=NAME makes the page fetch that sample,
+// submit it to /v1/verify and render the verdict, as a click on it does.
+// It asserts the banner, the explanations in Korean and English and the
+// marks on the card, and saves screenshots at 1280×900 and 390×844.
+func TestBrowserDemoCases(t *testing.T) {
 	chromium := findChromium(t)
 	base := startDemoServer(t)
-	for _, tc := range []struct{ demo, status, label string }{
-		{"qualification", "verified", "검증됨 · Verified"},
-		{"tampered", "failed", "실패 · Failed"},
-	} {
-		dom := dumpDOM(t, chromium, base+"/?demo="+tc.demo)
-		m := verdictRE.FindStringSubmatch(dom)
-		require.NotNil(t, m, "%s: no verdict on the page:\n%s", tc.demo, dom)
-		assert.Equal(t, tc.status, m[2], tc.demo)
-		assert.Equal(t, tc.label, m[3], tc.demo)
-		// Every check is listed, translated.
-		assert.Regexp(t, `<tr data-check="signature" data-status="(passed|failed)"><td class="name"><span><strong>서명</strong>`, dom)
-		assert.Contains(t, dom, `id="card"`, "the badge card is shown")
-		assert.Contains(t, dom, "정보처리 기사", "the card names the achievement")
-		if tc.status == "failed" {
-			assert.Contains(t, dom, `data-check="signature" data-status="failed"`)
-			assert.Contains(t, dom, "전자서명이 맞지 않습니다")
-		} else {
+	texts := loadPageTexts(t)
+	shots := screenshotDir(t)
+	ex := func(check, status, code string) [2]string { return texts.Explain[check][status][code] }
+
+	cases := []struct {
+		demo, status, banner string
+		assert               func(t *testing.T, dom string)
+	}{
+		{"qualification", "verified", "verified", func(t *testing.T, dom string) {
+			both(t, dom, ex("signature", "passed", ""), "signature passed")
+			both(t, dom, ex("anchor", "passed", ""), "anchor passed")
+			both(t, dom, ex("issuer", "passed", ""), "issuer passed")
+			assert.Contains(t, dom, `data-unverified="false"`)
 			assert.Contains(t, dom, "한국산업인력공단")
 			assert.Contains(t, dom, "blink:ledger:")
-		}
+			assert.NotContains(t, dom, escape(texts.UI["unverified"][1]))
+		}},
+		{"tampered", "failed", "tampered", func(t *testing.T, dom string) {
+			assert.Contains(t, checkRow(t, dom, "", "signature"), `data-status="failed" data-code="bad_signature"`)
+			both(t, dom, ex("signature", "failed", "bad_signature"), "signature failed")
+			both(t, dom, ex("merkle", "failed", "hash_mismatch"), "merkle failed")
+			// The issuer is in the trust list: nothing ties the badge to it.
+			issuer := checkRow(t, dom, "", "issuer")
+			assert.Contains(t, issuer, escape(ex("issuer", "failed", "untrusted_issuer+listed")[0]))
+			assert.Contains(t, issuer, escape(ex("issuer", "failed", "untrusted_issuer+listed")[1]))
+			assert.NotContains(t, issuer, escape(ex("issuer", "failed", "untrusted_issuer")[0]))
+			// The anchor was not looked up, which is not "no record".
+			anchor := checkRow(t, dom, "", "anchor")
+			assert.Contains(t, anchor, escape(ex("anchor", "skipped", "not_looked_up")[0]))
+			assert.Contains(t, anchor, escape(ex("anchor", "skipped", "not_looked_up")[1]))
+			assert.NotContains(t, anchor, escape(ex("anchor", "skipped", "")[0]))
+			// The forged name is shown as an unverified claim.
+			assert.Contains(t, dom, `data-unverified="true"`)
+			both(t, dom, texts.UI["unverified"], "unverified claims")
+			assert.Contains(t, dom, "이민호")
+		}},
+		{"revoked", "failed", "revoked", func(t *testing.T, dom string) {
+			assert.Contains(t, checkRow(t, dom, "", "status"), `data-status="failed" data-code="revoked"`)
+			both(t, dom, ex("status", "failed", "revoked"), "revoked")
+			both(t, dom, ex("signature", "passed", ""), "signature passed")
+			assert.Contains(t, dom, `data-unverified="false"`)
+		}},
+		{"expired", "failed", "expired", func(t *testing.T, dom string) {
+			assert.Contains(t, checkRow(t, dom, "", "validity"), `data-status="failed" data-code="expired"`)
+			both(t, dom, ex("validity", "failed", "expired"), "expired")
+			assert.Contains(t, dom, "2025-06-28")
+		}},
+		{"presentation", "verified", "presentation_verified", func(t *testing.T, dom string) {
+			// The presentation's own rows speak of the holder, not the issuer.
+			sig := checkRow(t, dom, "", "signature")
+			assert.Contains(t, sig, escape(texts.Present["signature"]["passed"][""][0]))
+			assert.Contains(t, sig, escape(texts.Present["signature"]["passed"][""][1]))
+			assert.NotContains(t, sig, escape(ex("signature", "passed", "")[0]))
+			both(t, checkRow(t, dom, "", "format"), texts.Present["format"]["passed"][""], "presentation format")
+			assert.Equal(t, 2, strings.Count(dom, `data-banner="verified"`), "both badges verified")
+		}},
+		{"replayed", "failed", "presentation_binding", func(t *testing.T, dom string) {
+			assert.Contains(t, checkRow(t, dom, "", "holder"), `data-status="failed" data-code="challenge_mismatch"`)
+			both(t, dom, ex("holder", "failed", "challenge_mismatch"), "challenge mismatch")
+			// Only the binding failed: the badges inside keep their verdicts.
+			assert.Equal(t, 2, strings.Count(dom, `data-banner="verified"`), "both badges verified")
+			assert.NotContains(t, dom, `data-banner="failed"`)
+			assert.NotContains(t, dom, escape(texts.Banners["failed"][1]))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.demo, func(t *testing.T) {
+			t.Parallel()
+			url := base + "/?demo=" + tc.demo
+			dom := dumpDOM(t, chromium, url)
+			m := verdictRE.FindStringSubmatch(dom)
+			require.NotNil(t, m, "%s: no verdict on the page", tc.demo)
+			assert.Equal(t, tc.status, m[2])
+			assert.Equal(t, tc.banner, m[3])
+			// The verdict and its banner, in both languages.
+			both(t, dom, texts.Status[tc.status], "verdict")
+			both(t, dom, texts.Banners[tc.banner], "banner "+tc.banner)
+			// Every check is listed with its name in both languages.
+			for _, id := range []string{"format", "signature", "merkle", "anchor", "issuer", "status", "validity", "holder"} {
+				if !strings.Contains(dom, `data-check="`+id+`"`) {
+					continue // a presentation lists the checks it has
+				}
+				both(t, dom, texts.Checks[id], "check "+id)
+			}
+			assert.Contains(t, dom, `class="lang-both"`, "Korean and English side by side by default")
+			// After the verification, the sample's button shows the verdict.
+			assert.Regexp(t, `data-demo="`+tc.demo+`".*?<span class="result"><span class="pill s-`+tc.status+`"`, dom)
+			tc.assert(t, dom)
+			for _, size := range [][2]int{{1280, 900}, {390, 844}} {
+				path := filepath.Join(shots, fmt.Sprintf("%s-%dx%d.png", tc.demo, size[0], size[1]))
+				screenshot(t, chromium, url, path, size[0], size[1])
+				t.Logf("screenshot: %s", path)
+			}
+		})
+	}
+}
+
+// TestBrowserPageBeforeVerifying: before anything is verified, no sample
+// carries a verdict pill; the language switch shows English only, and says so.
+func TestBrowserPageBeforeVerifying(t *testing.T) {
+	chromium := findChromium(t)
+	base := startDemoServer(t)
+	dom := dumpDOM(t, chromium, base+"/?lang=en")
+	require.Contains(t, dom, `data-demo="qualification"`, "the samples are listed")
+	assert.NotContains(t, dom, `class="pill`, "no pill before a verification")
+	assert.Contains(t, dom, "Expected: Verified", "the expected verdict is said in words")
+	assert.Contains(t, dom, `class="lang-en"`)
+	assert.Regexp(t, `data-lang="en" lang="en" aria-pressed="true"`, dom)
+	assert.Contains(t, dom, `<link rel="icon" href="/favicon.svg"`)
+	shots := screenshotDir(t)
+	for _, size := range [][2]int{{1280, 900}, {390, 844}} {
+		path := filepath.Join(shots, fmt.Sprintf("start-en-%dx%d.png", size[0], size[1]))
+		screenshot(t, chromium, base+"/?lang=en", path, size[0], size[1])
+		t.Logf("screenshot: %s", path)
 	}
 }

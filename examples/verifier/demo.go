@@ -53,6 +53,9 @@ func (d *demo) Close() error {
 	if d.revocation != nil {
 		d.revocation.list.Close()
 	}
+	if d.ledger == nil {
+		return nil
+	}
 	return d.ledger.Close()
 }
 
@@ -60,7 +63,32 @@ func (d *demo) Close() error {
 // empty, is the base URL (http://host:port) the demo server serves its
 // status list under; the revoked badge then carries a revocation entry.
 func newDemo(ctx context.Context, dir, statusBase string) (d *demo, err error) {
-	d = &demo{}
+	if d, err = newDemoWorld(); err != nil {
+		return nil, err
+	}
+	if d.ledger, err = ledger.Open(dir+"/ledger", ledger.WithClock(func() time.Time { return demoEpoch })); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			d.Close()
+		}
+	}()
+	if statusBase != "" {
+		if d.revocation, err = newDemoRevocation(dir+"/status", statusBase+demoStatusPath, d.hrd.signer); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.issueBadges(ctx); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// newDemoWorld makes the demo's parties from their fixed seeds and the
+// trust list the ministry signs; no ledger, no badges yet.
+func newDemoWorld() (*demo, error) {
+	d := &demo{}
 	parties := []*struct {
 		p      **demoParty
 		seed   string
@@ -87,22 +115,6 @@ func newDemo(ctx context.Context, dir, statusBase string) (d *demo, err error) {
 	if err := d.buildTrustList(); err != nil {
 		return nil, err
 	}
-	if d.ledger, err = ledger.Open(dir+"/ledger", ledger.WithClock(func() time.Time { return demoEpoch })); err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			d.Close()
-		}
-	}()
-	if statusBase != "" {
-		if d.revocation, err = newDemoRevocation(dir+"/status", statusBase+demoStatusPath, d.hrd.signer); err != nil {
-			return nil, err
-		}
-	}
-	if err := d.issueBadges(ctx); err != nil {
-		return nil, err
-	}
 	return d, nil
 }
 
@@ -120,7 +132,7 @@ func (d *demo) buildTrustList() error {
 	doc := map[string]any{
 		"@context":  []string{badge.ContextV2},
 		"id":        "urn:badgeproof:demo:trust-list:2026",
-		"type":      []string{"VerifiableCredential", "TrustListCredential"},
+		"type":      []string{"VerifiableCredential"},
 		"issuer":    map[string]any{"id": d.ministry.did(), "type": []string{"Profile"}, "name": d.ministry.name},
 		"name":      badge.NewText("디지털 배지 신뢰 목록 (데모)", "Digital badge trust list (demo)"),
 		"validFrom": demoEpoch.Add(-24 * time.Hour).Format(time.RFC3339),

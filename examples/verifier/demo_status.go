@@ -32,6 +32,11 @@ func (r *demoRevocation) revoke(badgeID string) error {
 	if _, err := r.list.Set(badgeID, true); err != nil {
 		return fmt.Errorf("demo revocation of %s: %w", badgeID, err)
 	}
+	return r.publish()
+}
+
+// publish signs the list as it stands and serves that.
+func (r *demoRevocation) publish() error {
 	doc, err := r.list.Publish()
 	if err != nil {
 		return fmt.Errorf("demo status list: %w", err)

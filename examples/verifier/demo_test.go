@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/badgeproof/badgeproof/anchor/ledger"
 	"github.com/badgeproof/badgeproof/verify"
 )
 
@@ -36,16 +38,26 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startDemoServer runs `verifier --addr 127.0.0.1:0` (the embedded demo)
+// startDemoServer runs `verifier --addr 127.0.0.1:0` (the embedded demo,
+// kept in a fresh temporary directory)
 // and returns its base URL; the server stops when the test ends.
 func startDemoServer(t testing.TB) string {
+	t.Helper()
+	base, _ := startDemoServerArgs(t, "--addr", "127.0.0.1:0", "--demo-dir", t.TempDir())
+	return base
+}
+
+// startDemoServerArgs runs `verifier ARGS...` and returns its base URL and
+// a function that stops it (also called when the test ends) and returns
+// what it printed.
+func startDemoServerArgs(t testing.TB, args ...string) (string, func() string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	var stderr syncBuffer
 	exit := make(chan int, 1)
 	go func() {
-		exit <- run(ctx, []string{"--addr", "127.0.0.1:0"}, pw, &stderr)
+		exit <- run(ctx, args, pw, &stderr)
 		pw.Close()
 	}()
 	urls := make(chan string, 1)
@@ -60,25 +72,30 @@ func startDemoServer(t testing.TB) string {
 			}
 		}
 	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case code := <-exit:
-			assert.Equal(t, 0, code, "exit code; stderr:\n%s", stderr.String())
-		case <-time.After(20 * time.Second):
-			t.Error("the demo server did not stop")
-		}
-		assert.Contains(t, stdout.String(), "badge verifier stopped")
-	})
+	var once sync.Once
+	stop := func() string {
+		once.Do(func() {
+			cancel()
+			select {
+			case code := <-exit:
+				assert.Equal(t, 0, code, "exit code; stderr:\n%s", stderr.String())
+			case <-time.After(20 * time.Second):
+				t.Error("the demo server did not stop")
+			}
+			assert.Contains(t, stdout.String(), "badge verifier stopped")
+		})
+		return stdout.String()
+	}
+	t.Cleanup(func() { stop() })
 	select {
 	case u := <-urls:
-		return u
+		return u, stop
 	case code := <-exit:
 		t.Fatalf("the demo server exited with %d: %s", code, stderr.String())
 	case <-time.After(30 * time.Second):
 		t.Fatalf("the demo server did not start: %s", stderr.String())
 	}
-	return ""
+	return "", stop
 }
 
 type demoListEntry struct {
@@ -195,6 +212,11 @@ func TestServeUsage(t *testing.T) {
 
 func TestServeCmdRunsAndStops(t *testing.T) {
 	dir := t.TempDir()
+	// serve reads a ledger an issuer made; it never makes one.
+	ledgerDir := filepath.Join(dir, "ledger")
+	l, err := ledger.Open(ledgerDir)
+	require.NoError(t, err)
+	require.NoError(t, l.Close())
 	k, err := demoKey("hrd-korea")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -202,7 +224,7 @@ func TestServeCmdRunsAndStops(t *testing.T) {
 	exit := make(chan int, 1)
 	var errOut syncBuffer
 	go func() {
-		exit <- serveCmd(ctx, []string{"--addr", "127.0.0.1:0", "--trust-key", k.PublicKey().DID(), "--ledger", dir, "--domain", "jobs.example.kr"}, pw, &errOut)
+		exit <- serveCmd(ctx, []string{"--addr", "127.0.0.1:0", "--trust-key", k.PublicKey().DID(), "--ledger", ledgerDir, "--domain", "jobs.example.kr"}, pw, &errOut)
 		pw.Close()
 	}()
 	sc := bufio.NewScanner(pr)

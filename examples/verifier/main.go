@@ -52,9 +52,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 const usage = `usage:
-  verifier                       run the reference verifier with the embedded demo on 127.0.0.1:8080
-  verifier serve [--addr ADDR] [--trust FILE] [--trust-key KEY]... [--eth-rpc NETWORK=URL]... [--ledger DIR]
-  verifier verify [--json] [--trust FILE] [--trust-key KEY]... [--eth-rpc NETWORK=URL]... [--ledger DIR]
-                  [--now RFC3339] [--challenge C --domain D] [--offline] [--allow-loopback]
-                  [--allow-test-anchors] FILE...
+  verifier [--demo-dir DIR] [--fresh] [SERVER FLAGS]
+                                 run the reference verifier with the embedded demo on 127.0.0.1:8080
+  verifier serve [--trust FILE] [--trust-key KEY]... [--eth-rpc NETWORK=URL]... [--ledger DIR]
+                 [--eth-confirmations N] [SERVER FLAGS]
+  verifier verify [--json] [--summary] [--trust FILE] [--trust-key KEY]... [--eth-rpc NETWORK=URL]...
+                  [--ledger DIR] [--eth-confirmations N] [--now RFC3339] [--challenge C --domain D]
+                  [--offline] [--allow-loopback] [--allow-test-anchors] FILE...
+
+SERVER FLAGS: [--addr ADDR] [--public-url URL] [--domain D] [--cors-origin ORIGIN]...
+  [--frame-ancestor ORIGIN]... [--max-body BYTES] [--max-batch N] [--max-batch-body BYTES]
+  [--verify-timeout D] [--challenge-ttl D] [--max-challenges N] [--read-header-timeout D]
+  [--read-timeout D] [--write-timeout D] [--idle-timeout D] [--shutdown-grace D]
+  [--metrics=false] [--log-format text|json]
+
+"verifier COMMAND --help" lists a command's flags with their defaults.
 `

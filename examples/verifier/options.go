@@ -30,6 +30,8 @@ type verifierFlags struct {
 	allowTestAnchors bool
 	now              string
 	ethConfirmations uint64
+	// wrapAnchors, when set, wraps the anchor resolver (serve's metrics).
+	wrapAnchors func(anchor.Resolver) (anchor.Resolver, error)
 }
 
 func (f *verifierFlags) register(fs *flag.FlagSet) {
@@ -129,7 +131,15 @@ func (f *verifierFlags) build() ([]verify.Option, func(), error) {
 		resolvers++
 	}
 	if resolvers > 0 {
-		opts = append(opts, verify.WithAnchorResolver(mux))
+		var r anchor.Resolver = mux
+		if f.wrapAnchors != nil {
+			var err error
+			if r, err = f.wrapAnchors(mux); err != nil {
+				closeAll()
+				return nil, func() {}, err
+			}
+		}
+		opts = append(opts, verify.WithAnchorResolver(r))
 	}
 	return opts, closeAll, nil
 }

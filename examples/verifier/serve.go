@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -9,7 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
+	"net/url"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/badgeproof/badgeproof/verify"
@@ -19,23 +22,165 @@ import (
 // defaultAddr is where the verifier listens unless --addr says otherwise.
 const defaultAddr = "127.0.0.1:8080"
 
-// shutdownGrace is how long requests under way may finish on shutdown.
-const shutdownGrace = 10 * time.Second
+// serverFlags are the flags of serve and of the demo: where to listen, how
+// the server is reached, who may embed or call it, and its limits.
+type serverFlags struct {
+	addr, publicURL, domain string
+	corsOrigins             listFlag
+	frameAncestors          listFlag
+	maxBody, maxBatchBytes  int64
+	maxBatch, maxChallenges int
+	verifyTimeout           time.Duration
+	challengeTTL            time.Duration
+	readHeaderTimeout       time.Duration
+	readTimeout             time.Duration
+	writeTimeout            time.Duration
+	idleTimeout             time.Duration
+	shutdownGrace           time.Duration
+	metrics                 bool
+	logFormat               string
+}
+
+func (f *serverFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.addr, "addr", defaultAddr, "listen `ADDR`ess (host:port; 0.0.0.0:PORT or [::]:PORT for every interface)")
+	fs.StringVar(&f.publicURL, "public-url", "", "the `URL` clients reach this server at, e.g. https://verify.example.kr (default: http://ADDR, localhost for an unspecified host)")
+	fs.StringVar(&f.domain, "domain", "", "the `DOMAIN` presentations must be bound to (default: the host of --public-url)")
+	fs.Var(&f.corsOrigins, "cors-origin", "let web pages of this `ORIGIN` (https://jobs.example.kr, or *) call the JSON API; repeatable (default: none)")
+	fs.Var(&f.frameAncestors, "frame-ancestor", "let pages of this `ORIGIN` ('self', https://jobs.example.kr, https://*.example.kr) embed the page in a frame; repeatable (default: none may)")
+	fs.Int64Var(&f.maxBody, "max-body", verifyhttp.DefaultMaxBodyBytes, "largest request body of POST /v1/verify, in `BYTES`")
+	fs.IntVar(&f.maxBatch, "max-batch", verifyhttp.DefaultMaxBatch, "most documents in one POST /v1/verify/batch (`N`)")
+	fs.Int64Var(&f.maxBatchBytes, "max-batch-body", verifyhttp.DefaultMaxBatchBytes, "largest request body of POST /v1/verify/batch, in `BYTES`")
+	fs.DurationVar(&f.verifyTimeout, "verify-timeout", verifyhttp.DefaultVerifyTimeout, "longest one request's verification may take (`DURATION`)")
+	fs.DurationVar(&f.challengeTTL, "challenge-ttl", verifyhttp.DefaultChallengeTTL, "how long a presentation challenge stays usable (`DURATION`)")
+	fs.IntVar(&f.maxChallenges, "max-challenges", verifyhttp.DefaultMaxChallenges, "most challenges outstanding at once (`N`)")
+	fs.DurationVar(&f.readHeaderTimeout, "read-header-timeout", verifyhttp.ReadHeaderTimeout, "cut off a client whose request headers take longer (`DURATION`)")
+	fs.DurationVar(&f.readTimeout, "read-timeout", verifyhttp.ReadTimeout, "cut off a client whose whole request takes longer (`DURATION`)")
+	fs.DurationVar(&f.writeTimeout, "write-timeout", verifyhttp.WriteTimeout, "longest time to answer one request (`DURATION`)")
+	fs.DurationVar(&f.idleTimeout, "idle-timeout", verifyhttp.IdleTimeout, "close idle keep-alive connections after (`DURATION`)")
+	fs.DurationVar(&f.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGINT or SIGTERM, let requests under way finish for up to (`DURATION`)")
+	fs.BoolVar(&f.metrics, "metrics", true, "serve Prometheus metrics at GET /metrics")
+	fs.StringVar(&f.logFormat, "log-format", "text", "request log `FORMAT` on standard error: text or json (never badge contents)")
+}
+
+// listener is where the server listens and how it is reached.
+type listener struct {
+	ln     net.Listener
+	public *url.URL // what clients use: --public-url, or derived from the address
+	local  string   // http://host:port the server reaches itself at (loopback when listening everywhere)
+	all    bool     // listening on every interface
+}
+
+// listen opens --addr and works out the server's URLs. An unspecified host
+// (0.0.0.0, [::] or none) is reached at localhost, never at "[::]".
+func (f *serverFlags) listen() (*listener, error) {
+	var public *url.URL
+	if f.publicURL != "" {
+		u, err := url.Parse(f.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return nil, fmt.Errorf("--public-url %q: want http(s)://host[:port] with no path", f.publicURL)
+		}
+		u.Path = ""
+		public = u
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return nil, err
+	}
+	l := &listener{ln: ln}
+	reqHost, _, _ := net.SplitHostPort(f.addr)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	ip := net.ParseIP(reqHost)
+	switch {
+	case reqHost == "" || ip != nil && ip.IsUnspecified():
+		l.all = true
+		loop := "127.0.0.1"
+		if ip != nil && ip.To4() == nil {
+			loop = "::1"
+		}
+		l.local = "http://" + net.JoinHostPort(loop, port)
+		if public == nil {
+			public = &url.URL{Scheme: "http", Host: net.JoinHostPort("localhost", port)}
+		}
+	default:
+		l.local = "http://" + net.JoinHostPort(reqHost, port)
+		if public == nil {
+			public = &url.URL{Scheme: "http", Host: net.JoinHostPort(reqHost, port)}
+		}
+	}
+	l.public = public
+	return l, nil
+}
+
+// handlerOptions turns the flags into verifyhttp options.
+func (f *serverFlags) handlerOptions(l *listener, logger *slog.Logger) ([]verifyhttp.Option, error) {
+	domain := f.domain
+	if domain == "" {
+		domain = l.public.Hostname()
+	}
+	opts := []verifyhttp.Option{
+		verifyhttp.WithDomain(domain), verifyhttp.WithLogger(logger),
+		verifyhttp.WithMaxBodyBytes(f.maxBody), verifyhttp.WithBatchLimits(f.maxBatch, f.maxBatchBytes),
+		verifyhttp.WithVerifyTimeout(f.verifyTimeout), verifyhttp.WithChallenges(f.challengeTTL, f.maxChallenges),
+	}
+	if len(f.corsOrigins) > 0 {
+		opts = append(opts, verifyhttp.WithCORSOrigins(f.corsOrigins...))
+	}
+	if len(f.frameAncestors) > 0 {
+		opts = append(opts, verifyhttp.WithFrameAncestors(f.frameAncestors...))
+	}
+	return opts, nil
+}
+
+func (f *serverFlags) logger(stderr io.Writer) (*slog.Logger, error) {
+	switch f.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(stderr, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(stderr, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", f.logFormat)
+}
+
+// parseFlags parses args; --help prints the flags with their defaults to
+// stdout and exits 0, a bad flag prints them to stderr and exits 2.
+func parseFlags(fs *flag.FlagSet, synopsis string, args []string, stdout, stderr io.Writer) (code int, ok bool) {
+	var out bytes.Buffer
+	fs.SetOutput(&out)
+	fs.Usage = func() {
+		fmt.Fprintf(&out, "usage: %s\n\nflags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		stdout.Write(out.Bytes())
+		return 0, false
+	case err != nil:
+		stderr.Write(out.Bytes())
+		return exitUsage, false
+	}
+	fs.SetOutput(stderr)
+	return 0, true
+}
 
 // serveCmd runs the verifier with the trust and anchors its flags name.
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var vf verifierFlags
 	vf.register(fs)
-	addr := fs.String("addr", defaultAddr, "listen `ADDR`ess")
-	domain := fs.String("domain", "", "the `DOMAIN` presentations must be bound to (default: the host of --addr)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	var sf serverFlags
+	sf.register(fs)
+	if code, ok := parseFlags(fs, "verifier serve [flags]", args, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
+	}
+	var m *serverMetrics
+	if sf.metrics {
+		m = newServerMetrics()
+		vf.wrapAnchors = m.wrapAnchors
 	}
 	opts, closeAll, err := vf.build()
 	defer closeAll()
@@ -48,107 +193,81 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "serve:", err)
 		return exitUsage
 	}
-	ln, err := net.Listen("tcp", *addr)
+	l, err := sf.listen()
 	if err != nil {
 		fmt.Fprintln(stderr, "serve:", err)
 		return exitUsage
 	}
-	return serveOn(ctx, ln, v, nil, *domain, stdout, stderr, nil)
+	return serveOn(ctx, l, v, &sf, m, nil, stdout, stderr, nil)
 }
 
-// serveDemo runs the verifier with the embedded demo: a trust list signed
-// by a demo ministry key, demo badges anchored on a ledger in a temporary
-// directory and a revocation list served by this same server.
-func serveDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("verifier", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", defaultAddr, "listen `ADDR`ess")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "verifier: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintln(stderr, "verifier:", err)
-		return exitUsage
-	}
-	dir, err := os.MkdirTemp("", "badgeproof-demo-")
-	if err != nil {
-		ln.Close()
-		fmt.Fprintln(stderr, "verifier:", err)
-		return exitUsage
-	}
-	defer os.RemoveAll(dir)
-	d, v, err := startDemo(ctx, dir, "http://"+ln.Addr().String())
-	if err != nil {
-		ln.Close()
-		fmt.Fprintln(stderr, "verifier: building the demo:", err)
-		return exitUsage
-	}
-	defer d.Close()
-	extra := http.NewServeMux()
-	extra.Handle("GET "+demoStatusPath, d.revocation)
-	extra.HandleFunc("GET /demo/trust-list.json", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(d.trustDoc)
-	})
-	fmt.Fprintf(stdout, "demo trust list signed by the ministry root key %s\n", d.ministry.did())
-	return serveOn(ctx, ln, v, d.badges, "", stdout, stderr, extra)
-}
-
-// startDemo builds the demo in dir and a Verifier that trusts it and may
-// fetch its status list from base (a loopback URL).
-func startDemo(ctx context.Context, dir, base string) (*demo, *verify.Verifier, error) {
-	d, err := newDemo(ctx, dir, base)
-	if err != nil {
-		return nil, nil, err
-	}
-	v, err := verify.New(verify.WithTrustList(d.trust), verify.WithAnchorResolver(d.ledger), verify.WithAllowLoopback(),
-		verify.WithStatusCacheTTL(10*time.Second))
-	if err != nil {
-		d.Close()
-		return nil, nil, err
-	}
-	return d, v, nil
-}
-
-// serveOn serves the verifier (and extra's routes, when given) on ln until
-// ctx ends.
-func serveOn(ctx context.Context, ln net.Listener, v *verify.Verifier, demos []verifyhttp.DemoBadge, domain string,
+// serveOn serves the verifier (and extra's routes, when given) on l until
+// ctx ends, then shuts down gracefully.
+func serveOn(ctx context.Context, l *listener, v *verify.Verifier, sf *serverFlags, m *serverMetrics, demos []verifyhttp.DemoBadge,
 	stdout, stderr io.Writer, extra *http.ServeMux) int {
-	if domain == "" {
-		host, _, err := net.SplitHostPort(ln.Addr().String())
-		if err != nil || host == "" || net.ParseIP(host) != nil && net.ParseIP(host).IsUnspecified() {
-			host = "localhost"
-		}
-		domain = host
+	fail := func(err error) int {
+		l.ln.Close()
+		fmt.Fprintln(stderr, "serve:", err)
+		return exitUsage
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	opts := []verifyhttp.Option{verifyhttp.WithDomain(domain), verifyhttp.WithLogger(logger)}
+	logger, err := sf.logger(stderr)
+	if err != nil {
+		return fail(err)
+	}
+	opts, err := sf.handlerOptions(l, logger)
+	if err != nil {
+		return fail(err)
+	}
+	// Ready once serving, not ready again as soon as shutdown begins.
+	var draining atomic.Bool
+	opts = append(opts, verifyhttp.WithReadiness(func(context.Context) error {
+		if draining.Load() || ctx.Err() != nil {
+			return errors.New("shutting down")
+		}
+		return nil
+	}))
+	if m != nil {
+		opts = append(opts, verifyhttp.WithMetrics(m.reg))
+	}
 	if demos != nil {
 		opts = append(opts, verifyhttp.WithDemoBadges(demos))
 	}
 	h, err := verifyhttp.NewHandler(v, opts...)
 	if err != nil {
-		ln.Close()
-		fmt.Fprintln(stderr, "serve:", err)
-		return exitUsage
+		return fail(err)
 	}
-	var root http.Handler = h
-	if extra != nil {
-		extra.Handle("/", h)
-		root = extra
+	mux := extra
+	if mux == nil {
+		mux = http.NewServeMux()
 	}
-	srv := verifyhttp.Server(ln.Addr().String(), root)
+	if m != nil {
+		mux.Handle("GET /metrics", m.handler())
+	}
+	mux.Handle("/", h)
+	srv := verifyhttp.Server(l.ln.Addr().String(), mux)
+	srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout = sf.readHeaderTimeout, sf.readTimeout, sf.writeTimeout, sf.idleTimeout
 	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
-	fmt.Fprintf(stdout, "badge verifier listening on http://%s/\n", ln.Addr())
-	if err := verifyhttp.Serve(ctx, srv, ln, shutdownGrace); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	fmt.Fprintf(stdout, "badge verifier listening on %s/\n", l.public)
+	if l.all {
+		fmt.Fprintf(stdout, "(on every interface, port %s; --public-url sets the address others use)\n", portOf(l.ln.Addr()))
+	}
+	if m != nil {
+		fmt.Fprintf(stdout, "metrics at %s/metrics, readiness at %s/readyz\n", l.public, l.public)
+	}
+	stop := context.AfterFunc(ctx, func() { draining.Store(true) })
+	defer stop()
+	if err := verifyhttp.Serve(ctx, srv, l.ln, sf.shutdownGrace); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintln(stderr, "serve:", err)
 		return exitFailed
 	}
 	fmt.Fprintln(stdout, "badge verifier stopped")
 	return exitVerified
+}
+
+func portOf(a net.Addr) string {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return strconv.Itoa(t.Port)
+	}
+	_, p, _ := net.SplitHostPort(a.String())
+	return p
 }

@@ -15,14 +15,14 @@ import (
 
 func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var vf verifierFlags
 	vf.register(fs)
-	asJSON := fs.Bool("json", false, "print one JSON report per line")
-	challenge := fs.String("challenge", "", "the challenge a presentation must be bound to")
-	domain := fs.String("domain", "", "the domain a presentation must be bound to")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	asJSON := fs.Bool("json", false, "print one JSON report per line (totals go to standard error)")
+	summary := fs.Bool("summary", false, "print only the totals, not a report per file (with --json: one JSON object)")
+	challenge := fs.String("challenge", "", "the `CHALLENGE` a presentation must be bound to")
+	domain := fs.String("domain", "", "the `DOMAIN` a presentation must be bound to")
+	if code, ok := parseFlags(fs, "verifier verify [flags] FILE...", args, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "verify: no FILE given")
@@ -44,14 +44,21 @@ func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitUsage
 	}
 	worst, unreadable := exitVerified, false
+	var tot totals
 	for _, file := range fs.Args() {
 		data, err := readInput(file)
 		if err != nil {
 			fmt.Fprintf(stderr, "verify: %v\n", err)
 			unreadable = true
+			tot.unreadable++
 			continue
 		}
 		r := v.Verify(ctx, data, verify.Binding{Challenge: *challenge, Domain: *domain})
+		tot.add(r)
+		worst = worse(worst, exitCode(r.Status))
+		if *summary {
+			continue
+		}
 		if *asJSON {
 			if err := writeJSONReport(stdout, file, r); err != nil {
 				fmt.Fprintln(stderr, "verify:", err)
@@ -60,7 +67,17 @@ func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		} else {
 			writeTextReport(stdout, file, r)
 		}
-		worst = worse(worst, exitCode(r.Status))
+	}
+	switch {
+	case *asJSON && *summary:
+		if err := tot.writeJSON(stdout); err != nil {
+			fmt.Fprintln(stderr, "verify:", err)
+			return exitUsage
+		}
+	case *asJSON:
+		tot.writeText(stderr)
+	default:
+		tot.writeText(stdout)
 	}
 	if unreadable {
 		return exitUsage
