@@ -42,18 +42,30 @@ func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 // root), nothing fetched but the page, and virtual time long enough for the
 // page's requests and rendering.
 func chromiumArgs(t *testing.T, width, height int) []string {
+	return chromiumArgsIn(t.TempDir(), width, height)
+}
+
+// chromiumArgsIn is chromiumArgs with the browser profile (cookies, local
+// storage) kept in profile.
+func chromiumArgsIn(profile string, width, height int) []string {
 	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--hide-scrollbars",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-		"--user-data-dir=" + t.TempDir(), "--virtual-time-budget=10000", fmt.Sprintf("--window-size=%d,%d", width, height)}
+		"--user-data-dir=" + profile, "--virtual-time-budget=10000", fmt.Sprintf("--window-size=%d,%d", width, height)}
 }
 
 // dumpDOM loads url in headless Chromium, lets its scripts run and returns
 // the resulting DOM.
 func dumpDOM(t *testing.T, chromium, url string) string {
 	t.Helper()
+	return dumpDOMIn(t, chromium, t.TempDir(), url)
+}
+
+// dumpDOMIn is dumpDOM with the browser profile kept in profile.
+func dumpDOMIn(t *testing.T, chromium, profile, url string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, append(chromiumArgs(t, 1280, 900), "--dump-dom", url)...)
+	cmd := exec.CommandContext(ctx, chromium, append(chromiumArgsIn(profile, 1280, 900), "--dump-dom", url)...)
 	out, err := cmd.Output()
 	require.NoError(t, err, "chromium: %s", out)
 	// Only what the page shows: its script holds every text it could show.
@@ -260,4 +272,18 @@ func TestBrowserPageBeforeVerifying(t *testing.T) {
 		screenshot(t, chromium, base+"/?lang=en", path, size[0], size[1])
 		t.Logf("screenshot: %s", path)
 	}
+}
+
+// TestBrowserLanguageRemembered: the language chosen (here by ?lang=en, as
+// by a click on "English") is what the page shows on the next visit.
+func TestBrowserLanguageRemembered(t *testing.T) {
+	chromium := findChromium(t)
+	base := startDemoServer(t)
+	profile := t.TempDir()
+	assert.Contains(t, dumpDOMIn(t, chromium, profile, base+"/?lang=en"), `<body class="lang-en">`)
+	dom := dumpDOMIn(t, chromium, profile, base+"/")
+	assert.Contains(t, dom, `<body class="lang-en">`, "remembered")
+	assert.Contains(t, dom, `<html lang="en">`)
+	// Another browser starts with both languages side by side.
+	assert.Contains(t, dumpDOM(t, chromium, base+"/"), `<body class="lang-both">`)
 }

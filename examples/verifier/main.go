@@ -42,7 +42,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return serveCmd(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
-		return 0
+		fmt.Fprintln(stdout)
+		return serveDemo(ctx, []string{"--help"}, stdout, stderr) // the demo's flags and the server flags
 	}
 	if len(args[0]) > 0 && args[0][0] == '-' {
 		return serveDemo(ctx, args, stdout, stderr)

@@ -322,3 +322,38 @@ func TestDemoPresentation(t *testing.T) {
 	rec2 := do(h, "GET", "/v1/demo/badges/presentation", nil)
 	assert.NotEqual(t, string(vp), rec2.Body.String())
 }
+
+// TestLogsCarryNoBadgeContents: the request log says what was asked and
+// the verdict, never what a badge says or who it names.
+func TestLogsCarryNoBadgeContents(t *testing.T) {
+	f := newFixture(t)
+	h, logs := newHandler(t, f)
+	require.Equal(t, http.StatusOK, do(h, "POST", "/v1/verify", f.badge).Code)
+	require.Equal(t, http.StatusOK, do(h, "POST", "/v1/verify", f.tampered).Code)
+	lines := logs.lines(t)
+	require.Len(t, lines, 2)
+	assert.Equal(t, "verified", lines[0]["verdict"])
+	assert.Equal(t, "failed", lines[1]["verdict"])
+	var all strings.Builder
+	for _, l := range lines {
+		b, _ := json.Marshal(l)
+		all.Write(b)
+	}
+	for _, secret := range []string{"김지원", "Kim Ji-won", "25201001234A", "25201009999A", f.holder.DID(), "urn:uuid:7d1c0b8e", "정보처리"} {
+		assert.NotContains(t, all.String(), secret)
+	}
+}
+
+// TestPageKeyboard: every control is a native button or input a keyboard
+// reaches (the file input is hidden by opacity, not display:none), focus is
+// drawn, and the language switch says which language is on.
+func TestPageKeyboard(t *testing.T) {
+	html := string(pageHTML)
+	assert.NotRegexp(t, `\.file input\{[^}]*display:\s*none`, html)
+	assert.Contains(t, html, ":focus-visible{outline:3px solid var(--focus)")
+	assert.Contains(t, html, ".file:focus-within")
+	assert.NotRegexp(t, `<(div|span|li)[^>]*\bonclick=`, html)
+	assert.Contains(t, html, `setAttribute("aria-pressed"`)
+	assert.Regexp(t, `<div id="lang" role="group" aria-label="[^"]+">`, html)
+	assert.Contains(t, html, `<section id="result-section" aria-live="polite">`)
+}
