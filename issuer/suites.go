@@ -114,6 +114,13 @@ func (s *Signer) signSuite(members map[string]json.RawMessage, opt dataintegrity
 	config := disuite.Config(dataintegrity.ProofType, s.suite, s.vm, purpose, created, opt.Challenge, opt.Domain)
 	proof, err := signerSuites[s.suite].Sign(context.Background(), disuite.Env{Contexts: s.contexts}, s.key, s.pub, members, config)
 	if err != nil {
+		for _, e := range []error{rdfc.ErrCanonicalize, rdfc.ErrUndefinedTerm, rdfc.ErrUnknownContext, rdfc.ErrInvalidJSON, rdfc.ErrTooLarge, rdfc.ErrTooDeep} {
+			if errors.Is(err, e) {
+				// The document is not JSON-LD the suite can canonicalize:
+				// the caller's input, not a signing failure.
+				return nil, fmt.Errorf("%w: %w", ErrDataModel, err)
+			}
+		}
 		return nil, fmt.Errorf("issuer: signing: %w", err)
 	}
 	if s.external {

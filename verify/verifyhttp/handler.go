@@ -64,6 +64,7 @@ func NewHandler(v *verify.Verifier, opts ...Option) (*Handler, error) {
 	h.mux.HandleFunc("POST /v1/verify", h.handleVerify)
 	h.mux.HandleFunc("POST /v1/verify/batch", h.handleBatch)
 	h.mux.HandleFunc("GET /v1/challenge", h.handleChallenge)
+	h.mountVCAPI()
 	h.mux.HandleFunc("GET /healthz", h.handleHealth)
 	h.mux.HandleFunc("GET /readyz", h.handleReady)
 	h.mux.HandleFunc("GET /{$}", h.handlePage)
