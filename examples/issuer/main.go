@@ -7,6 +7,7 @@
 //	             [--force | --skip-existing] --out DIR INPUT...
 //	issuer revoke --key KEYFILE --status-dir DIR (--id BADGE_ID | --index N)
 //	issuer present --key HOLDER_KEYFILE --challenge C --domain D [--allow-foreign] BADGE...
+//	issuer serve --key KEYFILE... [--suite CRYPTOSUITE]... [--addr ADDR]
 package main
 
 import (
@@ -45,6 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"issue":   issueCmd,
 		"revoke":  revokeCmd,
 		"present": presentCmd,
+		"serve":   serveCmd, // serve.go
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
