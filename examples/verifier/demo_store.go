@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/badgeproof/badgeproof/anchor/ledger"
@@ -286,6 +287,13 @@ func serveDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		w.Write(d.trustDoc)
 	})
 	fmt.Fprintf(stdout, "demo trust list signed by the ministry root key %s\n", d.ministry.did())
+	// Receiving badges from a wallet (OpenID4VP): wallet.go.
+	if wd, err := newWalletDemo(d, v, strings.TrimSuffix(l.public.String(), "/")); err != nil {
+		fmt.Fprintln(stderr, "verifier: the wallet demo is off:", err)
+	} else {
+		wd.register(extra)
+		fmt.Fprintf(stdout, "employer page (request badges from a wallet): %s/employer; the job seeker's wallet: %s/wallet\n", l.public, l.public)
+	}
 	return serveOn(ctx, l, v, &sf, m, append(append([]verifyhttp.DemoBadge(nil), d.badges...), samples...), stdout, stderr, extra)
 }
 
