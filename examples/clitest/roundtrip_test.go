@@ -45,7 +45,9 @@ func TestRoundTripAllCurves(t *testing.T) {
 				t.Fatalf("issue printed %q", r.Stdout)
 			}
 			files := badgeFiles(t, out)
-			if strings.Join(files, " ") != "lines-000001.json lines-000002.json lines-000003.json qualification.json" {
+			// One file per badge, named after its id.
+			if strings.Join(files, " ") != "c1e5a7d0-0000-4000-8000-000000000000.json c1e5a7d0-0000-4000-8000-000000000001.json "+
+				"c1e5a7d0-0000-4000-8000-000000000002.json c1e5a7d0-0000-4000-8000-000000000900.json" {
 				t.Fatalf("badge files %v", files)
 			}
 
@@ -112,7 +114,7 @@ func TestExitCodes(t *testing.T) {
 	ledgerDir := filepath.Join(work, "ledger")
 	out := filepath.Join(work, "out")
 	clitest.MustRun(t, 0, "", issuerBin, "issue", "--key", keyFile, "--anchor", "ledger:"+ledgerDir, "--out", out, input)
-	badge := filepath.Join(out, "in-000001.json")
+	badge := filepath.Join(out, "c1e5a7d0-0000-4000-8000-000000000000.json") // the first line's id
 
 	// Verifier.
 	clitest.MustRun(t, 0, "", verifierBin, "verify", "--ledger", ledgerDir, "--trust-key", did, badge)
