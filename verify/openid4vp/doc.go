@@ -17,6 +17,11 @@
 // (the default: the answer is a JWE, ECDH-ES, to a key made for this
 // transaction) or direct_post, and the response URI.
 //
+// [RelyingParty.CreateDCAPIRequest] makes the Digital Credentials API form of
+// a request (openid4vp-v1-signed with expected origins, or -unsigned bound to
+// one origin), which a page passes to navigator.credentials.get; the data
+// the browser returns goes to [RelyingParty.ProcessDCAPIResponse].
+//
 // # Checking
 //
 // [RelyingParty.ProcessResponse] (behind POST /oid4vp/responses/{id})

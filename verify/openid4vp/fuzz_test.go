@@ -67,6 +67,10 @@ func FuzzRequestParsing(f *testing.F) {
 				t.Fatalf("an unsigned or forged request object verified for %s: %q", id, link)
 			}
 		}
+		for _, proto := range []string{openid4vp.DCAPIProtocolSigned, openid4vp.DCAPIProtocolUnsigned} {
+			_, _ = openid4vp.VerifyDCAPIRequest(openid4vp.DCAPIRequest{Protocol: proto, Data: json.RawMessage(query)}, "https://jobs.example.kr",
+				openid4vp.RequestPolicy{AllowRedirectURI: true})
+		}
 		q, err := openid4vp.ParseQuery([]byte(query))
 		if err != nil {
 			return
