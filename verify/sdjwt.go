@@ -149,13 +149,17 @@ func sdjwtCredential(iss, vct, sub, jti string, iat, nbf, exp *int64, claims map
 // key, over exactly the presented disclosures, bound to the verifier's
 // nonce (Binding.Challenge, or AcceptChallenge) and audience
 // (Binding.Domain). An SD-JWT as issued (no KB-JWT) is a credential on its
-// own: skipped.
+// own: skipped, unless b names a challenge.
 func (v *Verifier) checkKeyBinding(sd *sdjwt.SDJWT, cnf json.RawMessage, b Binding) Check {
 	fail := func(err error, format string, args ...any) Check {
 		return Check{ID: CheckHolder, Status: StatusFailed, Err: err, Message: fmt.Sprintf(format, args...)}
 	}
 	if sd.KB == nil {
-		if b.Challenge != "" || b.AcceptChallenge != nil {
+		// A caller that names its challenge expects a presentation; one
+		// that only decides challenges (AcceptChallenge, a service taking
+		// credentials and presentations alike) gets the credential checked
+		// on its own, as for any other credential.
+		if b.Challenge != "" {
 			return fail(ErrKeyBinding, "a challenge was expected, and the SD-JWT VC has no key binding JWT: the presenter did not prove holding it")
 		}
 		return Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: the SD-JWT VC carries no key binding JWT"}

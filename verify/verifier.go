@@ -121,16 +121,24 @@ func (v *Verifier) Verify(ctx context.Context, data []byte, b Binding) *Report {
 	defer cancel()
 	bud := budget.New(v.cfg.workBudget)
 	if isBlockcertsV2(data) {
-		return v.verifyBlockcertsV2(ctx, bud, data)
+		return ldp(v.verifyBlockcertsV2(ctx, bud, data))
 	}
 	c, p, err := badge.Parse(data, lim)
 	switch {
 	case err != nil:
 		return formatFailure(err)
 	case p != nil:
-		return v.verifyPresentation(ctx, bud, p, b)
+		return ldp(v.verifyPresentation(ctx, bud, p, b))
 	}
-	return v.verifyCredential(ctx, bud, c)
+	return ldp(v.verifyCredential(ctx, bud, c))
+}
+
+// ldp names the format of a JSON-LD document with embedded proofs.
+func ldp(r *Report) *Report {
+	if r.Format == "" {
+		r.Format = FormatLDP
+	}
+	return r
 }
 
 func formatFailure(err error) *Report {

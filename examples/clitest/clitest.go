@@ -104,6 +104,10 @@ type Report struct {
 	Status  string   `json:"status"`
 	Checks  []Check  `json:"checks"`
 	Anchors []Anchor `json:"anchors"`
+	// Format names how the credential was secured (ldp_vc, jwt_vc_json,
+	// vc+jwt, dc+sd-jwt, vp+jwt); Container is png or svg for a baked badge.
+	Format    string `json:"format"`
+	Container string `json:"container"`
 	// Credentials are the reports of a presentation's credentials.
 	Credentials []Report `json:"credentials"`
 }

@@ -176,7 +176,7 @@ func readmeFlags(t *testing.T, tool string) map[string][]string {
 			code = append(code, strings.TrimSpace(line))
 		}
 	}
-	cmdRE := regexp.MustCompile(`(?:^|go run \./examples/` + tool + `|^` + tool + `)\s+(?:(keygen|issue|revoke|present|serve|verify)\b)?`)
+	cmdRE := regexp.MustCompile(`(?:^|go run \./examples/` + tool + `|^` + tool + `)\s+(?:(keygen|issue-jwt|issue-sdjwt|issue|revoke|present|bake|serve|verify)\b)?`)
 	flagRE := regexp.MustCompile(`(?:^|[\s\[(|])--([a-z][a-z0-9-]*)`)
 	out := map[string][]string{}
 	prev := ""

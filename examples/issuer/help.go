@@ -17,6 +17,10 @@ var synopses = map[string]string{
 	"issue":   "issuer issue --key KEYFILE --anchor none|ledger:DIR|eth:URL [flags] --out DIR INPUT...",
 	"revoke":  "issuer revoke --key KEYFILE --status-dir DIR (--id BADGE_ID | --index N)",
 	"present": "issuer present --key HOLDER_KEYFILE --challenge C --domain D [--allow-foreign] BADGE...",
+
+	"bake":        "issuer bake --in BADGE --image IMAGE.png|IMAGE.svg --out FILE",
+	"issue-jwt":   "issuer issue-jwt --key KEYFILE [--format vc+jwt|vc-jwt] [--out FILE] INPUT",
+	"issue-sdjwt": "issuer issue-sdjwt --key KEYFILE --vct VCT [--disclose CLAIM]... [--holder DID] [--out FILE] INPUT",
 }
 
 // parseFlags parses args. --help prints the command's flags with their

@@ -7,6 +7,9 @@
 //	             [--force | --skip-existing] --out DIR INPUT...
 //	issuer revoke --key KEYFILE --status-dir DIR (--id BADGE_ID | --index N)
 //	issuer present --key HOLDER_KEYFILE --challenge C --domain D [--allow-foreign] BADGE...
+//	issuer bake --in BADGE --image IMAGE.png|IMAGE.svg --out FILE
+//	issuer issue-jwt --key KEYFILE [--format vc+jwt|vc-jwt] [--out FILE] INPUT
+//	issuer issue-sdjwt --key KEYFILE --vct VCT [--disclose CLAIM]... [--holder DID] [--out FILE] INPUT
 //	issuer serve --key KEYFILE... [--suite CRYPTOSUITE]... [--addr ADDR]
 package main
 
@@ -32,6 +35,9 @@ const usage = `usage:
                [--force | --skip-existing] --out DIR INPUT...
   issuer revoke --key KEYFILE --status-dir DIR (--id BADGE_ID | --index N)
   issuer present --key HOLDER_KEYFILE --challenge C --domain D [--allow-foreign] BADGE...
+  issuer bake --in BADGE --image IMAGE.png|IMAGE.svg --out FILE
+  issuer issue-jwt --key KEYFILE [--format vc+jwt|vc-jwt] [--out FILE] INPUT
+  issuer issue-sdjwt --key KEYFILE --vct VCT [--disclose CLAIM]... [--holder DID] [--out FILE] INPUT
 
 "issuer COMMAND --help" lists a command's flags with their defaults.
 `
@@ -47,6 +53,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"revoke":  revokeCmd,
 		"present": presentCmd,
 		"serve":   serveCmd, // serve.go
+
+		"bake":        bakeCmd,       // bake.go
+		"issue-jwt":   issueJWTCmd,   // jose.go
+		"issue-sdjwt": issueSDJWTCmd, // jose.go
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
