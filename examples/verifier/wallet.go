@@ -38,9 +38,10 @@ var employerPage []byte
 
 // walletDemo is the employer's relying party and the job seeker's wallet.
 type walletDemo struct {
-	rp     *openid4vp.RelyingParty
-	wallet *wallet.Wallet
-	now    func() time.Time
+	rp      *openid4vp.RelyingParty
+	wallet  *wallet.Wallet
+	now     func() time.Time
+	issuers openid4vp.TrustedAuthority // the demo trust list's issuers
 
 	mu      sync.Mutex
 	pending map[string]pendingRequest // consent token → request the wallet checked
@@ -94,7 +95,7 @@ func newWalletDemo(d *demo, v *verify.Verifier, base string) (*walletDemo, error
 			return nil, fmt.Errorf("demo wallet: %s: %w", b.Name, err)
 		}
 	}
-	return &walletDemo{rp: rp, wallet: w, now: time.Now, pending: map[string]pendingRequest{}}, nil
+	return &walletDemo{rp: rp, wallet: w, now: time.Now, issuers: openid4vp.TrustedIssuers(d.trust), pending: map[string]pendingRequest{}}, nil
 }
 
 // register adds the employer's and the wallet's routes and the relying
@@ -117,18 +118,20 @@ func (wd *walletDemo) register(mux *http.ServeMux) {
 }
 
 // employerQuery asks for a national technical qualification with its name
-// and licence number, and, optionally, a work-experience record.
-func employerQuery() openid4vp.Query {
+// and licence number, and, optionally, a work-experience record, each from
+// an issuer of the trust list.
+func employerQuery(issuers openid4vp.TrustedAuthority) openid4vp.Query {
 	obc := openid4vp.Meta{TypeValues: [][]string{{"VerifiableCredential", "OpenBadgeCredential"}}}
 	optional := false
+	trusted := []openid4vp.TrustedAuthority{issuers}
 	return openid4vp.Query{
 		Credentials: []openid4vp.CredentialQuery{
-			{ID: "qualification", Format: openid4vp.FormatLDPVC, Meta: obc, Claims: []openid4vp.ClaimQuery{
+			{ID: "qualification", Format: openid4vp.FormatLDPVC, Meta: obc, TrustedAuthorities: trusted, Claims: []openid4vp.ClaimQuery{
 				{Path: []any{"credentialSubject", "achievement", "name"}},
 				{Path: []any{"credentialSubject", "achievement", "achievementType"}, Values: []any{"License"}},
 				{Path: []any{"credentialSubject", "licenseNumber"}},
 			}},
-			{ID: "career", Format: openid4vp.FormatLDPVC, Meta: obc, Claims: []openid4vp.ClaimQuery{
+			{ID: "career", Format: openid4vp.FormatLDPVC, Meta: obc, TrustedAuthorities: trusted, Claims: []openid4vp.ClaimQuery{
 				{Path: []any{"credentialSubject", "achievement", "name"}},
 				{Path: []any{"credentialSubject", "achievement", "achievementType"}, Values: []any{"ext:WorkExperience"}},
 			}},
@@ -141,7 +144,7 @@ func employerQuery() openid4vp.Query {
 }
 
 func (wd *walletDemo) createRequest(w http.ResponseWriter, r *http.Request) {
-	req, err := wd.rp.CreateRequest(r.Context(), employerQuery())
+	req, err := wd.rp.CreateRequest(r.Context(), employerQuery(wd.issuers))
 	if err != nil {
 		writeDemoJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
 		return

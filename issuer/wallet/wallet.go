@@ -211,7 +211,7 @@ func (w *Wallet) match(ar *openid4vp.AuthorizationRequest) (*Request, error) {
 		m := Match{Query: cq}
 		if cq.Format == openid4vp.FormatLDPVC {
 			for _, c := range w.Credentials() {
-				claims, err := cq.Match(openid4vp.Credential{Format: openid4vp.FormatLDPVC, Types: c.Type, Claims: c.Raw()})
+				claims, err := cq.Match(openid4vp.Credential{Format: openid4vp.FormatLDPVC, Types: c.Type, Issuer: c.Issuer.ID, Claims: c.Raw()})
 				if err == nil {
 					m.Candidates = append(m.Candidates, Candidate{Credential: c, Claims: claims})
 				}

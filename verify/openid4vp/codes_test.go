@@ -12,6 +12,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/issuer/wallet"
+	"github.com/badgeproof/badgeproof/verify"
 	"github.com/badgeproof/badgeproof/verify/openid4vp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -235,4 +236,31 @@ func TestBadRequestObject(t *testing.T) {
 	ar, err := openid4vp.VerifyRequestObject(jwt, req.ClientID, openid4vp.RequestPolicy{})
 	require.NoError(t, err)
 	assert.Equal(t, req.Nonce, ar.Nonce)
+}
+
+// TestTrustedIssuers: a query naming the trust list's issuers matches only
+// their badges, at the wallet and at the relying party.
+func TestTrustedIssuers(t *testing.T) {
+	f := newFixture(t)
+	rp, _ := newRP(t, f, openid4vp.WithClientIdentity(x509HashIdentity(t)))
+	trusted := &verify.TrustList{Issuers: []verify.TrustedIssuer{{ID: f.agency.DID()}}}
+	q := qualificationQuery()
+	q.Credentials[0].TrustedAuthorities = []openid4vp.TrustedAuthority{openid4vp.TrustedIssuers(trusted)}
+	req, err := rp.CreateRequest(ctx, q)
+	require.NoError(t, err)
+	wr, err := f.wallet.Fetch(ctx, req.URL)
+	require.NoError(t, err)
+	_, err = f.wallet.Respond(ctx, wr, nil)
+	require.NoError(t, err)
+	require.True(t, result(t, rp, req).Verified)
+
+	other := &verify.TrustList{Issuers: []verify.TrustedIssuer{{ID: "did:web:another-agency.example.kr"}}}
+	q.Credentials[0].TrustedAuthorities = []openid4vp.TrustedAuthority{openid4vp.TrustedIssuers(other)}
+	req, err = rp.CreateRequest(ctx, q)
+	require.NoError(t, err)
+	_, err = f.wallet.Fetch(ctx, req.URL)
+	require.ErrorIs(t, err, openid4vp.ErrNoMatchingCredential)
+	wr = forced(t, f, req, "")
+	res := rp.ProcessResponse(ctx, req.ID, encrypted(t, wr, map[string]any{"qualification": []json.RawMessage{qualifiedVP(t, f, wr)}}))
+	assert.Equal(t, "unrequested_credential", res.Code, res.Message)
 }

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/badgeproof/badgeproof/verify"
 )
 
 // Credential formats of DCQL queries (OpenID4VP 1.0 appendix B).
@@ -73,6 +75,26 @@ type TrustedAuthority struct {
 	Values []string `json:"values"`
 }
 
+// AuthorityIssuerID is this SDK's trusted authority type (an extension of
+// DCQL's trusted_authorities, whose aki, etsi_tl and openid_federation types
+// name X.509 and federation trust, not issuers of W3C credentials): its
+// values are issuer identifiers (DIDs) and a credential matches only when
+// its issuer is one of them. Wallets that do not know the type ignore it;
+// this package's wallet and relying party enforce it.
+const AuthorityIssuerID = "issuer_id"
+
+// TrustedIssuers is the trusted authority listing the issuers of a trust
+// list, to put in a credential query's TrustedAuthorities.
+func TrustedIssuers(tl *verify.TrustList) TrustedAuthority {
+	ta := TrustedAuthority{Type: AuthorityIssuerID}
+	if tl != nil {
+		for _, is := range tl.Issuers {
+			ta.Values = append(ta.Values, is.ID)
+		}
+	}
+	return ta
+}
+
 // ClaimQuery asks for one claim by its path in the credential: strings
 // select object members, integers array elements and null every element.
 type ClaimQuery struct {
@@ -124,6 +146,14 @@ func (q *Query) Validate() error {
 		case FormatSDJWTVC:
 			if len(c.Meta.VCTValues) == 0 {
 				return bad("credential query %q: format %s needs meta.vct_values", c.ID, c.Format)
+			}
+		}
+		if len(c.TrustedAuthorities) > MaxSetOptions {
+			return bad("credential query %q: too many trusted authorities", c.ID)
+		}
+		for _, ta := range c.TrustedAuthorities {
+			if ta.Type == "" || len(ta.Values) == 0 || len(ta.Values) > 256 {
+				return bad("credential query %q: a trusted authority needs a type and 1 to 256 values", c.ID)
 			}
 		}
 		if len(c.Claims) > MaxClaimsPerQuery {
@@ -236,6 +266,9 @@ func ParseQuery(data []byte) (*Query, error) {
 type Credential struct {
 	Format string
 	Types  []string
+	// Issuer is the issuer's identifier, for trusted_authorities of type
+	// AuthorityIssuerID.
+	Issuer string
 	Claims json.RawMessage
 }
 
@@ -249,6 +282,11 @@ func (cq *CredentialQuery) Match(cred Credential) ([][]any, error) {
 	}
 	if !cq.metaMatches(cred) {
 		return nil, fmt.Errorf("%w: types %v are not the ones query %q asks for", ErrUnrequestedCredential, cred.Types, cq.ID)
+	}
+	for _, ta := range cq.TrustedAuthorities {
+		if ta.Type == AuthorityIssuerID && !slices.Contains(ta.Values, cred.Issuer) {
+			return nil, fmt.Errorf("%w: issuer %s is not one of the trusted issuers query %q names", ErrUnrequestedCredential, cred.Issuer, cq.ID)
+		}
 	}
 	var doc any
 	dec := json.NewDecoder(bytes.NewReader(cred.Claims))

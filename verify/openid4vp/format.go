@@ -64,7 +64,7 @@ func (f ldpVC) Verify(ctx context.Context, pres json.RawMessage, b PresentationB
 	rep := f.v.VerifyPresentation(ctx, p, verify.Binding{Challenge: b.Nonce, Domain: b.Audience})
 	creds := make([]Credential, len(p.Credentials))
 	for i, c := range p.Credentials {
-		creds[i] = Credential{Format: FormatLDPVC, Types: slices.Clone(c.Type), Claims: json.RawMessage(c.Raw())}
+		creds[i] = Credential{Format: FormatLDPVC, Types: slices.Clone(c.Type), Issuer: c.Issuer.ID, Claims: json.RawMessage(c.Raw())}
 	}
 	return rep, creds, nil
 }
