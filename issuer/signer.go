@@ -34,6 +34,9 @@ type Signer struct {
 	// suite of the key's type); contexts are the caller's JSON-LD contexts.
 	suite    string
 	contexts *rdfc.Contexts
+	// mandatory are the JSON pointers every ecdsa-sd-2023 disclosure
+	// reveals (WithMandatoryPointers).
+	mandatory []string
 }
 
 // SignerOption configures a Signer.
@@ -155,6 +158,9 @@ func (s *Signer) sign(members map[string]json.RawMessage, opt dataintegrity.Opti
 // proofAt signs members (a document without its proof member) with the
 // given created time and returns the new proof.
 func (s *Signer) proofAt(members map[string]json.RawMessage, opt dataintegrity.Options, created time.Time) (json.RawMessage, error) {
+	if s.suite == ECDSASD2023 {
+		return s.signSD(members, opt, created)
+	}
 	if s.suite != "" && s.suite != dataintegrity.SuiteFor(s.pub.Type()) {
 		return s.signSuite(members, opt, created)
 	}

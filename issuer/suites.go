@@ -10,6 +10,7 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/disuite"
+	"github.com/badgeproof/badgeproof/internal/ecdsasd"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
 	"github.com/badgeproof/badgeproof/internal/rdfcsuite"
 )
@@ -37,7 +38,7 @@ var signerSuites = map[string]disuite.Signer{
 
 // Cryptosuites lists the suites WithCryptosuite accepts.
 func Cryptosuites() []string {
-	return []string{ECDSAJCS2019, ECDSARDFC2019, EdDSAJCS2022, EdDSARDFC2022}
+	return []string{ECDSAJCS2019, ECDSARDFC2019, ECDSASD2023, EdDSAJCS2022, EdDSARDFC2022}
 }
 
 // WithCryptosuite chooses the Data Integrity cryptosuite of the signer's
@@ -48,7 +49,7 @@ func Cryptosuites() []string {
 // held locally (see WithContexts).
 func WithCryptosuite(name string) SignerOption {
 	return func(s *Signer) error {
-		if _, ok := signerSuites[name]; !ok {
+		if _, ok := signerSuites[name]; !ok && name != ECDSASD2023 {
 			return fmt.Errorf("issuer: unknown cryptosuite %q (known: %v)", name, Cryptosuites())
 		}
 		s.suite = name
@@ -74,6 +75,15 @@ func WithContexts(docs map[string][]byte) SignerOption {
 
 // checkSuite checks the chosen suite against the key, after the options.
 func (s *Signer) checkSuite() error {
+	if len(s.mandatory) > 0 && s.suite != ECDSASD2023 {
+		return fmt.Errorf("issuer: mandatory pointers are for %s, not %s", ECDSASD2023, s.Cryptosuite())
+	}
+	if s.suite == ECDSASD2023 {
+		if err := (ecdsasd.Suite{}).CheckKey(s.pub.Type()); err != nil {
+			return fmt.Errorf("issuer: %w", err)
+		}
+		return nil
+	}
 	if s.suite == "" {
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/badgeproof/badgeproof/internal/batchproof"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/disuite"
+	"github.com/badgeproof/badgeproof/internal/ecdsasd"
 	"github.com/badgeproof/badgeproof/internal/ldjws"
 	"github.com/badgeproof/badgeproof/internal/merkle"
 	"github.com/badgeproof/badgeproof/internal/proofvalue"
@@ -49,6 +50,7 @@ var builtinSuites = map[string]suite{
 	ECDSARDFC2019:               {CheckSignature, signWith(rdfcsuite.ECDSA), rdfcsuite.ECDSA},
 	Ed25519Signature2020:        {CheckSignature, signWith(rdfcsuite.Ed25519), rdfcsuite.Ed25519},
 	EcdsaSecp256k1Signature2019: {CheckSignature, signWith(ldjws.Secp256k1{}), ldjws.Secp256k1{}},
+	ECDSASD2023:                 {CheckSignature, signWith(ecdsasd.Suite{}), ecdsasd.Suite{}},
 	MerkleJCS2026:               {CheckMerkle, (*Verifier).checkMerkleJCS, nil},
 	MerkleProof2019Suite:        {CheckMerkle, (*Verifier).checkBlockcertsMerkle, nil},
 	MerkleProof2019:             {CheckMerkle, (*Verifier).checkBlockcertsMerkle, nil},

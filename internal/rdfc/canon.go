@@ -78,6 +78,13 @@ func (s *canonState) spend(n int) error { return s.budget.Spend(s.ctx, int64(n))
 
 // canonicalizeDataset returns the canonical N-Quads of ds.
 func canonicalizeDataset(ctx context.Context, b *budget.Budget, ds *ld.RDFDataset) (string, error) {
+	out, _, err := canonicalizeDatasetIssued(ctx, b, ds)
+	return out, err
+}
+
+// canonicalizeDatasetIssued is canonicalizeDataset that also returns the
+// canonical identifier of each input blank node ("_:b0" -> "_:c14n3").
+func canonicalizeDatasetIssued(ctx context.Context, b *budget.Budget, ds *ld.RDFDataset) (string, map[string]string, error) {
 	s := &canonState{ctx: ctx, budget: b, info: map[string]*bnodeInfo{}, canonical: newIssuer("_:c14n")}
 	graphs := make([]string, 0, len(ds.Graphs))
 	for g := range ds.Graphs {
@@ -113,7 +120,7 @@ func canonicalizeDataset(ctx context.Context, b *budget.Budget, ds *ld.RDFDatase
 			}
 		}
 		if err := s.spend(len(ds.Graphs[g])); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
 
@@ -131,7 +138,7 @@ func canonicalizeDataset(ctx context.Context, b *budget.Budget, ds *ld.RDFDatase
 		for _, id := range pending {
 			h, err := s.firstDegree(id)
 			if err != nil {
-				return "", err
+				return "", nil, err
 			}
 			byHash[h] = append(byHash[h], id)
 		}
@@ -168,7 +175,7 @@ func canonicalizeDataset(ctx context.Context, b *budget.Budget, ds *ld.RDFDatase
 			tmp.issue(id)
 			hash, is, err := s.nDegree(id, tmp)
 			if err != nil {
-				return "", err
+				return "", nil, err
 			}
 			results = append(results, result{hash, is})
 		}
@@ -185,10 +192,10 @@ func canonicalizeDataset(ctx context.Context, b *budget.Budget, ds *ld.RDFDatase
 		lines[i] = nquad(s.relabel(q.Subject), q.Predicate, s.relabel(q.Object), s.relabel(q.Graph))
 	}
 	if err := s.spend(len(lines)); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	slices.Sort(lines)
-	return strings.Join(lines, ""), nil
+	return strings.Join(lines, ""), s.canonical.ids, nil
 }
 
 func (s *canonState) relabel(n ld.Node) ld.Node {
