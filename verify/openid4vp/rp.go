@@ -281,7 +281,7 @@ func (rp *RelyingParty) CreateRequest(ctx context.Context, q Query) (*Request, e
 }
 
 func (rp *RelyingParty) load(ctx context.Context, id string) (*transaction, store.Entry, error) {
-	if !idRE.MatchString(id) && len(id) != 24 {
+	if !idRE.MatchString(id) {
 		return nil, store.Entry{}, ErrUnknownTransaction
 	}
 	e, err := rp.store.Load(ctx, txPrefix+id)
