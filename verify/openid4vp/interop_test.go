@@ -3,6 +3,7 @@ package openid4vp_test
 import (
 	"bufio"
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"os"
@@ -100,10 +101,25 @@ func (ns *nodeScript) next(t *testing.T, v any) {
 // response is accepted and verified by the relying party.
 func TestInteropIndependentWallet(t *testing.T) {
 	node := needNode(t)
-	for _, mode := range []string{openid4vp.ResponseModeDirectPostJWT, openid4vp.ResponseModeDirectPost} {
-		t.Run(mode, func(t *testing.T) {
+	sanCert, sanKey := certificate(t, "localhost")
+	sanID, err := openid4vp.X509SANDNSIdentity("localhost", []*x509.Certificate{sanCert}, sanKey)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		mode, prefix string
+		id           openid4vp.ClientIdentity
+	}{
+		{openid4vp.ResponseModeDirectPostJWT, "x509_hash", x509HashIdentity(t)},
+		{openid4vp.ResponseModeDirectPost, "x509_hash", x509HashIdentity(t)},
+		{openid4vp.ResponseModeDirectPostJWT, "x509_san_dns", sanID},
+	} {
+		mode := tc.mode
+		t.Run(tc.prefix+"/"+mode, func(t *testing.T) {
 			f := newFixture(t)
-			rp, _ := newRP(t, f, openid4vp.WithClientIdentity(x509HashIdentity(t)), openid4vp.WithResponseMode(mode))
+			rp, _ := serve(t, func(base string) *openid4vp.RelyingParty {
+				rp, err := openid4vp.New(f.v, strings.Replace(base, "127.0.0.1", "localhost", 1), openid4vp.WithClientIdentity(tc.id), openid4vp.WithResponseMode(mode))
+				require.NoError(t, err)
+				return rp
+			})
 			req, err := rp.CreateRequest(ctx, qualificationQuery())
 			require.NoError(t, err)
 			ns := runNode(t, node, "wallet.mjs", req.URL)
@@ -117,7 +133,7 @@ func TestInteropIndependentWallet(t *testing.T) {
 			}
 			ns.next(t, &resolved)
 			assert.Equal(t, req.ClientID, resolved.ClientID)
-			assert.Equal(t, "x509_hash", resolved.Prefix)
+			assert.Equal(t, tc.prefix, resolved.Prefix)
 			assert.Equal(t, req.Nonce, resolved.Nonce)
 			assert.Equal(t, mode, resolved.ResponseMode)
 			assert.Equal(t, 100, resolved.Version, "resolved as OpenID4VP 1.0 final")
