@@ -24,7 +24,12 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, p *badge.Presentation
 
 func (v *Verifier) verifyPresentation(ctx context.Context, bud *budget.Budget, p *badge.Presentation, b Binding) *Report {
 	r := &Report{}
-	if f := v.dataModelCheck(ctx, p.Raw()); f != nil {
+	if n := maxProofCount(p); n > v.cfg.maxProofs {
+		// The data model check reads the whole presentation: refused
+		// before it, as for a credential.
+		r.set(Check{ID: CheckFormat, Status: StatusFailed, Err: ErrTooManyProofs,
+			Message: fmt.Sprintf("the presentation or a credential in it carries %d proofs, more than the %d this verifier checks (WithMaxProofs)", n, v.cfg.maxProofs)})
+	} else if f := v.dataModelCheck(ctx, p.Raw()); f != nil {
 		r.set(*f)
 	} else {
 		r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed presentation of %d credential(s)", len(p.Credentials))})
@@ -49,6 +54,16 @@ func (v *Verifier) verifyPresentation(ctx context.Context, bud *budget.Budget, p
 	}
 	r.finish()
 	return r
+}
+
+// maxProofCount is the most proofs the presentation or one of its
+// credentials carries.
+func maxProofCount(p *badge.Presentation) int {
+	n := len(p.Proofs)
+	for _, c := range p.Credentials {
+		n = max(n, len(c.Proofs))
+	}
+	return n
 }
 
 // checkPresentationProof verifies the holder's proof and its binding. It

@@ -187,7 +187,15 @@ func (v *Verifier) verifyCredential(ctx context.Context, bud *budget.Budget, c *
 func (v *Verifier) credentialReport(ctx context.Context, bud *budget.Budget, c *badge.Credential, holder func(*badge.Credential) Check) *Report {
 	r := &Report{Credential: summarize(c)}
 	st := &credState{cred: c, report: r, budget: bud}
-	r.set(v.formatCheck(c))
+	if n := len(c.Proofs); n > v.cfg.maxProofs {
+		// Refused before anything reads the document further: schema
+		// validation and JSON-LD expansion of thousands of proofs alone
+		// take seconds.
+		r.set(Check{ID: CheckFormat, Status: StatusFailed, Err: ErrTooManyProofs,
+			Message: fmt.Sprintf("the credential carries %d proofs, more than the %d this verifier checks (WithMaxProofs): not checked further", n, v.cfg.maxProofs)})
+	} else {
+		r.set(v.formatCheck(c))
+	}
 	v.checkProofs(ctx, st)
 	v.checkIssuer(st)
 	v.status.check(ctx, st)

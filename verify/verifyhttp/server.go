@@ -21,15 +21,15 @@ const (
 
 // Server returns an *http.Server for h on addr with timeouts that cut off
 // slow clients (ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout),
-// a header size cap (MaxHeaderBytes), and request bodies read at most
-// MaxConcurrentBodies at once, each within BodyReadTimeout, so that slow
-// uploads cannot take the server's memory; after a burst of large bodies
-// the memory is handed back. Change its fields before serving to tune
-// them.
+// a header size cap (MaxHeaderBytes), and request bodies held to
+// MaxBodyMemory bytes in all, each read within BodyReadTimeout, so that
+// slow uploads can neither take the server's memory nor hold up other
+// clients; after a burst of large bodies the memory is handed back. Change
+// its fields before serving to tune them.
 func Server(addr string, h http.Handler) *http.Server {
 	return &http.Server{
 		Addr:              addr,
-		Handler:           limitBodies(h, MaxConcurrentBodies),
+		Handler:           limitBodies(h, MaxBodyMemory),
 		ReadHeaderTimeout: ReadHeaderTimeout,
 		ReadTimeout:       ReadTimeout,
 		WriteTimeout:      WriteTimeout,
