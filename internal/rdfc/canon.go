@@ -42,35 +42,63 @@ type bnodeInfo struct {
 }
 
 // issuer is the RDFC-1.0 identifier issuer: ids are issued in order with a
-// prefix and a counter.
+// prefix and a counter, so the id of the n-th node issued is prefix+n. The
+// canonical issuer indexes its nodes in a map; the temporary issuers of
+// Hash N-Degree Quads, cloned for every permutation tried, hold few nodes
+// and are searched in order, so that a clone is one slice copy.
 type issuer struct {
 	prefix string
-	next   int
-	ids    map[string]string
-	order  []string
+	order  []string       // old ids in issue order
+	index  map[string]int // old id → position; nil for a temporary issuer
 }
 
-func newIssuer(prefix string) *issuer { return &issuer{prefix: prefix, ids: map[string]string{}} }
+func newIssuer(prefix string, indexed bool) *issuer {
+	is := &issuer{prefix: prefix}
+	if indexed {
+		is.index = map[string]int{}
+	}
+	return is
+}
+
+func (is *issuer) find(old string) (int, bool) {
+	if is.index != nil {
+		i, ok := is.index[old]
+		return i, ok
+	}
+	for i, o := range is.order {
+		if o == old {
+			return i, true
+		}
+	}
+	return 0, false
+}
 
 func (is *issuer) issue(old string) string {
-	if id, ok := is.ids[old]; ok {
-		return id
+	i, ok := is.find(old)
+	if !ok {
+		i = len(is.order)
+		is.order = append(is.order, old)
+		if is.index != nil {
+			is.index[old] = i
+		}
 	}
-	id := is.prefix + strconv.Itoa(is.next)
-	is.next++
-	is.ids[old] = id
-	is.order = append(is.order, old)
-	return id
+	return is.prefix + strconv.Itoa(i)
 }
 
-func (is *issuer) has(old string) bool { _, ok := is.ids[old]; return ok }
+func (is *issuer) has(old string) bool { _, ok := is.find(old); return ok }
 
-func (is *issuer) clone() *issuer {
-	c := &issuer{prefix: is.prefix, next: is.next, ids: make(map[string]string, len(is.ids)), order: slices.Clone(is.order)}
-	for k, v := range is.ids {
-		c.ids[k] = v
+// issued maps every old id to the id issued for it.
+func (is *issuer) issued() map[string]string {
+	m := make(map[string]string, len(is.order))
+	for i, old := range is.order {
+		m[old] = is.prefix + strconv.Itoa(i)
 	}
-	return c
+	return m
+}
+
+// clone copies a temporary issuer.
+func (is *issuer) clone() *issuer {
+	return &issuer{prefix: is.prefix, order: slices.Clip(slices.Clone(is.order))}
 }
 
 // spend pays n units, the cost of the step about to run.
@@ -85,7 +113,7 @@ func canonicalizeDataset(ctx context.Context, b *budget.Budget, ds *ld.RDFDatase
 // canonicalizeDatasetIssued is canonicalizeDataset that also returns the
 // canonical identifier of each input blank node ("_:b0" -> "_:c14n3").
 func canonicalizeDatasetIssued(ctx context.Context, b *budget.Budget, ds *ld.RDFDataset) (string, map[string]string, error) {
-	s := &canonState{ctx: ctx, budget: b, info: map[string]*bnodeInfo{}, canonical: newIssuer("_:c14n")}
+	s := &canonState{ctx: ctx, budget: b, info: map[string]*bnodeInfo{}, canonical: newIssuer("_:c14n", true)}
 	graphs := make([]string, 0, len(ds.Graphs))
 	for g := range ds.Graphs {
 		graphs = append(graphs, g)
@@ -171,7 +199,7 @@ func canonicalizeDatasetIssued(ctx context.Context, b *budget.Budget, ds *ld.RDF
 			if s.canonical.has(id) {
 				continue
 			}
-			tmp := newIssuer("_:b")
+			tmp := newIssuer("_:b", false)
 			tmp.issue(id)
 			hash, is, err := s.nDegree(id, tmp)
 			if err != nil {
@@ -195,7 +223,7 @@ func canonicalizeDatasetIssued(ctx context.Context, b *budget.Budget, ds *ld.RDF
 		return "", nil, err
 	}
 	slices.Sort(lines)
-	return strings.Join(lines, ""), s.canonical.ids, nil
+	return strings.Join(lines, ""), s.canonical.issued(), nil
 }
 
 func (s *canonState) relabel(n ld.Node) ld.Node {
