@@ -39,9 +39,11 @@ type serverFlags struct {
 	shutdownGrace           time.Duration
 	metrics                 bool
 	logFormat               string
+	fleet                   fleetFlags // fleet.go
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet) {
+	f.fleet.register(fs)
 	fs.StringVar(&f.addr, "addr", defaultAddr, "listen `ADDR`ess (host:port; 0.0.0.0:PORT or [::]:PORT for every interface)")
 	fs.StringVar(&f.publicURL, "public-url", "", "the `URL` clients reach this server at, e.g. https://verify.example.kr (default: http://ADDR, localhost for an unspecified host)")
 	fs.StringVar(&f.domain, "domain", "", "the `DOMAIN` presentations must be bound to (default: the host of --public-url)")
@@ -128,7 +130,11 @@ func (f *serverFlags) handlerOptions(l *listener, logger *slog.Logger) ([]verify
 	if len(f.frameAncestors) > 0 {
 		opts = append(opts, verifyhttp.WithFrameAncestors(f.frameAncestors...))
 	}
-	return opts, nil
+	shared, err := f.fleet.options()
+	if err != nil {
+		return nil, err
+	}
+	return append(opts, shared...), nil
 }
 
 func (f *serverFlags) logger(stderr io.Writer) (*slog.Logger, error) {
