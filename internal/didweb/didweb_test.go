@@ -171,6 +171,11 @@ func TestParseRejects(t *testing.T) {
 		{"external assertion ref", `{"id":"did:web:example.com","assertionMethod":["did:web:evil.com#k"]}`, ErrMalformed},
 		{"embedded duplicates listed", `{"id":"did:web:example.com","verificationMethod":[{"id":"#k","type":"Multikey","controller":"c"}],"assertionMethod":[{"id":"#k","type":"Multikey","controller":"c"}]}`, ErrMalformed},
 		{"controller number", `{"id":"did:web:example.com","controller":5}`, ErrMalformed},
+		// Keys differing only in case: Go's decoder would read one,
+		// JSON-LD processors the other (issue 11).
+		{"AssertionMethod beside assertionMethod", `{"id":"did:web:example.com","assertionMethod":["#a"],"AssertionMethod":["#b"]}`, ErrMalformed},
+		{"ID beside id", `{"id":"did:web:example.com","ID":"did:web:evil.com"}`, ErrMalformed},
+		{"publicKeyMultiBase beside publicKeyMultibase", vm(`{"id":"#k","type":"Multikey","controller":"c","publicKeyMultibase":"z1","publicKeyMultiBase":"z2"}`), ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
