@@ -56,10 +56,10 @@ func (d *DirSink) Path(b Issued) string {
 }
 
 // FileName names a badge's file after its id ("urn:uuid:5d1f…" becomes
-// "urn_uuid_5d1f….json"), or after its input item when it has no id.
-// Characters other than letters, digits, '-', '_' and '.' become '_'.
+// "5d1f….json"), or after its input item when it has no id. Characters
+// other than letters, digits, '-', '_' and '.' become '_'.
 func FileName(b Issued) string {
-	base := b.ID
+	base := strings.TrimPrefix(b.ID, "urn:uuid:")
 	if base == "" {
 		base = strings.TrimSuffix(filepath.Base(b.Name), ".json")
 	}

@@ -47,6 +47,10 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	issuerNameKo := fs.String("issuer-name-ko", "", "the issuer's display `NAME` in Korean (shown first)")
 	force := fs.Bool("force", false, "write into a non-empty --out, replacing badge files of the same name")
 	skipExisting := fs.Bool("skip-existing", false, "write into a non-empty --out, leaving out every input whose badge file is already there")
+	var sf streamFlags
+	fs.IntVar(&sf.batchSize, "batch-size", 0, "anchor every `N` badges as one batch (default: one tree for the whole run); streams the run")
+	fs.StringVar(&sf.outFormat, "out-format", "", "files (one per badge), sharded (one per badge in DIR/xx/yy/) or jsonl (one JSON Lines file per batch); streams the run")
+	fs.StringVar(&sf.state, "state", "", "keep the run's journal and spool in `DIR` (default OUT/.issue-state), to resume it after a crash by running the same command; streams the run")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -68,6 +72,24 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	name := badge.NewText(*issuerNameKo, *issuerName)
+	if *issuerNameKo == "" {
+		name = badge.NewText(*issuerName, "")
+	}
+	if sf.wanted() {
+		switch {
+		case *statusURL != "":
+			return usageError{"--status-url is not yet available with --batch-size, --out-format or --state"}
+		case *skipExisting:
+			return usageError{"a streamed run resumes from its journal: --skip-existing does not apply"}
+		}
+		if !sf.resuming(*outDir) {
+			if err := checkOutDir(*outDir, *force); err != nil {
+				return err
+			}
+		}
+		return streamIssue(ctx, sf, signer, anchorPlan, name, *outDir, fs.Args(), stdout, stderr)
+	}
 	inputs, err := readInputs(fs.Args())
 	if err != nil {
 		return err
@@ -77,10 +99,6 @@ func issueCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		return err
-	}
-	name := badge.NewText(*issuerNameKo, *issuerName)
-	if *issuerNameKo == "" {
-		name = badge.NewText(*issuerName, "")
 	}
 	creds := make([]*badge.Credential, len(inputs))
 	for i, in := range inputs {
@@ -262,7 +280,7 @@ func outputNames(inputs []input, creds []*badge.Credential) ([]string, error) {
 	for i, c := range creds {
 		names[i] = inputs[i].name
 		if c.ID != "" {
-			names[i] = fileNameForID(c.ID) + ".json"
+			names[i] = issuer.FileName(issuer.Issued{ID: c.ID})
 		}
 		if prev, dup := byName[names[i]]; dup {
 			if c.ID != "" {
@@ -273,24 +291,4 @@ func outputNames(inputs []input, creds []*badge.Credential) ([]string, error) {
 		byName[names[i]] = inputs[i].src
 	}
 	return names, nil
-}
-
-// fileNameForID makes a file name of a badge id: a urn:uuid: prefix is
-// dropped, and every character but letters, digits, '-', '_' and '.' becomes '_'.
-func fileNameForID(id string) string {
-	id = strings.TrimPrefix(id, "urn:uuid:")
-	b := []byte(id)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			b[i] = '_'
-		}
-	}
-	name := strings.TrimLeft(string(b), ".")
-	if len(name) > 200 {
-		name = name[:200]
-	}
-	if name == "" {
-		name = "badge"
-	}
-	return name
 }

@@ -4,7 +4,8 @@
 //	issuer keygen --type ed25519|p256|p384|secp256k1 --out KEYFILE
 //	issuer issue --key KEYFILE --anchor none|ledger:DIR|eth:URL [--eth-key KEYFILE] [--anchor-timeout 10m]
 //	             [--status-url URL --status-dir DIR] [--issuer-name NAME] [--issuer-name-ko NAME]
-//	             [--force | --skip-existing] --out DIR INPUT...
+//	             [--force | --skip-existing] [--batch-size N] [--out-format files|sharded|jsonl] [--state DIR]
+//	             --out DIR INPUT...
 //	issuer revoke --key KEYFILE --status-dir DIR (--id BADGE_ID | --index N)
 //	issuer present --key HOLDER_KEYFILE --challenge C --domain D [--allow-foreign] BADGE...
 //	issuer bake --in BADGE --image IMAGE.png|IMAGE.svg --out FILE
@@ -32,7 +33,8 @@ const usage = `usage:
   issuer keygen --type ed25519|p256|p384|secp256k1 --out KEYFILE
   issuer issue --key KEYFILE --anchor none|ledger:DIR|eth:URL [--eth-key KEYFILE] [--anchor-timeout 10m]
                [--status-url URL --status-dir DIR] [--issuer-name NAME] [--issuer-name-ko NAME]
-               [--force | --skip-existing] --out DIR INPUT...
+               [--force | --skip-existing] [--batch-size N] [--out-format files|sharded|jsonl] [--state DIR]
+               --out DIR INPUT...
   issuer revoke --key KEYFILE --status-dir DIR (--id BADGE_ID | --index N)
   issuer present --key HOLDER_KEYFILE --challenge C --domain D [--allow-foreign] BADGE...
   issuer bake --in BADGE --image IMAGE.png|IMAGE.svg --out FILE

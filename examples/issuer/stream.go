@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/issuer"
+)
+
+// streamFlags are issue's flags for large runs.
+type streamFlags struct {
+	batchSize int
+	outFormat string
+	state     string
+}
+
+// wanted reports whether any of them was given: the run then streams.
+func (f streamFlags) wanted() bool { return f.batchSize > 0 || f.outFormat != "" || f.state != "" }
+
+// stateDir is where the run keeps its journal and spool.
+func (f streamFlags) stateDir(outDir string) string {
+	if f.state != "" {
+		return f.state
+	}
+	return filepath.Join(outDir, ".issue-state")
+}
+
+// resuming reports whether the state directory holds a run to resume.
+func (f streamFlags) resuming(outDir string) bool {
+	_, err := os.Stat(filepath.Join(f.stateDir(outDir), "journal.jsonl"))
+	return err == nil
+}
+
+// lineSource reads the inputs one credential at a time: each JSON Lines
+// file line by line (named FILE:LINE), other files whole.
+type lineSource struct {
+	paths []string
+	f     *os.File
+	sc    *bufio.Scanner
+	path  string
+	line  int
+}
+
+func (s *lineSource) Next() (issuer.Item, error) {
+	for {
+		if s.sc == nil {
+			if len(s.paths) == 0 {
+				return issuer.Item{}, io.EOF
+			}
+			s.path, s.paths = s.paths[0], s.paths[1:]
+			f, err := os.Open(s.path)
+			if err != nil {
+				return issuer.Item{}, err
+			}
+			if !isJSONLinesFile(f, s.path) {
+				data, err := io.ReadAll(io.LimitReader(f, badge.DefaultMaxBytes+1))
+				f.Close()
+				if err != nil {
+					return issuer.Item{}, fmt.Errorf("%s: %w", s.path, err)
+				}
+				return issuer.Item{Name: s.path, Data: data}, nil
+			}
+			s.f, s.line = f, 0
+			s.sc = bufio.NewScanner(f)
+			s.sc.Buffer(make([]byte, 64<<10), badge.DefaultMaxBytes+1)
+		}
+		for s.sc.Scan() {
+			s.line++
+			if len(bytes.TrimSpace(s.sc.Bytes())) == 0 {
+				continue
+			}
+			return issuer.Item{Name: fmt.Sprintf("%s:%d", s.path, s.line), Data: bytes.Clone(s.sc.Bytes())}, nil
+		}
+		err := s.sc.Err()
+		s.f.Close()
+		s.sc = nil
+		if err != nil {
+			return issuer.Item{}, fmt.Errorf("%s:%d: %w", s.path, s.line+1, err)
+		}
+	}
+}
+
+// isJSONLinesFile reports whether f holds JSON Lines: by its name, or by a
+// first line that is a whole JSON value followed by more. f is rewound.
+func isJSONLinesFile(f *os.File, path string) bool {
+	defer f.Seek(0, io.SeekStart)
+	if strings.HasSuffix(path, ".jsonl") {
+		return true
+	}
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	return n > 0 && isJSONLines(bytes.TrimSpace(head[:n]))
+}
+
+// countItems counts the inputs' credentials (non-empty lines of JSON Lines
+// files, one per other file) for the progress bar's time left.
+func countItems(paths []string) int {
+	total := 0
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		if !isJSONLinesFile(f, p) {
+			total++
+			f.Close()
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 64<<10), badge.DefaultMaxBytes+1)
+		for sc.Scan() {
+			if len(bytes.TrimSpace(sc.Bytes())) > 0 {
+				total++
+			}
+		}
+		f.Close()
+	}
+	return total
+}
+
+// streamIssue issues the inputs with an issuer.Stream: signed on all cores,
+// anchored batch by batch, written as they are done, with a journal in the
+// state directory so that running the same command again after a crash
+// finishes the run without issuing a badge twice.
+func streamIssue(ctx context.Context, f streamFlags, signer *issuer.Signer, plan *anchorPlan, name badge.Text,
+	outDir string, paths []string, stdout, stderr io.Writer) error {
+	if plan.kind == "none" {
+		return usageError{"--batch-size, --out-format and --state anchor each batch: give --anchor ledger:DIR or eth:URL"}
+	}
+	state := f.stateDir(outDir)
+	var sink issuer.Sink
+	switch f.outFormat {
+	case "", "files":
+		sink = &issuer.DirSink{Dir: outDir}
+	case "sharded":
+		sink = &issuer.DirSink{Dir: outDir, Shard: true}
+	case "jsonl":
+		sink = &issuer.JSONLinesSink{Dir: outDir}
+	default:
+		return usageError{fmt.Sprintf("--out-format %q: want files, sharded or jsonl", f.outFormat)}
+	}
+	pub, closePub, err := plan.publisher(signer)
+	if err != nil {
+		return err
+	}
+	defer closePub()
+
+	total := countItems(paths)
+	bar := newRateBar(total, stderr)
+	var seen sync.Map // badge ids of this run, to refuse a duplicate
+	opts := []issuer.StreamOption{
+		issuer.WithStreamPrepare(func(it issuer.Item) (*badge.Credential, error) {
+			c, err := prepare(input{src: it.Name, data: it.Data}, signer.DID(), name)
+			if err != nil {
+				return nil, err
+			}
+			if c.ID != "" {
+				if prev, dup := seen.LoadOrStore(c.ID, it.Name); dup {
+					return nil, fmt.Errorf("badge id %s is also the id of %s", c.ID, prev)
+				}
+			}
+			return c, nil
+		}),
+		issuer.WithStreamProgress(func(p issuer.StreamProgress) { bar.set(p.Written + p.Skipped) }),
+	}
+	if f.batchSize > 0 {
+		opts = append(opts, issuer.WithStreamBatchSize(f.batchSize))
+	}
+	st, err := issuer.NewStream(signer, pub, state, opts...)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := st.Run(ctx, &lineSource{paths: paths}, sink)
+	bar.finish()
+	if err != nil {
+		written := int64(0)
+		if res != nil {
+			written = res.Written + res.Skipped
+		}
+		return fmt.Errorf("%w (%d badge(s) written; run the same command again to finish: the journal in %s resumes the run)", err, written, state)
+	}
+	anchors := make([]string, len(res.Batches))
+	for i, b := range res.Batches {
+		anchors[i] = b.Anchor
+	}
+	fmt.Fprintf(stdout, "issued %d badge(s) to %s in %d batch(es) in %s", res.Written, outDir, len(res.Batches), time.Since(start).Round(time.Millisecond))
+	if res.Skipped > 0 {
+		fmt.Fprintf(stdout, " (%d already written by an earlier run)", res.Skipped)
+	}
+	fmt.Fprintf(stdout, ", anchored at %s\n", strings.Join(anchors, ", "))
+	return nil
+}
+
+// rateBar is a progress bar with the rate and the time left, on a terminal.
+type rateBar struct {
+	bar  *progressbar.ProgressBar
+	last int64
+}
+
+func newRateBar(total int, w io.Writer) *rateBar {
+	f, ok := w.(*os.File)
+	if total < progressThreshold || !ok || !term.IsTerminal(int(f.Fd())) {
+		return &rateBar{}
+	}
+	return &rateBar{bar: progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("issuing"),
+		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("badges"),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())}
+}
+
+func (b *rateBar) set(n int64) {
+	if b.bar != nil && n > b.last {
+		b.bar.Add64(n - b.last)
+		b.last = n
+	}
+}
+
+func (b *rateBar) finish() {
+	if b.bar != nil {
+		b.bar.Finish()
+	}
+}
