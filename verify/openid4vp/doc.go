@@ -6,8 +6,8 @@
 //
 // [New] builds a [RelyingParty] over a verify.Verifier; its [RelyingParty.Handler]
 // serves the routes wallets use. [RelyingParty.CreateRequest] starts a
-// transaction for a DCQL [Query] (credential formats ldp_vc now; jwt_vc_json
-// and dc+sd-jwt through [WithFormatHandler]) and returns a [Request] whose
+// transaction for a DCQL [Query] (credential formats ldp_vc and dc+sd-jwt;
+// others, such as jwt_vc_json, through [WithFormatHandler]) and returns a [Request] whose
 // URL (openid4vp://?client_id=...&request_uri=...) is shown as a QR code
 // (cross-device) or a link (same device). The wallet fetches the request
 // object from request_uri: signed with an X.509 certificate (client

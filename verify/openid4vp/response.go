@@ -234,7 +234,7 @@ func (rp *RelyingParty) check(ctx context.Context, tx *transaction, p *responseP
 				continue
 			}
 			item := Presented{QueryID: id, Format: cq.Format, Report: rep}
-			if len(creds) != 1 {
+			if len(creds) != 1 && !(len(creds) == 0 && rep != nil && !rep.Verified) {
 				errs = append(errs, fmt.Errorf("%w: a presentation for %q holds %d credentials, the query asks for one per presentation", ErrUnrequestedCredential, id, len(creds)))
 				ok = false
 			}

@@ -181,6 +181,7 @@ func New(v *verify.Verifier, baseURL string, opts ...Option) (*RelyingParty, err
 		mode: ResponseModeDirectPostJWT, ttl: DefaultTTL, maxResp: DefaultMaxResponseBytes, scheme: DefaultURIScheme, now: time.Now,
 		formats: map[string]FormatHandler{}}
 	rp.formats[FormatLDPVC] = ldpVC{v}
+	rp.formats[FormatSDJWTVC] = sdJWTVC{v}
 	for _, o := range opts {
 		if err := o(rp); err != nil {
 			return nil, err
