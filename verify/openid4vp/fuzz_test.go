@@ -27,8 +27,14 @@ func FuzzProcessResponse(f *testing.F) {
 		rps = append(rps, rp)
 	}
 	f.Fuzz(func(t *testing.T, response, vpToken, state, walletErr string) {
-		for _, rp := range rps {
-			req, err := rp.CreateRequest(ctx, qualificationQuery())
+		sdq := openid4vp.Query{Credentials: []openid4vp.CredentialQuery{{ID: "qualification", Format: openid4vp.FormatSDJWTVC,
+			Meta: openid4vp.Meta{VCTValues: []string{"urn:x"}}, Claims: []openid4vp.ClaimQuery{{Path: []any{"a", nil}}}}}}
+		for i, rp := range rps {
+			q := qualificationQuery()
+			if i == 0 {
+				q = sdq
+			}
+			req, err := rp.CreateRequest(ctx, q)
 			require.NoError(t, err)
 			form := url.Values{}
 			for k, v := range map[string]string{"response": response, "vp_token": vpToken, "error": walletErr} {
