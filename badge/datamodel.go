@@ -327,7 +327,50 @@ func (c *dmCheck) credential(ptr string, m map[string]any) {
 	c.typedObjects(ptr, m, "evidence", false)
 	c.typedObjects(ptr, m, "refreshService", false)
 	c.typedObjects(ptr, m, "proof", false)
+	if !v11 {
+		c.proofDates(ptr, m)
+	}
 	c.relatedResource(ptr, m)
+}
+
+// proofDates checks that a VC 2.0 document's proofs date themselves with
+// date-time stamps (Data Integrity: created and expires).
+func (c *dmCheck) proofDates(ptr string, m map[string]any) {
+	v, ok := m["proof"]
+	if !ok {
+		return
+	}
+	items := list(v)
+	_, arr := v.([]any)
+	for i, it := range items {
+		if o, ok := it.(map[string]any); ok {
+			p := idx(ptr+"/proof", i, len(items), arr)
+			c.date(p, o, "created", false)
+			c.date(p, o, "expires", false)
+		}
+	}
+}
+
+// CheckDateStamps checks only the dates of a VC 2.0 credential: validFrom,
+// validUntil and each proof's created and expires must be XML Schema
+// date-time stamps (with a time zone). A VC 1.1 document passes. It returns
+// nil or a *DataModelError.
+func CheckDateStamps(data []byte) error {
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if first, _ := list(m["@context"])[0].(string); first == ContextV1 {
+		return nil
+	}
+	var c dmCheck
+	c.date("", m, "validFrom", false)
+	c.date("", m, "validUntil", false)
+	c.proofDates("", m)
+	if len(c.v) == 0 {
+		return nil
+	}
+	return &DataModelError{c.v}
 }
 
 // date checks an optional date-time member and returns it ("" if absent).

@@ -65,6 +65,8 @@ var dataModelCases = []struct {
 	{"evidence without type", vc(`"evidence":[{"id":"https://example.org/e/1"}]`), "/evidence/0/type"},
 	{"refreshService without type", vc(`"refreshService":{"id":"https://example.org/refresh"}`), "/refreshService/type"},
 	{"proof without type", vc(`"proof":{"proofPurpose":"assertionMethod","proofValue":"z1"}`), "/proof/type"},
+	{"proof created without zone", vc(`"proof":{"type":"DataIntegrityProof","created":"2024-01-30T17:36:01.833602"}`), "/proof/created"},
+	{"proof expires not a date", vc(`"proof":[{"type":"DataIntegrityProof"},{"type":"DataIntegrityProof","expires":"soon"}]`), "/proof/1/expires"},
 	{"name a number", vc(`"name":3`), "/name"},
 	{"name with extra member", vc(`"name":{"@value":"Example","@language":"en","url":"did:example:x"}`), "/name/url"},
 	{"name language values", vc(`"name":[{"@value":"Example","@language":"en"},{"@value":"예시","@language":"ko","@direction":"ltr"}]`), ""},
@@ -135,4 +137,17 @@ func FuzzCheckDataModel(f *testing.F) {
 			t.Fatalf("error does not wrap ErrMalformed: %v", err)
 		}
 	})
+}
+
+func TestCheckDateStamps(t *testing.T) {
+	for doc, ok := range map[string]bool{
+		vc(`"validFrom":"2022-07-13T20:21:40.088Z","proof":{"type":"DataIntegrityProof","created":"2024-01-30T17:36:01Z"}`):       true,
+		vc(`"validFrom":"2022-07-13T20:21:40.088Z","proof":{"type":"DataIntegrityProof","created":"2024-01-30T17:36:01.833602"}`): false,
+		vc(`"validUntil":"2039-07-13"`): false,
+		`{"@context":["https://www.w3.org/2018/credentials/v1"],"proof":{"created":"2024-01-30T17:36:01.833602"}}`: true,
+	} {
+		if err := CheckDateStamps([]byte(doc)); (err == nil) != ok {
+			t.Errorf("%s: err = %v", doc, err)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/badgeproof/badgeproof/internal/disuite"
 	"github.com/badgeproof/badgeproof/internal/ecdsasd"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
+	"github.com/badgeproof/badgeproof/keys"
 )
 
 // ECDSASD2023 is the W3C Data Integrity ECDSA selective disclosure
@@ -107,4 +108,29 @@ func DeriveDisclosure(signed []byte, pointers []string, contexts map[string][]by
 		return nil, err
 	}
 	return MarshalDocument(m)
+}
+
+// VerifyBaseProof is the holder's check of a credential it received with an
+// ecdsa-sd-2023 base proof: every statement's signature and the issuer's
+// base signature, with the issuer's key pub. (A verifier never sees a base
+// proof: it accepts only disclosures.) contexts adds JSON-LD contexts the
+// SDK does not hold (nil for none).
+func VerifyBaseProof(signed []byte, pub *keys.PublicKey, contexts map[string][]byte) error {
+	c, err := badge.ParseCredential(signed, badge.Limits{MaxBytes: max(badge.DefaultMaxBytes, len(signed))})
+	if err != nil {
+		return fmt.Errorf("issuer: %w", err)
+	}
+	if len(c.Proofs) != 1 {
+		return fmt.Errorf("issuer: want one ecdsa-sd-2023 base proof, the credential has %d proofs", len(c.Proofs))
+	}
+	var cs *rdfc.Contexts
+	if len(contexts) > 0 {
+		if cs, err = rdfc.ParseContexts(contexts); err != nil {
+			return fmt.Errorf("issuer: %w", err)
+		}
+	}
+	if err := (ecdsasd.Suite{AcceptBase: true}).Verify(context.Background(), disuite.Env{Contexts: cs}, pub, c.Unsigned(), c.Proofs[0].Members()); err != nil {
+		return fmt.Errorf("issuer: the base proof does not verify: %w", err)
+	}
+	return nil
 }

@@ -26,8 +26,13 @@ func TestSelectiveDisclosure(t *testing.T) {
 		require.NoError(t, err)
 		v, err := verify.New(verify.WithTrustedKey(s.DID()), verify.WithOffline(), verify.WithClock(fixedClock), verify.WithoutSchemaValidation())
 		require.NoError(t, err)
+		// The holder checks the base proof; a verifier refuses it.
+		require.NoError(t, issuer.VerifyBaseProof(base, s.PublicKey(), nil))
+		other, _ := keys.Generate(typ)
+		require.Error(t, issuer.VerifyBaseProof(base, other.PublicKey(), nil))
 		r := v.Verify(context.Background(), base, verify.Binding{})
-		require.Equal(t, verify.StatusPassed, r.Check(verify.CheckSignature).Status, "%+v", r.Checks)
+		require.Equal(t, "bad_signature", r.Check(verify.CheckSignature).Code, "%+v", r.Checks)
+		require.Contains(t, r.Check(verify.CheckSignature).Message, "only derived proofs")
 
 		disclosed, err := issuer.DeriveDisclosure(base, []string{"/credentialSubject/activityEndDate"}, nil)
 		require.NoError(t, err)

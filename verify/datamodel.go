@@ -17,7 +17,12 @@ func (v *Verifier) dataModelCheck(ctx context.Context, raw []byte) *Check {
 	if hasBlockcertsContext(raw) {
 		// Blockcerts certificates are decided as cert-verifier-js decides
 		// them: it accepts ids that are not URLs ("recipients-id") in
-		// certificates it verifies, so only the JSON-LD terms are checked.
+		// certificates it verifies, so only the JSON-LD terms and the dates
+		// of a VC 2.0 certificate (which it requires to be date-time
+		// stamps, proofs' created included) are checked.
+		if err := badge.CheckDateStamps(raw); err != nil {
+			return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
+		}
 		if err := checkTerms(ctx, raw, v.cfg.contexts); err != nil {
 			return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 		}

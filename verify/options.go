@@ -3,6 +3,7 @@ package verify
 import (
 	"errors"
 	"fmt"
+	"github.com/badgeproof/badgeproof/internal/didweb"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
 	"net/http"
 	"runtime"
@@ -18,8 +19,11 @@ type Option func(*config) error
 
 type config struct {
 	// given records the single-valued options given, to refuse one given twice.
-	given            map[string]bool
-	contexts         *rdfc.Contexts // the caller's JSON-LD contexts (WithContexts)
+	given    map[string]bool
+	contexts *rdfc.Contexts // the caller's JSON-LD contexts (WithContexts)
+	// controllerDocs are the caller's controller documents by id
+	// (WithControllerDocuments).
+	controllerDocs   map[string]*didweb.Document
 	limits           badge.Limits
 	trust            *TrustList
 	trustedKeys      []string

@@ -68,6 +68,9 @@ func New(opts ...Option) (*Verifier, error) {
 	if v.trust != nil {
 		resolvers = append(resolvers, trustListResolver{v.trust})
 	}
+	if len(cfg.controllerDocs) > 0 {
+		resolvers = append(resolvers, controllerDocResolver{cfg.controllerDocs})
+	}
 	resolvers = append(resolvers, DIDKeyResolver())
 	extra, err := v.builtinKeyResolvers()
 	if err != nil {

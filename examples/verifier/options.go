@@ -30,6 +30,9 @@ type verifierFlags struct {
 	allowTestAnchors bool
 	now              string
 	ethConfirmations uint64
+	issuerProfiles   listFlag // Blockcerts issuer profiles and controller documents
+	revocationLists  listFlag // URL=FILE
+	contexts         listFlag // URL=FILE
 	// wrapAnchors, when set, wraps the anchor resolver (serve's metrics).
 	wrapAnchors func(anchor.Resolver) (anchor.Resolver, error)
 }
@@ -43,6 +46,9 @@ func (f *verifierFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.allowLoopback, "allow-loopback", false, "let status list and did:web fetches go to loopback addresses")
 	fs.BoolVar(&f.allowTestAnchors, "allow-test-anchors", false, "accept test anchors such as Blockcerts mocknet (reported as not anchored)")
 	fs.StringVar(&f.now, "now", "", "verify as of this RFC 3339 `TIME` instead of now")
+	fs.Var(&f.issuerProfiles, "issuer-profile", "an issuer's profile or controller document `FILE` (Blockcerts and Open Badges issuer profiles, DID documents), used instead of fetching it; repeatable")
+	fs.Var(&f.revocationLists, "revocation-list", "a Blockcerts revocation list as `URL=FILE`, used instead of fetching URL; repeatable")
+	fs.Var(&f.contexts, "context", "a JSON-LD context as `URL=FILE`, beside the ones the verifier holds; repeatable")
 	fs.Uint64Var(&f.ethConfirmations, "eth-confirmations", 1, "`N` confirmations an Ethereum anchor needs; fewer is indeterminate (12 or more on public chains)")
 }
 
@@ -85,6 +91,11 @@ func (f *verifierFlags) build() ([]verify.Option, func(), error) {
 		// Nothing trusted: every check runs, and the issuer check says so.
 		opts = append(opts, verify.WithoutTrustList())
 	}
+	docOpts, err := f.documentOptions()
+	if err != nil {
+		return nil, closeAll, err
+	}
+	opts = append(opts, docOpts...)
 	if f.offline {
 		opts = append(opts, verify.WithOffline())
 	}

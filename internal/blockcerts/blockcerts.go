@@ -180,7 +180,7 @@ func V3TargetHash(doc []byte, index int) ([32]byte, error) {
 }
 
 func check(ctx context.Context, b *budget.Budget, hashed map[string]any, target [32]byte, path []merkle.Step, root [32]byte, anchors []anchor.Ref) (*Result, error) {
-	nq, err := rdfc.Options{DetectUnmapped: true, Budget: b}.CanonicalizeObjectContext(ctx, hashed)
+	nq, err := rdfc.Options{DetectUnmapped: true, Budget: b}.CanonicalizeObjectContext(ctx, dropNodeLanguage(hashed).(map[string]any))
 	if err != nil {
 		return nil, fmt.Errorf("blockcerts: canonicalizing the certificate: %w", err)
 	}

@@ -47,8 +47,17 @@ var (
 	ErrPointer   = fmt.Errorf("ecdsa-sd-2023: %w", disuite.ErrMalformed)
 )
 
-// Suite is ecdsa-sd-2023 as a disuite.Suite.
-type Suite struct{}
+// Suite is ecdsa-sd-2023 as a disuite.Suite. A verifier accepts only
+// derived proofs (a base proof carries the HMAC key that hides the
+// undisclosed statements: it is the holder's, never shown to a verifier),
+// as the specification and cert-verifier-js do; the holder checks the base
+// proof it received with AcceptBase.
+type Suite struct {
+	AcceptBase bool
+}
+
+// ErrBaseProof: a base proof was presented to a verifier.
+var ErrBaseProof = fmt.Errorf("ecdsa-sd-2023: a base proof is for the holder, a verifier accepts only derived proofs: %w", disuite.ErrBadSignature)
 
 var _ disuite.Suite = Suite{}
 
@@ -111,6 +120,9 @@ func (s Suite) Verify(ctx context.Context, env disuite.Env, pk *keys.PublicKey, 
 			return err
 		}
 		return verifyDerived(ctx, env, pk, doc, proofHash, d)
+	}
+	if !s.AcceptBase {
+		return ErrBaseProof
 	}
 	b, err := ParseBaseProof(pv)
 	if err != nil {
