@@ -135,3 +135,21 @@ func TestBlockcertsVerifiedOffline(t *testing.T) {
 	require.Equal(t, StatusFailed, r.Status)
 	require.Equal(t, "not_anchored", r.Check(CheckAnchor).Code)
 }
+
+// Blockcerts presentations anchored with a Merkle proof over the whole
+// presentation are a gap: the presentation's hash computed here does not
+// reproduce the anchored one (cert-verifier-js verifies the valid one), so
+// the proof is reported as unsupported: indeterminate, never verified and
+// never failed; each credential inside is still checked on its own.
+func TestBlockcertsAnchoredPresentations(t *testing.T) {
+	v := newVerifier(t, WithOffline(), WithAllowTestAnchors())
+	for _, name := range []string{"mocknet-verifiable-presentation.json", "mocknet-verifiable-presentation-failing-credential.json", "mocknet-verifiable-presentation-tampered.json"} {
+		r := v.Verify(context.Background(), readVector(t, "blockcerts/v3/"+name), Binding{})
+		require.Equal(t, StatusIndeterminate, r.Status, "%s: %s", name, reportText(r))
+		require.Equal(t, "unsupported_proof", r.Check(CheckSignature).Code, name)
+		require.Len(t, r.Credentials, 2)
+		for _, c := range r.Credentials {
+			require.Equal(t, StatusPassed, c.Check(CheckMerkle).Status, name)
+		}
+	}
+}
