@@ -29,7 +29,9 @@ import (
 // sets of 2,000 MerkleProof2019 proofs, 16 documents of 20,000 unknown
 // proofs, 16 badges with 300 credentialStatus entries, 10,000 GET
 // /v1/challenge and 64 slow 1 MiB uploads. It reports both figures and
-// their ratio; it asserts only that every genuine request was answered
+// their ratio, and the same per CPU-second of the process (which does not
+// depend on what else the machine runs); it asserts only that every
+// genuine request was answered
 // verified, and that every hostile request got its answer (never a 5xx).
 // Run it with
 //
@@ -80,12 +82,15 @@ func TestLoadHostile(t *testing.T) {
 	hostileClient := &http.Client{Timeout: 2 * time.Minute}
 	var lastHostile atomic.Int64
 	var clean, under, cleanErrs, underErrs int64
+	var cleanCPU, underCPU time.Duration
 	rounds := envInt(t, "LOADTEST_ROUNDS", 2)
 	for round := 0; round < rounds; round++ {
+		c0 := processCPU()
 		ok, errs := genuine(phase)
-		clean, cleanErrs = clean+ok, cleanErrs+errs
+		c1 := processCPU()
+		clean, cleanErrs, cleanCPU = clean+ok, cleanErrs+errs, cleanCPU+c1-c0
 		ok, errs = attacked(t, base, phase, hostile, hostileClient, genuine, &answered, &fiveXX, &lastHostile, codes, &mu)
-		under, underErrs = under+ok, underErrs+errs
+		under, underErrs, underCPU = under+ok, underErrs+errs, underCPU+processCPU()-c1
 		t.Logf("round %d: clean %.0f requests/s, under attack %.0f requests/s", round+1, float64(clean)/phase.Seconds()/float64(round+1), float64(under)/phase.Seconds()/float64(round+1))
 	}
 	for k, n := range codes {
@@ -96,6 +101,14 @@ func TestLoadHostile(t *testing.T) {
 		"%d hostile documents answered, the last %v after its burst began",
 		conc, rounds, phase, phase, runtime.NumCPU(), float64(clean)/secs, float64(under)/secs, 100*float64(under)/float64(clean),
 		answered.Load(), time.Duration(lastHostile.Load()).Round(time.Millisecond))
+	if cleanCPU > 0 && underCPU > 0 {
+		// Requests per CPU-second of this process (server and clients):
+		// what a CPU-bound server would achieve, whatever else the machine
+		// runs.
+		perCleanCPU, perUnderCPU := float64(clean)/cleanCPU.Seconds(), float64(under)/underCPU.Seconds()
+		t.Logf("genuine requests per CPU-second of the process: clean %.0f, under attack %.0f (%.0f%% of clean); CPU used: clean %v, under attack %v",
+			perCleanCPU, perUnderCPU, 100*perUnderCPU/perCleanCPU, cleanCPU.Round(time.Millisecond), underCPU.Round(time.Millisecond))
+	}
 	require.Zero(t, cleanErrs+underErrs, "genuine requests not verified")
 	require.EqualValues(t, rounds*len(hostile), answered.Load(), "hostile documents answered")
 	require.Zero(t, fiveXX.Load(), "5xx answers")
