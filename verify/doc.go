@@ -21,4 +21,21 @@
 // indeterminate, never failed; a forged badge is never verified. Failed and
 // indeterminate checks carry errors that match this package's sentinels with
 // errors.Is.
+//
+// # Hostile input
+//
+// Every verification runs under a work budget ([WithWorkBudget]) charged by
+// RDF canonicalization (each quad, hash and permutation of RDFC-1.0), by
+// proofs and by status entries, and under a deadline for all its fetches and
+// look-ups ([WithTimeout]); the caller's context ends it sooner. A document
+// with more proofs ([WithMaxProofs]) or status entries
+// ([WithMaxStatusEntries]) than allowed is refused before the work they
+// would cost; fetches are capped per Verifier and per host
+// ([WithFetchConcurrency]) and none starts once the deadline has passed. An
+// input that spends the budget fails with [ErrBudgetExceeded] (the input is
+// abusive, not the network); an ended context leaves what was not decided
+// indeterminate ([ErrCanceled]). A check that depends on an undecided one
+// (the issuer on a signature whose key could not be fetched, the holder on
+// a presentation proof) is undecided too, never failed. The defaults
+// verify every real badge and every vector the SDK tests against.
 package verify
