@@ -412,3 +412,32 @@ func TestNumbersAndCaseKeys(t *testing.T) {
 		require.Equal(t, StatusFailed, r.Status, name)
 	}
 }
+
+// The limits are checked when the Verifier is built: non-positive values,
+// a per-host cap above the total, one given twice, and fetch limits on an
+// offline verifier fail New.
+func TestHostileInputOptionsChecked(t *testing.T) {
+	base := []Option{WithoutTrustList()}
+	for name, opts := range map[string][]Option{
+		"zero budget":            {WithWorkBudget(0)},
+		"zero proofs":            {WithMaxProofs(0)},
+		"zero status entries":    {WithMaxStatusEntries(0)},
+		"zero timeout":           {WithTimeout(0)},
+		"per host above total":   {WithFetchConcurrency(2, 3)},
+		"zero fetches":           {WithFetchConcurrency(0, 0)},
+		"negative skew":          {WithClockSkew(-time.Second)},
+		"budget twice":           {WithWorkBudget(10), WithWorkBudget(20)},
+		"proofs twice":           {WithMaxProofs(1), WithMaxProofs(2)},
+		"status twice":           {WithMaxStatusEntries(1), WithMaxStatusEntries(2)},
+		"timeout twice":          {WithTimeout(time.Second), WithTimeout(time.Minute)},
+		"concurrency twice":      {WithFetchConcurrency(4, 2), WithFetchConcurrency(8, 2)},
+		"skew twice":             {WithClockSkew(time.Second), WithClockSkew(time.Minute)},
+		"offline with fetch cap": {WithOffline(), WithFetchConcurrency(4, 2)},
+	} {
+		_, err := New(append(append([]Option{}, base...), opts...)...)
+		require.Error(t, err, name)
+	}
+	_, err := New(WithoutTrustList(), WithWorkBudget(1), WithMaxProofs(1), WithMaxStatusEntries(1), WithTimeout(time.Second),
+		WithFetchConcurrency(1, 1), WithClockSkew(0))
+	require.NoError(t, err)
+}
