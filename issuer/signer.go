@@ -155,13 +155,20 @@ func (s *Signer) sign(members map[string]json.RawMessage, opt dataintegrity.Opti
 	return MarshalDocument(members)
 }
 
+// jcsSuite reports whether the signer signs with the JCS suite of its key
+// (eddsa-jcs-2022 or ecdsa-jcs-2019), whose canonical document a batch
+// leaf reuses.
+func (s *Signer) jcsSuite() bool {
+	return s.suite == "" || s.suite == dataintegrity.SuiteFor(s.pub.Type())
+}
+
 // proofAt signs members (a document without its proof member) with the
 // given created time and returns the new proof.
 func (s *Signer) proofAt(members map[string]json.RawMessage, opt dataintegrity.Options, created time.Time) (json.RawMessage, error) {
 	if s.suite == ECDSASD2023 {
 		return s.signSD(members, opt, created)
 	}
-	if s.suite != "" && s.suite != dataintegrity.SuiteFor(s.pub.Type()) {
+	if !s.jcsSuite() {
 		return s.signSuite(members, opt, created)
 	}
 	doc, err := canon.NewObject(members)

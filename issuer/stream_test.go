@@ -327,3 +327,66 @@ func (s slowSink) Put(b issuer.Issued) error {
 	time.Sleep(time.Millisecond)
 	return s.DirSink.Put(b)
 }
+
+// A stream signs with the signer's chosen cryptosuite, and refuses what the
+// signer refuses: a credential that breaks the data model is never signed.
+func TestStreamSignsAsTheSigner(t *testing.T) {
+	ctx := context.Background()
+	k, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	s, err := issuer.NewSigner(k, issuer.WithClock(batchClock), issuer.WithCryptosuite("eddsa-rdfc-2022"))
+	require.NoError(t, err)
+	creds := batchCreds(t, s.DID(), 3)
+	l := streamLedger(t)
+	st, err := issuer.NewStream(s, l.Publisher(s.DID()), t.TempDir())
+	require.NoError(t, err)
+	sink := newMemSink()
+	_, err = st.Run(ctx, &sliceSource{items: itemsOf(t, creds)}, sink)
+	require.NoError(t, err)
+	v, err := verify.New(verify.WithTrustedKey(s.DID()), verify.WithAnchorResolver(l), verify.WithClock(batchClock))
+	require.NoError(t, err)
+	for _, c := range creds {
+		parsed, err := badge.ParseCredential(sink.docs[c.ID], badge.Limits{})
+		require.NoError(t, err)
+		require.Equal(t, "eddsa-rdfc-2022", parsed.Proofs[0].Cryptosuite)
+		require.Equal(t, issuer.BatchCryptosuite, parsed.Proofs[1].Cryptosuite)
+		r := v.Verify(ctx, sink.docs[c.ID], verify.Binding{})
+		require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
+	}
+
+	// An id that is not a URL breaks the data model: the run stops before
+	// anything of that batch is anchored.
+	items := itemsOf(t, creds)
+	items[1].Data = bytes.Replace(items[1].Data, []byte(`"id": "`+creds[1].ID+`"`), []byte(`"id": "not a url"`), 1)
+	require.Contains(t, string(items[1].Data), "not a url")
+	pub := &countingPublisher{inner: l.Publisher(s.DID())}
+	st, err = issuer.NewStream(s, pub, t.TempDir())
+	require.NoError(t, err)
+	_, err = st.Run(ctx, &sliceSource{items: items}, newMemSink())
+	require.ErrorIs(t, err, issuer.ErrDataModel)
+	require.ErrorContains(t, err, "in.jsonl:2")
+	require.Zero(t, pub.n.Load())
+}
+
+// The JSON-LD terms are checked once per shape of credential, and a
+// credential of a new shape is checked again: here, with a context that
+// leaves undefined terms undefined ({"@vocab": null}), a type no context
+// defines is refused although every other property is as before.
+func TestStreamChecksEachShape(t *testing.T) {
+	s := batchSigner(t, keys.Ed25519)
+	creds := batchCreds(t, s.DID(), 6)
+	items := itemsOf(t, creds)
+	strict := []byte(`"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    {"@vocab": null}`)
+	for i := range items {
+		items[i].Data = bytes.Replace(items[i].Data, []byte(`"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"`), strict, 1)
+		require.Contains(t, string(items[i].Data), `"@vocab": null`)
+	}
+	items[4].Data = bytes.Replace(items[4].Data, []byte(`"OpenBadgeCredential"`), []byte(`"OpenBadgeCredential", "NoSuchBadgeType"`), 1)
+	require.Contains(t, string(items[4].Data), "NoSuchBadgeType")
+	st, err := issuer.NewStream(s, streamLedger(t).Publisher(s.DID()), t.TempDir(), issuer.WithStreamWorkers(1))
+	require.NoError(t, err)
+	_, err = st.Run(context.Background(), &sliceSource{items: items}, newMemSink())
+	require.ErrorIs(t, err, issuer.ErrDataModel)
+	require.ErrorContains(t, err, "in.jsonl:5")
+}

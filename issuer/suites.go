@@ -102,13 +102,28 @@ var ErrDataModel = errors.New("issuer: not a valid verifiable credential or pres
 // model (badge.CheckDataModel) or of its JSON-LD terms (a redefined
 // protected term, an undefined type, an unknown context).
 func (s *Signer) checkDataModel(members map[string]json.RawMessage) error {
+	raw, err := s.checkStructure(members)
+	if err != nil {
+		return err
+	}
+	return s.checkTerms(raw)
+}
+
+// checkStructure is the data model check without the JSON-LD terms; it
+// returns the document's bytes for checkTerms.
+func (s *Signer) checkStructure(members map[string]json.RawMessage) ([]byte, error) {
 	raw, err := json.Marshal(members)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrDataModel, err)
+		return nil, fmt.Errorf("%w: %v", ErrDataModel, err)
 	}
 	if err := badge.CheckDataModel(raw); err != nil {
-		return fmt.Errorf("%w: %w", ErrDataModel, err)
+		return nil, fmt.Errorf("%w: %w", ErrDataModel, err)
 	}
+	return raw, nil
+}
+
+// checkTerms checks the document's JSON-LD terms against its contexts.
+func (s *Signer) checkTerms(raw []byte) error {
 	if err := (rdfc.Options{Contexts: s.contexts}).CheckCredentialTerms(context.Background(), raw); err != nil {
 		return fmt.Errorf("%w: %w", ErrDataModel, err)
 	}
