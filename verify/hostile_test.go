@@ -258,8 +258,6 @@ func TestIndeterminateStaysIndeterminate(t *testing.T) {
 			<-r.Context().Done()
 			return true
 		}
-		tl := trustList(t, TrustedIssuer{ID: h.did, Keys: []TrustedKey{{ID: h.did + "#key-1", PublicKeyMultibase: k.PublicKey().Multibase()}}})
-		_ = tl
 		v := newVerifier(t, WithTrustList(trustList(t, TrustedIssuer{ID: h.did})), WithHTTPClient(h.client), WithAllowLoopback(),
 			WithFetchLimits(200*time.Millisecond, 1<<20))
 		r := v.Verify(ctx, h.webBadge(t, k, "key-1", "urn:uuid:s", "did:key:z6Mkh"), Binding{})
@@ -297,6 +295,26 @@ func TestIndeterminateStaysIndeterminate(t *testing.T) {
 		require.Equal(t, StatusIndeterminate, r.Status, "%+v", r.Checks)
 		requireCheck(t, r, CheckHolder, StatusIndeterminate)
 		requireCheck(t, r.Credentials[0], CheckHolder, StatusIndeterminate)
+	})
+	t.Run("unreachable https key", func(t *testing.T) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		issuerID := "https://localhost:" + srv.URL[strings.LastIndex(srv.URL, ":")+1:] + "/issuers/1"
+		srv.Close() // the issuer's host is down
+		s, err := issuer.NewSigner(k, issuer.WithVerificationMethod(issuerID+"#key-1"), issuer.WithClock(clock))
+		require.NoError(t, err)
+		c, err := badge.NationalQualification{
+			Common: badge.Common{ID: "urn:uuid:https-down", Issuer: badge.Profile{ID: issuerID, Name: badge.AgencyHRDKorea()}, HolderID: "did:key:z6Mkh",
+				ValidFrom: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)},
+			ItemCode: "1320", ItemName: "정보처리", Grade: "기사", LicenceNumber: "25201001234A", PassDate: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC),
+		}.Credential()
+		require.NoError(t, err)
+		doc, err := s.SignCredential(c)
+		require.NoError(t, err)
+		v := newVerifier(t, WithTrustList(trustList(t, TrustedIssuer{ID: issuerID})), WithAllowLoopback())
+		r := v.Verify(ctx, doc, Binding{})
+		require.Equal(t, StatusIndeterminate, r.Status, "%+v", r.Checks)
+		require.Equal(t, "key_unavailable", requireCheck(t, r, CheckSignature, StatusIndeterminate).Code)
+		requireCheck(t, r, CheckIssuer, StatusIndeterminate)
 	})
 	t.Run("status server down", func(t *testing.T) {
 		ti := newTestIssuer(t, keys.Ed25519)
