@@ -11,7 +11,7 @@
 //	issuer bake --in BADGE --image IMAGE.png|IMAGE.svg --out FILE
 //	issuer issue-jwt --key KEYFILE [--format vc+jwt|vc-jwt] [--out FILE] INPUT
 //	issuer issue-sdjwt --key KEYFILE --vct VCT [--disclose CLAIM]... [--holder DID] [--out FILE] INPUT
-//	issuer serve --key KEYFILE... [--suite CRYPTOSUITE]... [--addr ADDR]
+//	issuer serve --key KEYFILE... [--suite CRYPTOSUITE]... [--addr ADDR] [--status-url URL --status-dir DIR]
 package main
 
 import (

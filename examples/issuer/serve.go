@@ -32,8 +32,13 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var keyFiles, suites repeated
 	fs.Var(&keyFiles, "key", "sign with the key in `KEYFILE` (repeatable)")
 	fs.Var(&suites, "suite", "offer `CRYPTOSUITE` for the keys that can sign it (repeatable; default: every suite each key can sign): "+strings.Join(issuer.Cryptosuites(), ", "))
+	statusURL := fs.String("status-url", "", "give each credential an entry in the status list served at `URL` (its path is served here; POST /credentials/status changes a status)")
+	statusDir := fs.String("status-dir", "", "keep the status list in `DIR` (with --status-url)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
+	}
+	if (*statusURL == "") != (*statusDir == "") {
+		return usageError{"--status-url and --status-dir go together"}
 	}
 	if len(keyFiles) == 0 || fs.NArg() > 0 {
 		return usageError{"serve needs --key KEYFILE and no arguments"}
@@ -63,7 +68,17 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(signers) == 0 {
 		return usageError{"no key can sign any of the chosen suites"}
 	}
-	h, err := issuehttp.NewHandler(signers...)
+	var hopts []issuehttp.Option
+	if *statusURL != "" {
+		// The list is signed by the first key's default suite.
+		l, err := issuer.OpenStatusList(*statusDir, signers[0], issuer.StatusListConfig{URL: *statusURL})
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		hopts = append(hopts, issuehttp.WithStatusList(l))
+	}
+	h, err := issuehttp.NewHandler(signers, hopts...)
 	if err != nil {
 		return err
 	}

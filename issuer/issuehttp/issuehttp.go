@@ -2,7 +2,14 @@
 // signers, for an issuing service and for pointing the W3C
 // interoperability test suites at an issuer:
 //
-//	POST /credentials/issue  {"credential": {...}, "options": {"cryptosuite": "...", "verificationMethod": "..."}}
+//	POST /credentials/issue   {"credential": {...}, "options": {"cryptosuite": "...", "verificationMethod": "..."}}
+//	POST /credentials/status  {"credentialId": "...", "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]}
+//	GET  <path of the status list URL>  the signed BitstringStatusListCredential
+//
+// With WithStatusList, every issued credential gets a
+// BitstringStatusListEntry in the list, the list is published after each
+// change and served at its URL's path, and /credentials/status sets or
+// clears a credential's bit.
 //
 // answers 201 {"verifiableCredential": {...}} with the credential signed by
 // the configured signer the options choose (by verification method, else by
@@ -18,6 +25,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/issuer"
@@ -30,11 +41,36 @@ const MaxBodyBytes = 1 << 20
 type Handler struct {
 	signers []*issuer.Signer
 	mux     *http.ServeMux
+	status  *issuer.StatusList // nil: no status entries
+	mu      sync.Mutex         // serializes status list changes and publishing
+}
+
+// Option configures a Handler.
+type Option func(*Handler) error
+
+// WithStatusList gives every issued credential an entry in l (a status
+// list of the issuer's, opened with issuer.OpenStatusList), publishes l
+// after each change, serves its signed credential at the path of l's URL
+// and lets POST /credentials/status change a credential's status.
+func WithStatusList(l *issuer.StatusList) Option {
+	return func(h *Handler) error {
+		if l == nil {
+			return errors.New("issuehttp: nil status list")
+		}
+		u, err := url.Parse(l.URL())
+		if err != nil || u.Path == "" {
+			return fmt.Errorf("issuehttp: status list URL %q has no path to serve it at", l.URL())
+		}
+		h.status = l
+		h.mux.HandleFunc("GET "+u.EscapedPath(), h.handleStatusList)
+		h.mux.HandleFunc("POST /credentials/status", h.handleStatus)
+		return nil
+	}
 }
 
 // NewHandler builds the handler over signers (at least one; no two with
 // the same verification method and cryptosuite).
-func NewHandler(signers ...*issuer.Signer) (*Handler, error) {
+func NewHandler(signers []*issuer.Signer, opts ...Option) (*Handler, error) {
 	if len(signers) == 0 {
 		return nil, errors.New("issuehttp: no signer")
 	}
@@ -51,6 +87,19 @@ func NewHandler(signers ...*issuer.Signer) (*Handler, error) {
 	}
 	h := &Handler{signers: signers, mux: http.NewServeMux()}
 	h.mux.HandleFunc("POST /credentials/issue", h.handleIssue)
+	for _, o := range opts {
+		if err := o(h); err != nil {
+			return nil, err
+		}
+	}
+	if h.status != nil {
+		h.mu.Lock()
+		_, err := h.status.Publish()
+		h.mu.Unlock()
+		if err != nil {
+			return nil, fmt.Errorf("issuehttp: publishing the status list: %w", err)
+		}
+	}
 	return h, nil
 }
 
@@ -101,6 +150,22 @@ func (h *Handler) handleIssue(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		problem(w, http.StatusBadRequest, "malformed", "not a credential this issuer can sign: "+err.Error())
 		return
+	}
+	if h.status != nil {
+		if c.ID == "" {
+			problem(w, http.StatusBadRequest, "malformed", "a credential with a status entry needs an id, to change its status later")
+			return
+		}
+		h.mu.Lock()
+		c, err = h.status.AddEntry(c)
+		if err == nil {
+			_, err = h.status.Publish()
+		}
+		h.mu.Unlock()
+		if err != nil {
+			problem(w, http.StatusBadRequest, "status_entry", err.Error())
+			return
+		}
 	}
 	signed, err := s.SignCredential(c)
 	switch {
@@ -172,5 +237,68 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
+	w.Write(b)
+}
+
+type statusRequest struct {
+	CredentialID     string `json:"credentialId"`
+	CredentialStatus []struct {
+		Type   string `json:"type"`
+		Status string `json:"status"`
+	} `json:"credentialStatus"`
+}
+
+// handleStatus sets ("revoked", "suspended") or clears ("active") the
+// status of an issued credential, then republishes the list.
+func (h *Handler) handleStatus(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		problem(w, http.StatusRequestEntityTooLarge, "too_large", err.Error())
+		return
+	}
+	var req statusRequest
+	if err := json.Unmarshal(body, &req); err != nil || req.CredentialID == "" || len(req.CredentialStatus) != 1 {
+		problem(w, http.StatusBadRequest, "malformed", "the body must name credentialId and one credentialStatus {type, status}")
+		return
+	}
+	st := req.CredentialStatus[0]
+	if st.Type != "BitstringStatusListEntry" {
+		problem(w, http.StatusBadRequest, "malformed", fmt.Sprintf("status type %q: only BitstringStatusListEntry", st.Type))
+		return
+	}
+	var set bool
+	switch st.Status {
+	case "revoked", "suspended", "true", "1":
+		set = true
+	case "active", "false", "0":
+	default:
+		problem(w, http.StatusBadRequest, "malformed", fmt.Sprintf("status %q: want revoked, suspended or active", st.Status))
+		return
+	}
+	h.mu.Lock()
+	_, err = h.status.Set(req.CredentialID, set)
+	if err == nil {
+		_, err = h.status.Publish()
+	}
+	h.mu.Unlock()
+	if err != nil {
+		problem(w, http.StatusNotFound, "unknown_credential", err.Error())
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// handleStatusList serves the published status list credential.
+func (h *Handler) handleStatusList(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	b, err := os.ReadFile(filepath.Join(h.status.Dir(), issuer.StatusListFile))
+	h.mu.Unlock()
+	if err != nil {
+		problem(w, http.StatusInternalServerError, "unavailable", "the status list is not published")
+		return
+	}
+	w.Header().Set("Content-Type", "application/vc+ld+json")
+	w.Header().Set("Cache-Control", "max-age=0, must-revalidate")
+	w.WriteHeader(http.StatusOK)
 	w.Write(b)
 }

@@ -19,7 +19,7 @@ func newTestHandler(t testing.TB) *Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewHandler(s)
+	h, err := NewHandler([]*issuer.Signer{s})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,12 +27,12 @@ func newTestHandler(t testing.TB) *Handler {
 }
 
 func TestNewHandlerRefusesBadConfig(t *testing.T) {
-	if _, err := NewHandler(); err == nil {
+	if _, err := NewHandler(nil); err == nil {
 		t.Error("no signer accepted")
 	}
 	k, _ := keys.Generate(keys.Ed25519)
 	s, _ := issuer.NewSigner(k)
-	if _, err := NewHandler(s, s); err == nil {
+	if _, err := NewHandler([]*issuer.Signer{s, s}); err == nil {
 		t.Error("the same signer twice accepted")
 	}
 }

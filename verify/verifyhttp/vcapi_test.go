@@ -49,7 +49,7 @@ func TestVCAPIRoundTrip(t *testing.T) {
 		require.NoError(t, err)
 		signers = append(signers, s)
 	}
-	ih, err := issuehttp.NewHandler(signers...)
+	ih, err := issuehttp.NewHandler(signers)
 	require.NoError(t, err)
 	v, err := verify.New(verify.WithTrustedKey(ed.PublicKey().DID()), verify.WithTrustedKey(p256.PublicKey().DID()), verify.WithOffline())
 	require.NoError(t, err)
