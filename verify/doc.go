@@ -7,7 +7,7 @@
 // entry per check:
 //
 //   - format: the bytes parse as a credential (strict JSON, required properties)
-//   - signature: every Data Integrity proof verifies with a key of its issuer
+//   - signature: every proof verifies, and at least one is by a key of the issuer
 //   - merkle: the badge's hash is a leaf of the batch's Merkle tree
 //   - anchor: the tree's root is on the chain, written by the issuer
 //   - issuer: the issuer is in the trust list, with that key, for that achievement
@@ -21,6 +21,31 @@
 // indeterminate, never failed; a forged badge is never verified. Failed and
 // indeterminate checks carry errors that match this package's sentinels with
 // errors.Is.
+//
+// # Proofs, keys and contexts
+//
+// The proof kinds checked ([Cryptosuites], restricted with
+// [WithCryptosuites]) are the W3C Data Integrity suites eddsa-jcs-2022,
+// ecdsa-jcs-2019, eddsa-rdfc-2022, ecdsa-rdfc-2019 and ecdsa-sd-2023
+// (derived proofs: a base proof is the holder's and is refused), the legacy
+// Ed25519Signature2020 and EcdsaSecp256k1Signature2019, this SDK's Merkle
+// batch proof and the Blockcerts proofs. In a proof set every proof must
+// verify and at least one must be by a key of the issuer; valid proofs by
+// other keys (an endorser, a witness) are named in [Report.Signers] and
+// never counted as the issuer's. A proof naming previousProof covers the
+// proofs it names, as the Data Integrity specification chains them; one
+// naming a proof the set does not hold fails.
+//
+// Keys come from the trust list, did:key, did:web, https verification
+// methods (the issuer's controller document or Open Badges profile,
+// fetched and cached) and documents the caller gives
+// ([WithControllerDocuments]), which also serve offline. JSON-LD contexts
+// are never fetched: the ones listed by [KnownContexts] are held locally
+// and [WithContexts] adds more; an unknown context fails the format check,
+// naming its URL. The format check also enforces the MUSTs of the VC Data
+// Model 2.0 (and 1.1 for 1.1 credentials) that badge.CheckDataModel lists,
+// and the JSON-LD rules that no context redefines a protected term and
+// that every type is defined.
 //
 // # Hostile input
 //
