@@ -459,3 +459,32 @@ func TestHostileInputOptionsChecked(t *testing.T) {
 		WithFetchConcurrency(1, 1), WithClockSkew(0))
 	require.NoError(t, err)
 }
+
+// With the proof limit raised, 4,000 merkle-jcs-2026 proofs (issue 11:
+// each leaf re-covered all earlier proofs, 2,000 took 28 s) cost one pass:
+// the leaves of the set are computed together, each proof canonicalized
+// once.
+func TestMerkleLeavesLinear(t *testing.T) {
+	ti := newTestIssuer(t, keys.Ed25519)
+	lf := newLedgerFixture(t)
+	badges, _ := ledgerBatch(t, ti, lf, ti.did(), 2)
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(badges[0], &m))
+	var proofs []json.RawMessage
+	require.NoError(t, json.Unmarshal(m["proof"], &proofs))
+	var batch json.RawMessage
+	for _, p := range proofs {
+		if strings.Contains(string(p), MerkleJCS2026) {
+			batch = p
+		}
+	}
+	require.NotNil(t, batch)
+	doc := withProofs(t, badges[0], 4000, batch)
+	v := newVerifier(t, WithTrustedKey(ti.did()), WithAnchorResolver(lf.l), WithMaxProofs(5000), WithLimits(badge.Limits{MaxBytes: 32 << 20}))
+	r := within(t, 20*time.Second, func() *Report { return v.Verify(context.Background(), doc, Binding{}) })
+	// Every copy but the first names a document with the proofs before it:
+	// their hashes differ from the one anchored.
+	c := requireCheck(t, r, CheckMerkle, StatusFailed)
+	require.Equal(t, "hash_mismatch", c.Code)
+	require.Contains(t, c.Message, "more")
+}

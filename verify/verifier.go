@@ -169,6 +169,10 @@ type credState struct {
 	// proofs (nil until the first one needs it), or why it cannot be.
 	blockcerts    *blockcerts.Doc
 	blockcertsErr error
+	// leaves are the Merkle leaves of the set's merkle-jcs-2026 proofs by
+	// index, computed once for all of them.
+	leaves    map[int][32]byte
+	leavesErr error
 }
 
 // VerifyCredential runs every check on a parsed credential.
