@@ -2,10 +2,12 @@ package issuer
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/jws"
@@ -66,4 +68,76 @@ func (s *JOSESigner) SignVPJOSE(holder, audience, nonce string, credentials ...[
 		return "", err
 	}
 	return jws.Sign(s.key, s.header(VPJOSEType, "vp"), payload)
+}
+
+// JOSESigner returns a JOSESigner for the signer's key whose kid is the
+// signer's verification method: the holder who signs Data Integrity
+// presentations (SignPresentation) signs JWT presentations (SignVPJWT,
+// SignVPJOSE) with the same key and identifier.
+func (s *Signer) JOSESigner() (*JOSESigner, error) {
+	return NewJOSESigner(s.key, WithKeyID(s.vm), WithJOSEClock(s.now))
+}
+
+// VPJWTLifetime is how long a presentation SignVPJWT makes is valid (its
+// exp): long enough for a wallet to post it, short enough that it is of no
+// use later.
+const VPJWTLifetime = 5 * time.Minute
+
+// SignVPJWT is the holder's side of a VC Data Model 1.1 presentation JWT,
+// the presentation of OpenID4VP's jwt_vc_json format: the signer holds the
+// holder's key, holder is the holder's id (empty: the DID of the signer's
+// key id) and goes in iss, the presentation (the vp claim: the VC 1.1
+// context, type VerifiablePresentation, the credentials) is bound to the
+// verifier's audience (aud: the OpenID4VP client identifier) and nonce,
+// and expires after VPJWTLifetime. Each credential is a compact VC-JWT
+// (SignVCJWT); a credential the holder is not the subject of fails
+// verification, so present only the holder's own.
+func (s *JOSESigner) SignVPJWT(holder, audience, nonce string, credentials ...string) (string, error) {
+	if audience == "" || nonce == "" {
+		return "", errors.New("issuer: a presentation is bound to the verifier's audience and nonce; both are needed")
+	}
+	if len(credentials) == 0 {
+		return "", errors.New("issuer: a presentation needs at least one credential")
+	}
+	if holder == "" {
+		holder, _, _ = strings.Cut(s.kid, "#")
+	}
+	if !strings.Contains(holder, ":") {
+		return "", fmt.Errorf("issuer: holder %q is not a URI", holder)
+	}
+	for i, c := range credentials {
+		if !jws.LooksCompact([]byte(c)) || strings.Contains(c, "~") {
+			return "", fmt.Errorf("issuer: credential %d is not a compact VC-JWT", i)
+		}
+	}
+	jti := make([]byte, 16)
+	if _, err := rand.Read(jti); err != nil {
+		return "", err
+	}
+	now := s.now()
+	payload, err := json.Marshal(map[string]any{
+		"iss":   holder,
+		"jti":   "urn:uuid:" + uuidString(jti),
+		"aud":   audience,
+		"nonce": nonce,
+		"iat":   now.Unix(),
+		"nbf":   now.Unix(),
+		"exp":   now.Add(VPJWTLifetime).Unix(),
+		"vp": map[string]any{
+			"@context":             []string{badge.ContextV1},
+			"type":                 []string{"VerifiablePresentation"},
+			"verifiableCredential": credentials,
+		},
+	})
+	if err != nil {
+		return "", err
+	}
+	return jws.Sign(s.key, s.header("JWT", ""), payload)
+}
+
+// uuidString formats 16 random bytes as a version 4 UUID.
+func uuidString(b []byte) string {
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

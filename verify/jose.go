@@ -34,6 +34,10 @@ const (
 	// FormatVPJOSE is a VC 2.0 presentation secured with JOSE
 	// (application/vp+jwt); each credential inside has its own report.
 	FormatVPJOSE = "vp+jwt"
+	// FormatVPJWT is a VC Data Model 1.1 presentation JWT (a "vp" claim
+	// beside iss, aud and nonce), the presentation OpenID4VP's jwt_vc_json
+	// format carries; each credential inside has its own report.
+	FormatVPJWT = "jwt_vp_json"
 )
 
 // joseConfig is what the options of jose_options.go set.

@@ -26,16 +26,17 @@ var envelopedPrefixes = []string{"data:application/vc+jwt,", "data:application/j
 // before any of them is looked at.
 const maxPresentedCredentials = 64
 
-// isJWTPresentation: typ vp+jwt, or a VC 2.0 payload typed
-// VerifiablePresentation.
+// isJWTPresentation: typ vp+jwt, a VC 2.0 payload typed
+// VerifiablePresentation, or a VC 1.1 presentation JWT (a vp claim).
 func isJWTPresentation(t *jws.Token) bool {
 	if vpTypes[strings.ToLower(t.Header.Typ)] {
 		return true
 	}
 	var p struct {
-		Type badge.Strings `json:"type"`
+		Type badge.Strings   `json:"type"`
+		VP   json.RawMessage `json:"vp"`
 	}
-	return json.Unmarshal(t.Payload, &p) == nil && p.Type.Has("VerifiablePresentation")
+	return json.Unmarshal(t.Payload, &p) == nil && (p.Type.Has("VerifiablePresentation") || hasVPClaim(p.VP))
 }
 
 // jwtPresentation is what a vp+jwt's payload says.
@@ -50,6 +51,8 @@ type jwtPresentation struct {
 	Iat     *int64            `json:"iat"`
 	Nbf     *int64            `json:"nbf"`
 	Exp     *int64            `json:"exp"`
+	// VP is the presentation of a VC 1.1 presentation JWT.
+	VP json.RawMessage `json:"vp"`
 }
 
 func (p *jwtPresentation) holder() (string, error) {
@@ -86,15 +89,17 @@ func (p *jwtPresentation) audiences() ([]string, error) {
 }
 
 // verifyJWTPresentation checks a VC 2.0 presentation secured with JOSE
-// (vp+jwt, W3C VC-JOSE-COSE): the holder's signature by a key of the
+// (vp+jwt, W3C VC-JOSE-COSE), or a VC 1.1 presentation JWT (jwt_vp_json,
+// its presentation in the vp claim, its credentials VC-JWTs): the holder's signature by a key of the
 // holder (kid), the binding to b exactly as for a Data Integrity
 // presentation (the nonce claim is the challenge, aud the domain; codes
 // challenge_mismatch and not_holder), and every credential inside
 // (enveloped vc+jwt credentials, or embedded ones with their own proofs),
 // each with its own report in Report.Credentials.
 func (v *Verifier) verifyJWTPresentation(ctx context.Context, t *jws.Token, b Binding) *Report {
+	reportFormat, wantContext := FormatVPJOSE, badge.ContextV2
 	fail := func(format string, args ...any) *Report {
-		return joseFailure(FormatVPJOSE, fmt.Errorf("%w: "+format, append([]any{jws.ErrMalformed}, args...)...))
+		return joseFailure(reportFormat, fmt.Errorf("%w: "+format, append([]any{jws.ErrMalformed}, args...)...))
 	}
 	if err := jsonx.Check(t.Payload, jsonx.Limits{MaxBytes: len(t.Payload) + 1}); err != nil {
 		return fail("payload: %v", err)
@@ -102,6 +107,12 @@ func (v *Verifier) verifyJWTPresentation(ctx context.Context, t *jws.Token, b Bi
 	var p jwtPresentation
 	if err := json.Unmarshal(t.Payload, &p); err != nil {
 		return fail("payload: %v", err)
+	}
+	if hasVPClaim(p.VP) {
+		reportFormat, wantContext = FormatVPJWT, badge.ContextV1
+		if err := p.liftVP(); err != nil {
+			return fail("%v", err)
+		}
 	}
 	holder, err := p.holder()
 	if err != nil {
@@ -127,8 +138,8 @@ func (v *Verifier) verifyJWTPresentation(ctx context.Context, t *jws.Token, b Bi
 		return fail("typ %q is not vp+jwt", t.Header.Typ)
 	case !p.Type.Has("VerifiablePresentation"):
 		return fail("type %v does not include VerifiablePresentation", []string(p.Type))
-	case len(p.Context) == 0 || string(bytes.Trim(p.Context[0], `"`)) != badge.ContextV2:
-		return fail("the first @context is not %s: a vp+jwt secures a VC 2.0 presentation", badge.ContextV2)
+	case len(p.Context) == 0 || string(bytes.Trim(p.Context[0], `"`)) != wantContext:
+		return fail("the first @context is not %s: a %s secures a %s presentation", wantContext, reportFormat, map[string]string{badge.ContextV1: "VC 1.1", badge.ContextV2: "VC 2.0"}[wantContext])
 	case holder == "":
 		return fail("no holder and no iss: nothing says who presents it")
 	case p.Iss != "" && p.Iss != holder:
@@ -139,9 +150,12 @@ func (v *Verifier) verifyJWTPresentation(ctx context.Context, t *jws.Token, b Bi
 		return fail("%d credentials, at most %d", len(items), maxPresentedCredentials)
 	}
 
-	r := &Report{Format: FormatVPJOSE}
-	r.set(Check{ID: CheckFormat, Status: StatusPassed,
-		Message: fmt.Sprintf("VC 2.0 presentation secured with JOSE (vp+jwt) of %d credential(s)", len(items))})
+	r := &Report{Format: reportFormat}
+	what := "VC 2.0 presentation secured with JOSE (vp+jwt)"
+	if reportFormat == FormatVPJWT {
+		what = "VC 1.1 presentation JWT (vp claim)"
+	}
+	r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("%s of %d credential(s)", what, len(items))})
 	authenticated, undecided := v.checkJWTHolderProof(ctx, r, t, &p, holder, auds, b)
 
 	bud := budget.New(v.cfg.workBudget)

@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/fetch"
+	"github.com/badgeproof/badgeproof/internal/jws"
+	"github.com/badgeproof/badgeproof/internal/vcjwt"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/verify/openid4vp"
 )
@@ -24,11 +27,15 @@ import (
 // posts the response (direct_post, or direct_post.jwt encrypted to the
 // relying party's key). Make it with New; it is safe for concurrent use.
 type Wallet struct {
-	holder  *issuer.Signer
+	holder *issuer.Signer
+	// jose signs jwt_vc_json presentations with the holder's key.
+	jose    *issuer.JOSESigner
 	fetcher *fetch.Fetcher
 	policy  openid4vp.RequestPolicy
 	mu      sync.RWMutex
 	creds   []*badge.Credential
+	// jwts holds the VC-JWT each credential added as one came in.
+	jwts map[*badge.Credential]string
 }
 
 // Option configures a Wallet.
@@ -105,22 +112,46 @@ func New(holder *issuer.Signer, opts ...Option) (*Wallet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Wallet{holder: holder, fetcher: f, policy: cfg.policy}, nil
+	js, err := holder.JOSESigner()
+	if err != nil {
+		return nil, err
+	}
+	return &Wallet{holder: holder, jose: js, fetcher: f, policy: cfg.policy, jwts: map[*badge.Credential]string{}}, nil
 }
 
 // Holder is the DID the wallet presents as.
 func (w *Wallet) Holder() string { return w.holder.DID() }
 
-// Add parses a badge and keeps it.
+// Add parses a badge and keeps it: a credential with embedded proofs
+// (JSON), presented as ldp_vc, or a compact VC-JWT (the VC 1.1 JWT
+// encoding, issuer.JOSESigner.SignVCJWT), presented as jwt_vc_json.
 func (w *Wallet) Add(data []byte) (*badge.Credential, error) {
+	var token string
+	if t := bytes.TrimSpace(data); jws.LooksCompact(t) && !bytes.Contains(t, []byte("~")) {
+		vc, err := vcjwt.Decode(string(t), badge.DefaultMaxBytes)
+		if err != nil {
+			return nil, fmt.Errorf("issuer: %w", err)
+		}
+		token, data = string(t), vc.VC
+	}
 	c, err := badge.ParseCredential(data, badge.Limits{})
 	if err != nil {
 		return nil, err
 	}
 	w.mu.Lock()
 	w.creds = append(w.creds, c)
+	if token != "" {
+		w.jwts[c] = token
+	}
 	w.mu.Unlock()
 	return c, nil
+}
+
+// vcJWT returns the VC-JWT c came in as, or "".
+func (w *Wallet) vcJWT(c *badge.Credential) string {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.jwts[c]
 }
 
 // Credentials returns the badges held, in the order they were added.
@@ -209,9 +240,14 @@ func (w *Wallet) match(ar *openid4vp.AuthorizationRequest) (*Request, error) {
 	answered := map[string]bool{}
 	for _, cq := range ar.DCQLQuery.Credentials {
 		m := Match{Query: cq}
-		if cq.Format == openid4vp.FormatLDPVC {
+		if cq.Format == openid4vp.FormatLDPVC || cq.Format == openid4vp.FormatJWTVCJSON {
 			for _, c := range w.Credentials() {
-				claims, err := cq.Match(openid4vp.Credential{Format: openid4vp.FormatLDPVC, Types: c.Type, Issuer: c.Issuer.ID, Claims: c.Raw()})
+				// A VC-JWT is presented as jwt_vc_json only, a credential
+				// with embedded proofs as ldp_vc only.
+				if isJWT := w.vcJWT(c) != ""; isJWT != (cq.Format == openid4vp.FormatJWTVCJSON) {
+					continue
+				}
+				claims, err := cq.Match(openid4vp.Credential{Format: cq.Format, Types: c.Type, Issuer: c.Issuer.ID, Claims: c.Raw()})
 				if err == nil {
 					m.Candidates = append(m.Candidates, Candidate{Credential: c, Claims: claims})
 				}
@@ -255,21 +291,39 @@ func (w *Wallet) Response(req *Request, sel Selection) (url.Values, error) {
 			if i < 0 || i >= len(m.Candidates) {
 				return nil, fmt.Errorf("issuer: query %q has no candidate %d", m.Query.ID, i)
 			}
-			p, err := issuer.NewPresentation(w.holder.DID(), m.Candidates[i].Credential)
+			vp, err := w.present(m.Query.Format, m.Candidates[i].Credential, ar)
 			if err != nil {
 				return nil, err
 			}
-			vp, err := w.holder.SignPresentation(p, ar.Nonce, ar.ClientID)
-			if err != nil {
-				return nil, err
-			}
-			token[m.Query.ID] = append(token[m.Query.ID], json.RawMessage(vp))
+			token[m.Query.ID] = append(token[m.Query.ID], vp)
 		}
 	}
 	if len(token) == 0 {
 		return nil, fmt.Errorf("%w: nothing selected", openid4vp.ErrNoMatchingCredential)
 	}
 	return w.encode(ar, map[string]any{"vp_token": token, "state": ar.State})
+}
+
+// present makes the presentation of c in format for ar: a Data Integrity
+// presentation (ldp_vc), or a VC 1.1 presentation JWT (jwt_vc_json), bound
+// to the request's nonce and the client identifier.
+func (w *Wallet) present(format string, c *badge.Credential, ar *openid4vp.AuthorizationRequest) (json.RawMessage, error) {
+	if format == openid4vp.FormatJWTVCJSON {
+		vp, err := w.jose.SignVPJWT(w.holder.DID(), ar.ClientID, ar.Nonce, w.vcJWT(c))
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(vp)
+	}
+	p, err := issuer.NewPresentation(w.holder.DID(), c)
+	if err != nil {
+		return nil, err
+	}
+	vp, err := w.holder.SignPresentation(p, ar.Nonce, ar.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(vp), nil
 }
 
 func (w *Wallet) encode(ar *openid4vp.AuthorizationRequest, params map[string]any) (url.Values, error) {

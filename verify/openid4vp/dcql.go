@@ -17,7 +17,10 @@ const (
 	// in a VerifiablePresentation whose proof binds the nonce (challenge) and
 	// the client identifier (domain): the format of this SDK's badges.
 	FormatLDPVC = "ldp_vc"
-	// FormatJWTVCJSON is a W3C credential secured as a JWT (VC-JWT).
+	// FormatJWTVCJSON is a W3C credential secured as a JWT (VC-JWT, the VC
+	// 1.1 JWT encoding), presented in a VC 1.1 presentation JWT signed by
+	// the holder whose nonce claim is the request's nonce and whose aud is
+	// the client identifier; claim paths start at the vc object.
 	FormatJWTVCJSON = "jwt_vc_json"
 	// FormatSDJWTVC is an IETF SD-JWT VC.
 	FormatSDJWTVC = "dc+sd-jwt"

@@ -6,8 +6,8 @@
 //
 // [New] builds a [RelyingParty] over a verify.Verifier; its [RelyingParty.Handler]
 // serves the routes wallets use. [RelyingParty.CreateRequest] starts a
-// transaction for a DCQL [Query] (credential formats ldp_vc and dc+sd-jwt;
-// others, such as jwt_vc_json, through [WithFormatHandler]) and returns a [Request] whose
+// transaction for a DCQL [Query] (credential formats ldp_vc, jwt_vc_json and
+// dc+sd-jwt; others through [WithFormatHandler]) and returns a [Request] whose
 // URL (openid4vp://?client_id=...&request_uri=...) is shown as a QR code
 // (cross-device) or a link (same device). The wallet fetches the request
 // object from request_uri: signed with an X.509 certificate (client
@@ -28,7 +28,8 @@
 // checks the answer exactly: the transaction is live and not yet answered,
 // the response decrypts with its key, the state is the request's, every
 // presentation is bound to the nonce (challenge) and to the client
-// identifier (domain), every presented credential was asked for and holds
+// identifier (domain; for jwt_vc_json the VP JWT's nonce and aud claims),
+// every presented credential was asked for and holds
 // every required claim, the credential sets are satisfied, and each
 // presentation and credential verifies with the Verifier. The [Result] has
 // one verify.Report per presentation (holder binding, and one report per

@@ -19,8 +19,9 @@ type PresentationBinding struct {
 }
 
 // FormatHandler verifies the presentations of one credential format. The
-// relying party has one for ldp_vc; a handler for jwt_vc_json or dc+sd-jwt
-// is added with WithFormatHandler.
+// relying party has one for each of ldp_vc, jwt_vc_json and dc+sd-jwt; a
+// handler for another format, or one replacing them, is added with
+// WithFormatHandler.
 type FormatHandler interface {
 	// Format is the DCQL format name the handler serves.
 	Format() string

@@ -22,7 +22,9 @@ func FuzzProcessResponse(f *testing.F) {
 	f.Add("", `{"qualification":["eyJ..."]}`, "", "")
 	fx := newFixture(f)
 	var rps []*openid4vp.RelyingParty
-	for _, mode := range []string{openid4vp.ResponseModeDirectPost, openid4vp.ResponseModeDirectPostJWT} {
+	// The first answers a dc+sd-jwt query, the second an ldp_vc query, the
+	// third a jwt_vc_json query.
+	for _, mode := range []string{openid4vp.ResponseModeDirectPost, openid4vp.ResponseModeDirectPostJWT, openid4vp.ResponseModeDirectPost} {
 		rp, _ := newRP(f, fx, openid4vp.WithResponseMode(mode))
 		rps = append(rps, rp)
 	}
@@ -31,8 +33,11 @@ func FuzzProcessResponse(f *testing.F) {
 			Meta: openid4vp.Meta{VCTValues: []string{"urn:x"}}, Claims: []openid4vp.ClaimQuery{{Path: []any{"a", nil}}}}}}
 		for i, rp := range rps {
 			q := qualificationQuery()
-			if i == 0 {
+			switch i {
+			case 0:
 				q = sdq
+			case 2:
+				q = jwtQuery()
 			}
 			req, err := rp.CreateRequest(ctx, q)
 			require.NoError(t, err)

@@ -83,7 +83,6 @@ func TestHandlerBounds(t *testing.T) {
 	}
 	_, err = openid4vp.New(f.v, "http://jobs.example.kr")
 	assert.Error(t, err, "plain http off loopback")
-	_, err = rp.CreateRequest(ctx, openid4vp.Query{Credentials: []openid4vp.CredentialQuery{{ID: "x", Format: openid4vp.FormatJWTVCJSON,
-		Meta: openid4vp.Meta{TypeValues: [][]string{{"VerifiableCredential"}}}}}})
-	assert.ErrorIs(t, err, openid4vp.ErrUnsupportedFormat, "no jwt_vc_json handler registered")
+	_, err = rp.CreateRequest(ctx, openid4vp.Query{Credentials: []openid4vp.CredentialQuery{{ID: "x", Format: "mso_mdoc"}}})
+	assert.ErrorIs(t, err, openid4vp.ErrUnsupportedFormat, "no mso_mdoc handler registered")
 }

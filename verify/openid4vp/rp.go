@@ -182,6 +182,7 @@ func New(v *verify.Verifier, baseURL string, opts ...Option) (*RelyingParty, err
 		formats: map[string]FormatHandler{}}
 	rp.formats[FormatLDPVC] = ldpVC{v}
 	rp.formats[FormatSDJWTVC] = sdJWTVC{v}
+	rp.formats[FormatJWTVCJSON] = jwtVCJSON{v}
 	for _, o := range opts {
 		if err := o(rp); err != nil {
 			return nil, err
