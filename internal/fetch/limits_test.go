@@ -16,6 +16,7 @@ import (
 type stallServer struct {
 	*httptest.Server
 	release   chan struct{}
+	hold      <-chan struct{} // when set, requests also end when it is closed
 	now, peak atomic.Int64
 	total     atomic.Int64
 }
@@ -32,7 +33,12 @@ func newStallServer(t *testing.T) *stallServer {
 			}
 		}
 		defer s.now.Add(-1)
+		hold := s.hold
+		if hold == nil {
+			hold = s.release
+		}
 		select {
+		case <-hold:
 		case <-s.release:
 		case <-r.Context().Done():
 		}
@@ -45,10 +51,18 @@ func newStallServer(t *testing.T) *stallServer {
 // requests at once.
 func TestConcurrencyCaps(t *testing.T) {
 	srv := newStallServer(t)
-	f, err := New(Options{AllowLoopback: true, MaxConcurrent: 8, MaxPerHost: 3, Timeout: 500 * time.Millisecond})
+	// No Get times out: a request its client gave up on may still be under
+	// way at the server, which would count it twice.
+	f, err := New(Options{AllowLoopback: true, MaxConcurrent: 8, MaxPerHost: 3, Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
+	stalled := make(chan struct{})
+	go func() {
+		time.Sleep(300 * time.Millisecond) // the first three stall meanwhile
+		close(stalled)
+	}()
+	srv.hold = stalled
 	var wg sync.WaitGroup
 	for i := 0; i < 50; i++ {
 		wg.Add(1)
@@ -60,6 +74,9 @@ func TestConcurrencyCaps(t *testing.T) {
 	wg.Wait()
 	if p := srv.peak.Load(); p < 1 || p > 3 {
 		t.Fatalf("%d requests under way at once to one host, want 1 to 3", p)
+	}
+	if n := srv.total.Load(); n != 50 {
+		t.Fatalf("%d requests reached the server, want all 50", n)
 	}
 }
 
