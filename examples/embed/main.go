@@ -49,7 +49,9 @@ func main() {
 		os.Exit(2)
 	}
 	if *ledgerDir != "" {
-		l, err := ledger.Open(*ledgerDir)
+		// Read-only: a verifier never creates a ledger (a mistyped
+		// directory is an error) and refuses a damaged one.
+		l, err := ledger.OpenReadOnly(*ledgerDir)
 		check(err)
 		defer l.Close()
 		opts = append(opts, verify.WithAnchorResolver(l))
