@@ -34,6 +34,9 @@ type Signer struct {
 	// suite of the key's type); contexts are the caller's JSON-LD contexts.
 	suite    string
 	contexts *rdfc.Contexts
+	// terms checks the JSON-LD terms of what is signed, once per shape of
+	// credential.
+	terms *rdfc.TermCache
 	// mandatory are the JSON pointers every ecdsa-sd-2023 disclosure
 	// reveals (WithMandatoryPointers).
 	mandatory []string
@@ -94,8 +97,15 @@ func NewSigner(key crypto.Signer, opts ...SignerOption) (*Signer, error) {
 	if err := s.checkSuite(); err != nil {
 		return nil, err
 	}
+	if s.terms, err = rdfc.NewTermCache(rdfc.Options{Contexts: s.contexts}, termCacheSize); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
+
+// termCacheSize bounds the shapes of credential a Signer remembers as
+// checked; a national batch has a handful.
+const termCacheSize = 1024
 
 // DID is the signer's identifier: the controller part of its verification method.
 func (s *Signer) DID() string {

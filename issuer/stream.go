@@ -15,8 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -78,19 +76,14 @@ type Sink interface {
 // written are skipped, a batch already signed or anchored is finished from
 // its spool, and no badge is issued twice.
 type Stream struct {
-	// termsChecked holds the shapes (see termShape) whose JSON-LD terms
-	// were checked and found defined: a national batch has a handful of
-	// shapes, and expanding each badge's JSON-LD again would cost more
-	// than signing it.
-	termsChecked sync.Map
-	signer       *Signer
-	pub          anchor.Publisher
-	state        string
-	batchSize    int
-	workers      int
-	window       int
-	prepare      func(Item) (*badge.Credential, error)
-	progress     func(StreamProgress)
+	signer    *Signer
+	pub       anchor.Publisher
+	state     string
+	batchSize int
+	workers   int
+	window    int
+	prepare   func(Item) (*badge.Credential, error)
+	progress  func(StreamProgress)
 }
 
 // StreamProgress is what a Stream reports as it goes.
@@ -536,12 +529,13 @@ func (s *Stream) signMembers(it Item, created time.Time, marker string) (string,
 	}
 	members := c.Members()
 	// The same refusals as Signer.SignCredential: nothing that breaks the
-	// data model is signed.
+	// data model is signed (the JSON-LD terms are checked once per shape
+	// of credential, see rdfc.TermCache).
 	raw, err := s.signer.checkStructure(members)
 	if err != nil {
 		return "", nil, 0, [32]byte{}, err
 	}
-	if err := s.checkTerms(raw); err != nil {
+	if err := s.signer.checkTerms(raw); err != nil {
 		return "", nil, 0, [32]byte{}, err
 	}
 	var proofs []json.RawMessage
@@ -591,97 +585,6 @@ func (s *Stream) signMembers(it Item, created time.Time, marker string) (string,
 		return "", nil, 0, [32]byte{}, errors.New("issuer: batch proof placeholder not found once")
 	}
 	return c.ID, out, at, leaf, nil
-}
-
-// checkTerms checks a credential's JSON-LD terms, once per shape.
-func (s *Stream) checkTerms(raw []byte) error {
-	shape, err := termShape(raw)
-	if err != nil {
-		return s.signer.checkTerms(raw) // let the full check say what is wrong
-	}
-	if _, ok := s.termsChecked.Load(shape); ok {
-		return nil
-	}
-	if err := s.signer.checkTerms(raw); err != nil {
-		return err
-	}
-	s.termsChecked.Store(shape, true)
-	return nil
-}
-
-// termShape describes what a JSON-LD term check of a credential depends on:
-// every property name at every place, the full @context values, and the
-// values of "type", "@type" and properties named ...Type (enumerations
-// such as achievementType, whose values are terms). Two credentials of
-// one shape use the same terms; the other values (names, ids, dates,
-// numbers) do not change which terms are defined.
-func termShape(raw []byte) (string, error) {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	writeShape(&b, v, "")
-	sum := sha256.Sum256([]byte(b.String()))
-	return string(sum[:]), nil
-}
-
-func writeShape(b *strings.Builder, v any, key string) {
-	keepValue := key == "@context" || key == "type" || key == "@type" || strings.HasSuffix(key, "Type")
-	switch x := v.(type) {
-	case map[string]any:
-		names := make([]string, 0, len(x))
-		for k := range x {
-			names = append(names, k)
-		}
-		slices.Sort(names)
-		b.WriteByte('{')
-		for _, k := range names {
-			b.WriteString(strconv.Quote(k))
-			b.WriteByte(':')
-			if key == "@context" {
-				writeValue(b, x[k])
-			} else {
-				writeShape(b, x[k], k)
-			}
-			b.WriteByte(',')
-		}
-		b.WriteByte('}')
-	case []any:
-		// The order and number of elements do not change the terms: each
-		// distinct element shape is written once, sorted.
-		shapes := make([]string, 0, len(x))
-		for _, e := range x {
-			var eb strings.Builder
-			writeShape(&eb, e, key)
-			shapes = append(shapes, eb.String())
-		}
-		slices.Sort(shapes)
-		b.WriteByte('[')
-		for _, sh := range slices.Compact(shapes) {
-			b.WriteString(sh)
-			b.WriteByte(',')
-		}
-		b.WriteByte(']')
-	case string:
-		if keepValue {
-			b.WriteString(strconv.Quote(x))
-		} else {
-			b.WriteByte('s')
-		}
-	case float64:
-		b.WriteByte('n')
-	case bool:
-		b.WriteByte('b')
-	default:
-		b.WriteByte('0')
-	}
-}
-
-// writeValue writes v in full (an embedded context).
-func writeValue(b *strings.Builder, v any) {
-	out, _ := json.Marshal(v)
-	b.Write(out)
 }
 
 // The spool holds each signed badge of a batch, in order: the input name,

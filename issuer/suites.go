@@ -124,7 +124,7 @@ func (s *Signer) checkStructure(members map[string]json.RawMessage) ([]byte, err
 
 // checkTerms checks the document's JSON-LD terms against its contexts.
 func (s *Signer) checkTerms(raw []byte) error {
-	if err := (rdfc.Options{Contexts: s.contexts}).CheckCredentialTerms(context.Background(), raw); err != nil {
+	if err := s.terms.CheckCredentialTerms(context.Background(), raw); err != nil {
 		return fmt.Errorf("%w: %w", ErrDataModel, err)
 	}
 	return nil

@@ -23,7 +23,7 @@ func (v *Verifier) dataModelCheck(ctx context.Context, raw []byte) *Check {
 		if err := badge.CheckDateStamps(raw); err != nil {
 			return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 		}
-		if err := checkTerms(ctx, raw, v.cfg.contexts); err != nil {
+		if err := checkTerms(ctx, raw, v.terms); err != nil {
 			return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 		}
 		return nil
@@ -31,7 +31,7 @@ func (v *Verifier) dataModelCheck(ctx context.Context, raw []byte) *Check {
 	if err := badge.CheckDataModel(raw); err != nil {
 		return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 	}
-	if err := checkTerms(ctx, raw, v.cfg.contexts); err != nil {
+	if err := checkTerms(ctx, raw, v.terms); err != nil {
 		return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 	}
 	return nil
@@ -41,8 +41,8 @@ func (v *Verifier) dataModelCheck(ctx context.Context, raw []byte) *Check {
 // issuer: contexts are known (embedded or the caller's), no context
 // redefines a protected term, every type of a VC 2.0 document expands to an
 // absolute IRI.
-func checkTerms(ctx context.Context, raw []byte, contexts *rdfc.Contexts) error {
-	err := rdfc.Options{Contexts: contexts}.CheckCredentialTerms(ctx, raw)
+func checkTerms(ctx context.Context, raw []byte, terms *rdfc.TermCache) error {
+	err := terms.CheckCredentialTerms(ctx, raw)
 	var uc *rdfc.UnknownContextError
 	switch {
 	case errors.As(err, &uc):

@@ -12,13 +12,16 @@ import (
 	"github.com/badgeproof/badgeproof/internal/blockcerts"
 	"github.com/badgeproof/badgeproof/internal/budget"
 	"github.com/badgeproof/badgeproof/internal/fetch"
+	"github.com/badgeproof/badgeproof/internal/rdfc"
 	"github.com/badgeproof/badgeproof/keys"
 )
 
 // Verifier checks credentials and presentations. Build it once with New; it
 // is safe for concurrent use.
 type Verifier struct {
-	cfg     config
+	cfg config
+	// terms checks credentials' JSON-LD terms once per shape of credential.
+	terms   *rdfc.TermCache
 	trust   *trustIndex // nil: no trust material (WithoutTrustList, WithoutIssuerTrustUnsafe)
 	keys    KeyResolver
 	anchors anchor.Resolver
@@ -43,6 +46,10 @@ func New(opts ...Option) (*Verifier, error) {
 		return nil, err
 	}
 	v := &Verifier{cfg: cfg}
+	var err error
+	if v.terms, err = rdfc.NewTermCache(rdfc.Options{Contexts: cfg.contexts}, termCacheSize); err != nil {
+		return nil, err
+	}
 	if !cfg.offline {
 		f, err := newFetcher(&v.cfg)
 		if err != nil {
@@ -89,6 +96,11 @@ func New(opts ...Option) (*Verifier, error) {
 	}
 	return v, nil
 }
+
+// termCacheSize bounds the shapes of credential whose JSON-LD terms a
+// Verifier remembers as checked (rdfc.TermCache): an issuer's badges share
+// a handful; a flood of distinct shapes only evicts.
+const termCacheSize = 4096
 
 // Binding is what a verifier expects of a presentation: the challenge it
 // issued and its domain, and optionally values it knows of the applicant
