@@ -11,8 +11,8 @@ import (
 
 // cjsDecision is how cert-verifier-js (@21de5589, test/e2e/verifier)
 // decides a fixture, and what this verifier reports for it offline, given
-// the issuer profiles and DID document its tests fetch
-// (testdata/vectors/blockcerts/network).
+// the issuer profiles, DID document, status lists and JSON schema its tests
+// fetch (testdata/vectors/blockcerts/network).
 type cjsDecision struct {
 	success bool    // cert-verifier-js: VERIFICATION_STATUSES.SUCCESS
 	check   CheckID // the check that fails here when cert-verifier-js fails it
@@ -51,12 +51,9 @@ var cjsDecisions = map[string]cjsDecision{
 	"v3/mocknet-vc-v2-validFrom-not-yet-valid.json":                              {check: CheckValidity, code: "not_yet_valid"},
 	"v3/mocknet-vc-v2-validUntil-expired.json":                                   {check: CheckValidity, code: "expired"},
 	"v3/testnet-v3--tampered.json":                                               {check: CheckMerkle, code: "hash_mismatch"},
-	"v3/cert-rl-status-list-2021-revoked.json": {check: CheckStatus, code: "status_unavailable",
-		gap: "cert-verifier-js fetches the StatusList2021 list and finds it revoked; the list is not among the fixtures and StatusList2021Entry is not read: status indeterminate"},
-	"v3/cert-rl-status-list-2021-suspended.json": {check: CheckStatus, code: "status_unavailable",
-		gap: "as the revoked one: suspended there, indeterminate here"},
-	"v3/mocknet-vc-v2-credential-schema-invalid.json": {success: true,
-		gap: "cert-verifier-js fetches the credential's JSON schema and finds it does not conform; the schema is not among the fixtures and credentialSchema is not validated: not failed here (issuer undecided)"},
+	"v3/cert-rl-status-list-2021-revoked.json":                                   {check: CheckStatus, code: "revoked"},
+	"v3/cert-rl-status-list-2021-suspended.json":                                 {check: CheckStatus, code: "suspended"},
+	"v3/mocknet-vc-v2-credential-schema-invalid.json":                            {check: CheckFormat, code: "malformed"},
 	"v3/testnet-v3-hashlink.json": {check: CheckMerkle, code: "hash_mismatch",
 		gap: "cert-verifier-js resolves the certificate's hashlinks (fetching them) before hashing; hashlinks are not resolved here, so the target hash differs"},
 }
@@ -72,7 +69,10 @@ func TestBlockcertsDecideAsCertVerifierJS(t *testing.T) {
 	net := func(f string) []byte { return readVector(t, filepath.Join("blockcerts/network", f)) }
 	v := newVerifier(t, WithOffline(), WithAllowTestAnchors(),
 		WithControllerDocuments(net("did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json"), net("issuer-blockcerts.json"), net("hyland-issuer-profile-secp256k1.json")),
-		WithBlockcertsRevocationList("https://www.blockcerts.org/samples/2.0/revocation-list-testnet.json", net("v2-testnet-revocation-list.json")))
+		WithBlockcertsRevocationList("https://www.blockcerts.org/samples/2.0/revocation-list-testnet.json", net("v2-testnet-revocation-list.json")),
+		WithCredentialSchemas(map[string][]byte{"https://www.blockcerts.org/samples/3.0/example-id-card-schema.json": net("credential-schema-example-id-card.json")}),
+		WithStatusListCredential("https://www.blockcerts.org/samples/3.0/status-list-2021.json", net("blockcerts-status-list-2021.json")),
+		WithStatusListCredential("https://www.blockcerts.org/samples/3.0/status-list-2021-suspension.json", net("blockcerts-status-list-2021-suspension.json")))
 	for name, want := range cjsDecisions {
 		t.Run(name, func(t *testing.T) {
 			r := v.Verify(context.Background(), readVector(t, filepath.Join("blockcerts", name)), Binding{})
@@ -151,5 +151,90 @@ func TestBlockcertsAnchoredPresentations(t *testing.T) {
 		for _, c := range r.Credentials {
 			require.Equal(t, StatusPassed, c.Check(CheckMerkle).Status, name)
 		}
+	}
+}
+
+// Blockcerts' StatusList2021 lists are read as cert-verifier-js reads them:
+// signed by a did:key of their own, not by the certificate's issuer, with
+// the bitstring written without a multibase prefix. A set bit revokes or
+// suspends; an unset bit on a list the issuer did not sign leaves the
+// status undecided. A Bitstring Status List entry pointing at such a list
+// is refused, and a list not given offline is not fetched.
+func TestBlockcertsStatusList2021(t *testing.T) {
+	net := func(f string) []byte { return readVector(t, filepath.Join("blockcerts/network", f)) }
+	const revURL = "https://www.blockcerts.org/samples/3.0/status-list-2021.json"
+	v := newVerifier(t, WithOffline(), WithAllowTestAnchors(), WithControllerDocuments(net("issuer-blockcerts.json")),
+		WithStatusListCredential(revURL, net("blockcerts-status-list-2021.json")),
+		WithStatusListCredential("https://www.blockcerts.org/samples/3.0/status-list-2021-suspension.json", net("blockcerts-status-list-2021-suspension.json")))
+
+	r := v.Verify(context.Background(), readVector(t, "blockcerts/v3/cert-rl-status-list-2021-revoked.json"), Binding{})
+	c := requireCheck(t, r, CheckStatus, StatusFailed)
+	require.Equal(t, "revoked", c.Code)
+	require.ErrorIs(t, c.Err, ErrRevoked)
+	require.Contains(t, c.Message, "bit 23547")
+	require.Contains(t, c.Message, "signed by did:key:zQ3shWbMURApEGeYEYbyfMoPbuW5qCmM7gtWkwnhGf2LLkv2M")
+
+	r = v.Verify(context.Background(), readVector(t, "blockcerts/v3/cert-rl-status-list-2021-suspended.json"), Binding{})
+	c = requireCheck(t, r, CheckStatus, StatusFailed)
+	require.Equal(t, "suspended", c.Code)
+	require.ErrorIs(t, c.Err, ErrSuspended)
+
+	// The certificate no list marks: its revocation bit is unset on a list
+	// its issuer did not sign.
+	r = v.Verify(context.Background(), readVector(t, "blockcerts/v3/cert-rl-status-list-2021.json"), Binding{})
+	c = requireCheck(t, r, CheckStatus, StatusIndeterminate)
+	require.ErrorIs(t, c.Err, ErrStatusUnavailable)
+	require.Contains(t, c.Message, "is unset")
+
+	// A Bitstring Status List entry on the same list: refused.
+	v2 := newVerifier(t, WithOffline(), WithStatusListCredential(revURL, net("blockcerts-status-list-2021.json")))
+	doc := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],
+		"issuer":"did:key:zQ3shWbMURApEGeYEYbyfMoPbuW5qCmM7gtWkwnhGf2LLkv2M","credentialSubject":{"id":"did:example:1"},
+		"credentialStatus":{"type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"` + revURL + `"}}`)
+	st := &credState{report: &Report{}, cred: mustParse(t, doc)}
+	v2.status.check(context.Background(), st)
+	c = st.report.Check(CheckStatus)
+	require.NotNil(t, c)
+	require.Equal(t, StatusFailed, c.Status, c.Message)
+	require.ErrorIs(t, c.Err, ErrBadStatusList)
+
+	// Offline, a list not given is not fetched.
+	r = newVerifier(t, WithOffline()).Verify(context.Background(), readVector(t, "blockcerts/v3/cert-rl-status-list-2021-revoked.json"), Binding{})
+	c = requireCheck(t, r, CheckStatus, StatusIndeterminate)
+	require.Contains(t, c.Message, "WithStatusListCredential")
+
+	// The option is checked at New.
+	for _, opt := range []Option{WithStatusListCredential("status.json", []byte("{}")), WithStatusListCredential(revURL, nil)} {
+		_, err := New(opt)
+		require.Error(t, err)
+	}
+	_, err := New(WithStatusListCredential(revURL, []byte("{}")), WithStatusListCredential(revURL, []byte("{}")))
+	require.Error(t, err)
+}
+
+// credentialSchema is validated against the schemas given, never fetched:
+// each credentialSubject of a Blockcerts credential, as cert-verifier-js
+// validates it; a schema not given is only noted.
+func TestBlockcertsCredentialSchema(t *testing.T) {
+	const id = "https://www.blockcerts.org/samples/3.0/example-id-card-schema.json"
+	schema := readVector(t, "blockcerts/network/credential-schema-example-id-card.json")
+	v := newVerifier(t, WithOffline(), WithAllowTestAnchors(), WithCredentialSchemas(map[string][]byte{id: schema}))
+	r := v.Verify(context.Background(), readVector(t, "blockcerts/v3/mocknet-vc-v2-credential-schema.json"), Binding{})
+	c := requireCheck(t, r, CheckFormat, StatusPassed)
+	require.Contains(t, c.Message, "conforms to its credentialSchema "+id)
+
+	r = v.Verify(context.Background(), readVector(t, "blockcerts/v3/mocknet-vc-v2-credential-schema-invalid.json"), Binding{})
+	require.Equal(t, StatusFailed, r.Status)
+	c = requireCheck(t, r, CheckFormat, StatusFailed)
+	require.ErrorIs(t, c.Err, ErrMalformed)
+	require.Contains(t, c.Message, "missing property 'name'")
+
+	r = newVerifier(t, WithOffline(), WithAllowTestAnchors()).Verify(context.Background(), readVector(t, "blockcerts/v3/mocknet-vc-v2-credential-schema-invalid.json"), Binding{})
+	c = requireCheck(t, r, CheckFormat, StatusPassed)
+	require.Contains(t, c.Message, "not checked")
+
+	for _, docs := range []map[string][]byte{nil, {id: []byte("not json")}, {id: []byte(`{"$ref":"https://example.com/other.json"}`)}} {
+		_, err := New(WithCredentialSchemas(docs))
+		require.Error(t, err)
 	}
 }

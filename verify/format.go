@@ -36,7 +36,11 @@ func (v *Verifier) formatCheck(c *badge.Credential) Check {
 			schema = "; satisfies the Open Badges 3.0 achievement credential JSON schema"
 		}
 	}
-	return Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed %s (%s)%s", kind, strings.Join(c.Type, ", "), schema)}
+	f, note := v.credentialSchemaCheck(c)
+	if f != nil {
+		return *f
+	}
+	return Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed %s (%s)%s%s", kind, strings.Join(c.Type, ", "), schema, note)}
 }
 
 // schemaFailure names each schema violation by its JSON pointer.

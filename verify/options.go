@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/badgeproof/badgeproof/internal/didweb"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"net/http"
 	"runtime"
 	"strings"
@@ -23,7 +24,13 @@ type config struct {
 	contexts *rdfc.Contexts // the caller's JSON-LD contexts (WithContexts)
 	// controllerDocs are the caller's controller documents by id
 	// (WithControllerDocuments).
-	controllerDocs   map[string]*didweb.Document
+	controllerDocs map[string]*didweb.Document
+	// statusDocs are the caller's status list credentials by URL
+	// (WithStatusListCredential).
+	statusDocs map[string][]byte
+	// credSchemas are the caller's JSON schemas by id
+	// (WithCredentialSchemas).
+	credSchemas      map[string]*jsonschema.Schema
 	limits           badge.Limits
 	trust            *TrustList
 	trustedKeys      []string

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -65,8 +66,12 @@ type statusList struct {
 
 	// Set when the list is usable.
 	cred    *badge.Credential
-	subject statuslist.ListSubject
-	bits    *statuslist.Bitstring
+	signers []*Key // the keys whose proofs on it verified
+	// unprefixed is why Decode refused its encodedList, when it is one
+	// only a StatusList2021 entry reads (no multibase prefix).
+	unprefixed error
+	subject    statuslist.ListSubject
+	bits       *statuslist.Bitstring
 
 	// Set when it is not: the check outcome every badge naming it gets.
 	status Status
@@ -162,8 +167,16 @@ func (s *statusChecker) checkEntry(ctx context.Context, c *badge.Credential, raw
 		return check(l.status, l.err, "%s", l.msg)
 	}
 	now := s.v.cfg.now()
+	// A StatusList2021 entry is read as cert-verifier-js reads it: the
+	// list's own proofs must verify, but its issuer need not be the
+	// badge's (Blockcerts' sample lists are signed by a did:key of their
+	// own). A set bit on such a list is honoured, as the list is the one
+	// the issuer signed into the badge; an unset bit clears the badge only
+	// when the badge's issuer signed the list.
+	bc := e.Type == statuslist.EntryType2021
+	foreign := l.cred.Issuer.ID != c.Issuer.ID
 	switch lc := l.cred; {
-	case lc.Issuer.ID != c.Issuer.ID:
+	case foreign && !bc:
 		return check(StatusFailed, ErrBadStatusList, "status list %s is issued by %s, the badge by %s: only the badge's issuer may say it is revoked or not",
 			e.StatusListCredential, lc.Issuer.ID, c.Issuer.ID)
 	case lc.ValidFrom != nil && now.Before(*lc.ValidFrom):
@@ -172,7 +185,11 @@ func (s *statusChecker) checkEntry(ctx context.Context, c *badge.Credential, raw
 	case lc.ValidUntil != nil && !now.Before(*lc.ValidUntil):
 		return check(StatusIndeterminate, fmt.Errorf("%w: %w", ErrStatusUnavailable, ErrExpired), "status list %s expired at %s (now %s): the issuer has not published a current one",
 			e.StatusListCredential, lc.ValidUntil.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-	case !l.subject.HasPurpose(e.StatusPurpose):
+	case l.unprefixed != nil && !bc:
+		return check(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, l.unprefixed), "status list %s: %v", e.StatusListCredential, l.unprefixed)
+	case len(l.subject.StatusPurposes) == 0 && !bc:
+		return check(StatusFailed, ErrBadStatusList, "status list %s names no statusPurpose", e.StatusListCredential)
+	case len(l.subject.StatusPurposes) > 0 && !l.subject.HasPurpose(e.StatusPurpose):
 		return check(StatusFailed, ErrBadStatusList, "the badge's %s entry points at status list %s, which serves %s",
 			e.StatusPurpose, e.StatusListCredential, strings.Join(l.subject.StatusPurposes, ", "))
 	}
@@ -181,13 +198,20 @@ func (s *statusChecker) checkEntry(ctx context.Context, c *badge.Credential, raw
 		return check(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "status list %s has %d entries, the badge's index is %d",
 			e.StatusListCredential, l.bits.Len(), e.StatusListIndex)
 	}
+	by := ""
+	if foreign {
+		by = fmt.Sprintf(" (the list is signed by %s, not by the badge's issuer %s)", l.cred.Issuer.ID, c.Issuer.ID)
+	}
 	switch {
+	case !set && foreign:
+		return check(StatusIndeterminate, ErrStatusUnavailable, "bit %d of status list %s is unset, but the list is signed by %s, not by the badge's issuer %s: only the issuer may say it is not %s",
+			e.StatusListIndex, e.StatusListCredential, l.cred.Issuer.ID, c.Issuer.ID, pastTense(e.StatusPurpose))
 	case !set:
 		return check(StatusPassed, nil, "not %s: bit %d of status list %s is unset", pastTense(e.StatusPurpose), e.StatusListIndex, e.StatusListCredential)
 	case e.StatusPurpose == statuslist.PurposeRevocation:
-		return check(StatusFailed, ErrRevoked, "revoked: bit %d of status list %s is set", e.StatusListIndex, e.StatusListCredential)
+		return check(StatusFailed, ErrRevoked, "revoked: bit %d of status list %s is set%s", e.StatusListIndex, e.StatusListCredential, by)
 	default:
-		return check(StatusFailed, ErrSuspended, "suspended: bit %d of status list %s is set", e.StatusListIndex, e.StatusListCredential)
+		return check(StatusFailed, ErrSuspended, "suspended: bit %d of status list %s is set%s", e.StatusListIndex, e.StatusListCredential, by)
 	}
 }
 
@@ -201,12 +225,18 @@ func pastTense(purpose string) string {
 // list returns the status list at url from the cache, or fetches and checks
 // it, merging concurrent requests for the same url.
 func (s *statusChecker) list(ctx context.Context, url string) *statusList {
-	if s.fetcher == nil {
+	doc, given := s.v.cfg.statusDocs[url]
+	if s.fetcher == nil && !given {
 		return &statusList{url: url, status: StatusIndeterminate, err: fmt.Errorf("%w: offline", ErrStatusUnavailable),
-			msg: fmt.Sprintf("status list %s not fetched: offline, so revocation is unknown", url)}
+			msg: fmt.Sprintf("status list %s not fetched: offline, so revocation is unknown (give it with WithStatusListCredential)", url)}
 	}
 	l, err := s.cache.Get(ctx, url, func(ctx context.Context) (*statusList, time.Time) {
-		l := s.load(ctx, url)
+		var l *statusList
+		if given {
+			l = s.read(ctx, url, doc, nil)
+		} else {
+			l = s.load(ctx, url)
+		}
 		return l, l.expires
 	})
 	if err != nil {
@@ -234,12 +264,25 @@ func (s *statusChecker) load(ctx context.Context, url string) *statusList {
 	case err != nil:
 		return fail(StatusIndeterminate, fmt.Errorf("%w: %w", ErrStatusUnavailable, err), "status list %s unavailable, so revocation is unknown: %v", url, err)
 	}
+	return s.read(ctx, url, body, hdr)
+}
+
+// read checks the status list credential body, fetched from url (with the
+// response header hdr) or given by the caller (hdr nil).
+func (s *statusChecker) read(ctx context.Context, url string, body []byte, hdr http.Header) *statusList {
+	ttl := s.v.cfg.statusTTL
+	l := &statusList{url: url}
+	fail := func(st Status, err error, format string, args ...any) *statusList {
+		l.status, l.err, l.msg = st, err, fmt.Sprintf(format, args...)
+		l.expires = time.Now().Add(min(ttl, statusFailureTTL))
+		return l
+	}
 	lc, err := badge.ParseCredential(body, badge.Limits{MaxBytes: s.v.cfg.fetchMaxBytes})
 	if err != nil {
 		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "status list %s is not a valid credential: %v", url, err)
 	}
-	if !lc.Type.Has("BitstringStatusListCredential") {
-		return fail(StatusFailed, ErrBadStatusList, "%s is not a BitstringStatusListCredential (type %s)", url, strings.Join(lc.Type, ", "))
+	if !lc.Type.Has("BitstringStatusListCredential") && !lc.Type.Has("StatusList2021Credential") {
+		return fail(StatusFailed, ErrBadStatusList, "%s is not a BitstringStatusListCredential or StatusList2021Credential (type %s)", url, strings.Join(lc.Type, ", "))
 	}
 	if lc.ID != "" && lc.ID != url {
 		return fail(StatusFailed, ErrBadStatusList, "the credential at %s says its id is %s", url, lc.ID)
@@ -270,10 +313,17 @@ func (s *statusChecker) load(ctx context.Context, url string) *statusList {
 		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "status list %s: %v", url, err)
 	}
 	bits, err := statuslist.Decode(subject.EncodedList)
+	if err != nil && !strings.HasPrefix(subject.EncodedList, "u") {
+		// A StatusList2021 list writes its bitstring without the multibase
+		// prefix; only StatusList2021 entries may read it (checkEntry).
+		if b, err2 := statuslist.Decode2021(subject.EncodedList); err2 == nil {
+			bits, err, l.unprefixed = b, nil, err
+		}
+	}
 	if err != nil {
 		return fail(StatusFailed, fmt.Errorf("%w: %w", ErrBadStatusList, err), "status list %s: %v", url, err)
 	}
-	l.cred, l.subject, l.bits = lc, subject, bits
+	l.cred, l.subject, l.bits, l.signers = lc, subject, bits, sub.signers
 	l.expires = time.Now().Add(listLifetime(ttl, subject.TTL, hdr, time.Now()))
 	return l
 }

@@ -69,6 +69,9 @@ func KnownContexts() []string {
 			}
 		}
 	}
+	for u := range indexedAliases {
+		urls = append(urls, u)
+	}
 	sort.Strings(urls)
 	return urls
 }

@@ -33,7 +33,19 @@ var indexed = sync.OnceValues(func() (map[string]indexEntry, error) {
 })
 
 // indexedFile returns the file serving url from the copied index, if any.
+// indexedAliases serve an indexed context under another URL its
+// publishers use for it.
+var indexedAliases = map[string]string{
+	// cert-verifier-js @21de5589 serves the secp256k1-2019 suite context
+	// under this URL too (src/constants/contexts/preloadedContexts.ts), and
+	// Blockcerts' status lists name it.
+	"https://ns.did.ai/suites/secp256k1-2019/v1": "https://w3id.org/security/suites/secp256k1-2019/v1",
+}
+
 func indexedFile(url string) (string, bool) {
+	if a, ok := indexedAliases[url]; ok {
+		url = a
+	}
 	m, err := indexed()
 	if err != nil {
 		return "", false

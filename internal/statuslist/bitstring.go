@@ -152,3 +152,14 @@ func DecodeAnyLength(encodedList string) (*Bitstring, error) {
 	}
 	return &Bitstring{b: raw}, nil
 }
+
+// Decode2021 parses the encodedList of a StatusList2021 list: the same GZIP
+// bitstring in unpadded base64url, written without the multibase prefix
+// 'u' that Bitstring Status List adds (a list written with it is read too).
+// The rules of Decode apply otherwise.
+func Decode2021(encodedList string) (*Bitstring, error) {
+	if encodedList != "" && encodedList[0] != multibase.Base64url {
+		encodedList = string(multibase.Base64url) + encodedList
+	}
+	return Decode(encodedList)
+}

@@ -14,13 +14,20 @@ const (
 	EntryType = "BitstringStatusListEntry"
 	ListType  = "BitstringStatusList"
 
+	// EntryType2021 and ListType2021 are the StatusList2021 names
+	// (https://w3id.org/vc/status-list/2021/v1) Blockcerts uses: the same
+	// entry, list and GZIP bitstring under the draft's names.
+	EntryType2021 = "StatusList2021Entry"
+	ListType2021  = "StatusList2021"
+
 	PurposeRevocation = "revocation"
 	PurposeSuspension = "suspension"
 	PurposeRefresh    = "refresh"
 	PurposeMessage    = "message"
 )
 
-// Entry is a credentialStatus object of type BitstringStatusListEntry.
+// Entry is a credentialStatus object of type BitstringStatusListEntry or
+// StatusList2021Entry.
 type Entry struct {
 	ID                   string // optional
 	Type                 string
@@ -40,8 +47,8 @@ type entryJSON struct {
 	StatusSize           json.RawMessage `json:"statusSize"`
 }
 
-// ParseEntry parses and validates one BitstringStatusListEntry. It checks the
-// type, that statusPurpose is one the specification defines, that
+// ParseEntry parses and validates one BitstringStatusListEntry or
+// StatusList2021Entry (read by the same rules). It checks the type, that statusPurpose is one the specification defines, that
 // statusListIndex is a non-negative decimal string, that
 // statusListCredential is an absolute URL, and that statusSize, when given,
 // is 1. Properties it does not know are ignored.
@@ -59,8 +66,8 @@ func ParseEntry(raw json.RawMessage) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
-	if typ != EntryType {
-		return Entry{}, fmt.Errorf("%w: credentialStatus type is %q, want %q", ErrUnsupported, typ, EntryType)
+	if typ != EntryType && typ != EntryType2021 {
+		return Entry{}, fmt.Errorf("%w: credentialStatus type is %q, want %q or %q", ErrUnsupported, typ, EntryType, EntryType2021)
 	}
 	e.Type = typ
 
@@ -159,7 +166,8 @@ func parseIndex(raw json.RawMessage) (int, error) {
 	return int(n), nil
 }
 
-// ListSubject is the credentialSubject of a BitstringStatusListCredential.
+// ListSubject is the credentialSubject of a BitstringStatusListCredential
+// or a StatusList2021Credential.
 type ListSubject struct {
 	ID             string
 	Type           string
@@ -179,8 +187,11 @@ func (s ListSubject) HasPurpose(p string) bool {
 }
 
 // ParseListSubject parses the credentialSubject of a status list credential.
-// It checks the type and that statusPurpose and encodedList are present; the
-// list itself is decoded by Decode.
+// It checks the type (BitstringStatusList or StatusList2021) and that
+// encodedList is present; the list itself is decoded by Decode. A subject
+// without statusPurpose parses with no StatusPurposes: the Bitstring Status
+// List specification requires one, and the caller decides whether a list
+// without it answers an entry (Blockcerts' StatusList2021 lists name none).
 func ParseListSubject(raw json.RawMessage) (ListSubject, error) {
 	var j struct {
 		ID            *string         `json:"id"`
@@ -200,15 +211,14 @@ func ParseListSubject(raw json.RawMessage) (ListSubject, error) {
 	if err != nil {
 		return ListSubject{}, err
 	}
-	if typ != ListType {
+	if typ != ListType && typ != ListType2021 {
 		return ListSubject{}, fmt.Errorf("%w: status list credentialSubject type is %q, want %q", ErrMalformed, typ, ListType)
 	}
 	s.Type = typ
-	if len(j.StatusPurpose) == 0 {
-		return ListSubject{}, fmt.Errorf("%w: status list has no statusPurpose", ErrMalformed)
-	}
 	var one string
-	if err := json.Unmarshal(j.StatusPurpose, &one); err == nil {
+	if len(j.StatusPurpose) == 0 {
+		// No purpose named: see the doc comment.
+	} else if err := json.Unmarshal(j.StatusPurpose, &one); err == nil {
 		s.StatusPurposes = []string{one}
 	} else if err := json.Unmarshal(j.StatusPurpose, &s.StatusPurposes); err != nil || len(s.StatusPurposes) == 0 {
 		return ListSubject{}, fmt.Errorf("%w: statusPurpose must be a string or a non-empty array of strings, found %s", ErrMalformed, j.StatusPurpose)

@@ -44,7 +44,7 @@ func TestParseEntryRejects(t *testing.T) {
 		{"not json", `{`, ErrMalformed},
 		{"array", `[]`, ErrMalformed},
 		{"no type", `{"statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://e.com/s"}`, ErrMalformed},
-		{"other type", `{"type":"StatusList2021Entry","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://e.com/s"}`, ErrUnsupported},
+		{"other type", `{"type":"RevocationList2020Status","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://e.com/s"}`, ErrUnsupported},
 		{"two types", `{"type":["BitstringStatusListEntry","X"],"statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://e.com/s"}`, ErrMalformed},
 		{"type number", `{"type":5,"statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://e.com/s"}`, ErrMalformed},
 		{"no purpose", `{"type":"BitstringStatusListEntry","statusListIndex":"1","statusListCredential":"https://e.com/s"}`, ErrMalformed},
@@ -91,8 +91,7 @@ func TestParseListSubject(t *testing.T) {
 	assert.Equal(t, int64(300000), s.TTL)
 
 	for name, in := range map[string]string{
-		"wrong type":    `{"type":"StatusList2021","statusPurpose":"revocation","encodedList":"u"}`,
-		"no purpose":    `{"type":"BitstringStatusList","encodedList":"uH4sI"}`,
+		"wrong type":    `{"type":"RevocationList2020","statusPurpose":"revocation","encodedList":"u"}`,
 		"empty purpose": `{"type":"BitstringStatusList","statusPurpose":[],"encodedList":"uH4sI"}`,
 		"no list":       `{"type":"BitstringStatusList","statusPurpose":"revocation"}`,
 		"negative ttl":  `{"type":"BitstringStatusList","statusPurpose":"revocation","encodedList":"uH4sI","ttl":-1}`,
@@ -100,6 +99,25 @@ func TestParseListSubject(t *testing.T) {
 		_, err := ParseListSubject(json.RawMessage(in))
 		assert.ErrorIs(t, err, ErrMalformed, name)
 	}
+}
+
+// StatusList2021 (Blockcerts) entries and lists are read by the Bitstring
+// rules; a list subject naming no statusPurpose parses with none, and the
+// caller decides.
+func TestStatusList2021(t *testing.T) {
+	e, err := ParseEntry(json.RawMessage(`{"id":"https://e.com/s#5","type":"StatusList2021Entry","statusPurpose":"suspension","statusListIndex":"5","statusListCredential":"https://e.com/s"}`))
+	require.NoError(t, err)
+	assert.Equal(t, EntryType2021, e.Type)
+	assert.Equal(t, 5, e.StatusListIndex)
+	assert.Equal(t, PurposeSuspension, e.StatusPurpose)
+
+	s, err := ParseListSubject(json.RawMessage(`{"type":"StatusList2021","statusPurpose":"revocation","encodedList":"H4sI"}`))
+	require.NoError(t, err)
+	assert.True(t, s.HasPurpose(PurposeRevocation))
+
+	s, err = ParseListSubject(json.RawMessage(`{"type":"BitstringStatusList","encodedList":"H4sI"}`))
+	require.NoError(t, err)
+	assert.Empty(t, s.StatusPurposes)
 }
 
 func FuzzParseEntry(f *testing.F) {
