@@ -42,7 +42,7 @@ func embeddingSnippet(ctx context.Context) error {
 	//	eth, err := ethereum.NewResolver("mainnet", []string{rpcA, rpcB}, ethereum.WithMinConfirmations(12))
 	//	anchors := &anchor.Mux{}
 	//	anchors.HandleNetwork(anchor.ChainEthereum, "mainnet", eth)
-	anchors, err := ledger.Open("ledger")
+	anchors, err := ledger.OpenReadOnly("ledger") // a verifier never creates or writes a ledger
 	if err != nil {
 		return err
 	}
