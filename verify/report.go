@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
+
+	"github.com/badgeproof/badgeproof/internal/errcode"
 )
 
 // ReportVersion is the version of the Report's JSON form.
@@ -160,27 +161,7 @@ var errorCodes = map[error]string{
 
 // Code returns the stable code of the first of this package's sentinel
 // errors that err wraps (outermost first), or "" when it wraps none.
-func Code(err error) string {
-	if err == nil {
-		return ""
-	}
-	if reflect.TypeOf(err).Comparable() {
-		if c, ok := errorCodes[err]; ok {
-			return c
-		}
-	}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		return Code(u.Unwrap())
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			if c := Code(e); c != "" {
-				return c
-			}
-		}
-	}
-	return ""
-}
+func Code(err error) string { return errcode.Lookup(err, errorCodes) }
 
 // Check is the outcome of one step.
 type Check struct {

@@ -2,7 +2,8 @@ package openid4vp
 
 import (
 	"errors"
-	"reflect"
+
+	"github.com/badgeproof/badgeproof/internal/errcode"
 )
 
 // Sentinel errors of the relying party and of request checking, for
@@ -66,24 +67,4 @@ var errorCodes = map[error]string{
 
 // Code returns the stable code of the first of this package's sentinel
 // errors that err wraps (outermost first), or "" when it wraps none.
-func Code(err error) string {
-	if err == nil {
-		return ""
-	}
-	if reflect.TypeOf(err).Comparable() {
-		if c, ok := errorCodes[err]; ok {
-			return c
-		}
-	}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		return Code(u.Unwrap())
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			if c := Code(e); c != "" {
-				return c
-			}
-		}
-	}
-	return ""
-}
+func Code(err error) string { return errcode.Lookup(err, errorCodes) }
