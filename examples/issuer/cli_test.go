@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/badgeproof/badgeproof/examples/clitest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -155,61 +156,12 @@ func TestIssuerHelpExitsZero(t *testing.T) {
 	assert.Contains(t, stderr, "flag provided but not defined: -bogus")
 }
 
-// readmeFlags returns, per command of tool ("verifier" or "issuer"), the
-// flags the README's code blocks use with it.
-func readmeFlags(t *testing.T, tool string) map[string][]string {
-	t.Helper()
-	md := string(mustRead(t, filepath.Join("..", "..", "README.md")))
-	// Lines of indented or fenced code, joined where a line ends with "\".
-	var code []string
-	inFence := false
-	for _, line := range strings.Split(md, "\n") {
-		switch {
-		case strings.HasPrefix(line, "```"):
-			inFence = !inFence
-			continue
-		case inFence, strings.HasPrefix(line, "    "):
-			if n := len(code); n > 0 && strings.HasSuffix(code[n-1], "\\") {
-				code[n-1] = strings.TrimSuffix(code[n-1], "\\") + " " + strings.TrimSpace(line)
-				continue
-			}
-			code = append(code, strings.TrimSpace(line))
-		}
-	}
-	cmdRE := regexp.MustCompile(`(?:^|go run \./examples/` + tool + `|^` + tool + `)\s+(?:(keygen|issue-jwt|issue-sdjwt|issue|revoke|present|bake|serve|verify)\b)?`)
-	flagRE := regexp.MustCompile(`(?:^|[\s\[(|])--([a-z][a-z0-9-]*)`)
-	out := map[string][]string{}
-	prev := ""
-	for _, line := range code {
-		var cmd string
-		switch {
-		case strings.HasPrefix(line, tool+" ") || line == tool || strings.Contains(line, "go run ./examples/"+tool):
-			m := cmdRE.FindStringSubmatch(line[strings.Index(line, tool)+len(tool):])
-			cmd = ""
-			if m != nil {
-				cmd = m[1]
-			}
-			prev = cmd
-		case strings.HasPrefix(line, "[") && prev != "" && !strings.Contains(line, "go run"):
-			cmd = prev // a continuation line of a synopsis
-		default:
-			prev = ""
-			continue
-		}
-		if strings.Contains(line, "go run ./examples/") && !strings.Contains(line, "go run ./examples/"+tool) {
-			continue
-		}
-		for _, m := range flagRE.FindAllStringSubmatch(line, -1) {
-			out[cmd] = append(out[cmd], m[1])
-		}
-	}
-	return out
-}
-
 // TestReadmeIssuerFlagsExist: every flag the README gives an issuer
 // command is one that command has.
 func TestReadmeIssuerFlagsExist(t *testing.T) {
-	flags := readmeFlags(t, "issuer")
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	flags := clitest.ReadmeFlags(string(readme), "issuer", []string{"keygen", "issue", "issue-jwt", "issue-sdjwt", "revoke", "present", "bake", "serve"})
 	require.NotEmpty(t, flags["issue"], "the README shows issuer issue")
 	n := 0
 	for cmd, list := range flags {
