@@ -8,33 +8,18 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/badgeproof/badgeproof/examples/clitest"
 	"github.com/stretchr/testify/require"
 
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
 )
 
-// syncBuffer is a bytes.Buffer safe to read while the server writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a bytes.Buffer safe to read while a server writes to it.
+type syncBuffer = clitest.Buffer
 
 // issuer serve: the VC-API issuing service signs with the suite the request
 // chooses among those configured, and the credential verifies.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgeproof/badgeproof/examples/clitest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -20,23 +21,8 @@ import (
 	"github.com/badgeproof/badgeproof/verify"
 )
 
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a bytes.Buffer safe to read while a server writes to it.
+type syncBuffer = clitest.Buffer
 
 // startDemoServer runs `verifier --addr 127.0.0.1:0` (the embedded demo,
 // kept in a fresh temporary directory)
