@@ -83,7 +83,10 @@ var parsedContexts sync.Map // file name -> *parsedContext
 type parsedContext struct {
 	once sync.Once
 	doc  any
-	err  error
+	// served is doc as the loader hands it to json-gold, with the
+	// graph-container rewrite (graphcontainer.go); doc stays as published.
+	served any
+	err    error
 }
 
 func loadEmbedded(file string) (any, error) {
@@ -96,8 +99,19 @@ func loadEmbedded(file string) (any, error) {
 			return
 		}
 		pc.err = json.Unmarshal(b, &pc.doc)
+		pc.served, _ = rewriteGraphContainers(pc.doc)
 	})
 	return pc.doc, pc.err
+}
+
+// servedDoc is the document the loader serves for a cached context,
+// loaded by load.
+func servedDoc(key, file string, load func(string) (any, error)) (any, error) {
+	if _, err := load(file); err != nil {
+		return nil, err
+	}
+	v, _ := parsedContexts.Load(key)
+	return v.(*parsedContext).served, nil
 }
 
 // embeddedLoader is a json-gold DocumentLoader that serves only the embedded
@@ -112,7 +126,7 @@ func (l embeddedLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	file, ok := contextFiles[u]
 	if !ok {
 		if f, ok := indexedFile(u); ok {
-			doc, err := loadIndexed(f)
+			doc, err := servedDoc("w3c/"+f, f, loadIndexed)
 			if err != nil {
 				return nil, fmt.Errorf("rdfc: embedded context %s: %w", u, err)
 			}
@@ -123,7 +137,7 @@ func (l embeddedLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 		}
 		return nil, &UnknownContextError{URL: u}
 	}
-	doc, err := loadEmbedded(file)
+	doc, err := servedDoc(file, file, loadEmbedded)
 	if err != nil {
 		return nil, fmt.Errorf("rdfc: embedded context %s: %w", u, err)
 	}

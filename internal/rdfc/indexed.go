@@ -65,6 +65,7 @@ func loadIndexed(file string) (any, error) {
 			return
 		}
 		pc.err = json.Unmarshal(b, &pc.doc)
+		pc.served, _ = rewriteGraphContainers(pc.doc)
 	})
 	return pc.doc, pc.err
 }
@@ -114,7 +115,8 @@ func ParseContexts(docs map[string][]byte) (*Contexts, error) {
 		if _, ok := doc["@context"]; !ok {
 			return nil, fmt.Errorf("%w: context %s has no @context member", ErrInvalidJSON, url)
 		}
-		c.docs[url] = doc
+		served, _ := rewriteGraphContainers(doc)
+		c.docs[url] = served
 	}
 	return c, nil
 }

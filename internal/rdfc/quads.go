@@ -20,13 +20,9 @@ func (o Options) ToNQuads(ctx context.Context, v map[string]any) ([]string, erro
 	opts := ld.NewJsonLdOptions("")
 	opts.DocumentLoader = embeddedLoader{extra: o.Contexts}
 	opts.SafeMode = o.Strict
-	ds, err := ld.NewJsonLdProcessor().ToRDF(v, opts)
+	dataset, err := toDataset(v, opts)
 	if err != nil {
 		return nil, classify(err)
-	}
-	dataset, ok := ds.(*ld.RDFDataset)
-	if !ok {
-		return nil, fmt.Errorf("%w: unexpected dataset type %T", ErrCanonicalize, ds)
 	}
 	var lines []string
 	graphs := make([]string, 0, len(dataset.Graphs))

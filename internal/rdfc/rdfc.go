@@ -169,13 +169,9 @@ func (o Options) canonicalize(ctx context.Context, v map[string]any) ([]byte, er
 	toRDF := ld.NewJsonLdOptions("")
 	toRDF.DocumentLoader = embeddedLoader{extra: o.Contexts}
 	toRDF.SafeMode = o.Strict
-	ds, err := ld.NewJsonLdProcessor().ToRDF(v, toRDF)
+	dataset, err := toDataset(v, toRDF)
 	if err != nil {
 		return nil, classify(err)
-	}
-	dataset, ok := ds.(*ld.RDFDataset)
-	if !ok {
-		return nil, fmt.Errorf("%w: unexpected dataset type %T", ErrCanonicalize, ds)
 	}
 	// json-gold's own canonicalization has no work limit; ours is budgeted.
 	s, err := canonicalizeDataset(ctx, b, dataset)
