@@ -232,3 +232,19 @@ func (c *Cache) Purge() { c.c.Purge() }
 // Len returns the number of entries held, expired ones included until they
 // are next looked up or evicted.
 func (c *Cache) Len() int { return c.c.Len() }
+
+// CacheStats counts the lookups a Cache answered.
+type CacheStats struct {
+	// Hits were answered from an unexpired entry.
+	Hits uint64
+	// Misses asked the wrapped Resolver (or waited for a lookup of the
+	// same Ref already under way).
+	Misses uint64
+}
+
+// Stats returns how many lookups the cache answered from its entries and
+// how many it passed on, since it was made.
+func (c *Cache) Stats() CacheStats {
+	s := c.c.Stats()
+	return CacheStats{Hits: s.Hits, Misses: s.Misses}
+}

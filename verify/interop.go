@@ -191,7 +191,7 @@ func (v *Verifier) blockcertsMerkleFailure(st *credState, i int, err error) {
 	if s, e, ok := workFailure(err); ok {
 		st.report.set(Check{ID: CheckMerkle, Status: s, Err: e, Message: fmt.Sprintf("proof[%d]: canonicalization stopped: %v", i, err)})
 		if st.report.Check(CheckAnchor) == nil {
-			st.report.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: fmt.Sprintf("proof[%d]: not looked up: the Merkle proof was not established", i)})
+			st.report.set(Check{ID: CheckAnchor, Status: StatusSkipped, Reason: ReasonNotLookedUp, Message: fmt.Sprintf("proof[%d]: not looked up: the Merkle proof was not established", i)})
 		}
 		return
 	}
@@ -208,7 +208,7 @@ func (v *Verifier) blockcertsMerkleFailure(st *credState, i int, err error) {
 		fail(fmt.Errorf("%w: %w", ErrMalformed, err), "%v", err)
 	}
 	if st.report.Check(CheckAnchor) == nil {
-		st.report.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: fmt.Sprintf("proof[%d]: not looked up: the Merkle proof was not established", i)})
+		st.report.set(Check{ID: CheckAnchor, Status: StatusSkipped, Reason: ReasonNotLookedUp, Message: fmt.Sprintf("proof[%d]: not looked up: the Merkle proof was not established", i)})
 	}
 }
 
@@ -366,7 +366,7 @@ func (v *Verifier) verifyBlockcertsV2(ctx context.Context, bud *budget.Budget, d
 	}
 	st := &credState{cred: c, report: r, budget: bud}
 	r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed Blockcerts v2 certificate (Open Badges 2.0 %s with a %s receipt)", strings.Join(b.Type, ", "), MerkleProof2017)})
-	r.set(Check{ID: CheckSignature, Status: StatusSkipped, Message: "no signature proof: a Blockcerts v2 certificate's integrity and origin rest on its Merkle receipt and its anchor"})
+	r.set(Check{ID: CheckSignature, Status: StatusSkipped, Reason: ReasonNoSignatureProof, Message: "no signature proof: a Blockcerts v2 certificate's integrity and origin rest on its Merkle receipt and its anchor"})
 	res, err := blockcerts.VerifyV2Context(ctx, bud, data)
 	if err != nil {
 		v.blockcertsMerkleFailure(st, 0, err)
@@ -385,10 +385,10 @@ func (v *Verifier) verifyBlockcertsV2(ctx context.Context, bud *budget.Budget, d
 	if rl := b.Badge.Issuer.RevocationList; rl != "" {
 		v.checkBlockcertsRevocation(ctx, r, rl, b.ID)
 	} else {
-		r.set(Check{ID: CheckStatus, Status: StatusSkipped, Message: "no revocation list: the issuer publishes no revocation for this certificate"})
+		r.set(Check{ID: CheckStatus, Status: StatusSkipped, Reason: ReasonNoStatus, Message: "no revocation list: the issuer publishes no revocation for this certificate"})
 	}
 	v.checkValidity(st)
-	r.set(Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: no holder to check"})
+	r.set(Check{ID: CheckHolder, Status: StatusSkipped, Reason: ReasonNotPresented, Message: "not presented: no holder to check"})
 	r.finish()
 	return r
 }

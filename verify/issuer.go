@@ -27,7 +27,8 @@ func (v *Verifier) checkIssuer(st *credState) {
 		r.set(Check{ID: CheckIssuer, Status: s, Err: err, Message: fmt.Sprintf(format, args...)})
 	}
 	if v.cfg.skipIssuerTrust {
-		set(StatusSkipped, nil, "issuer trust not checked (WithoutIssuerTrustUnsafe): %s is whoever holds its key", c.Issuer.ID)
+		r.set(Check{ID: CheckIssuer, Status: StatusSkipped, Reason: ReasonTrustNotChecked,
+			Message: fmt.Sprintf("issuer trust not checked (WithoutIssuerTrustUnsafe): %s is whoever holds its key", c.Issuer.ID)})
 		return
 	}
 	if v.trust == nil {

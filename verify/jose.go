@@ -106,7 +106,7 @@ func (v *Verifier) verifyJWT(ctx context.Context, token string, b Binding) *Repo
 
 // standalone decides the holder check of a credential verified on its own.
 func standalone(*badge.Credential) Check {
-	return Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: no holder to check"}
+	return Check{ID: CheckHolder, Status: StatusSkipped, Reason: ReasonNotPresented, Message: "not presented: no holder to check"}
 }
 
 // joseFailure is the report of a token that could not be parsed: alg none
@@ -181,8 +181,8 @@ func formatName(f string) string {
 }
 
 func noBatch(r *Report) {
-	r.set(Check{ID: CheckMerkle, Status: StatusSkipped, Message: "JOSE-secured: no batch proof"})
-	r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: "JOSE-secured: nothing to look up on a chain"})
+	r.set(Check{ID: CheckMerkle, Status: StatusSkipped, Reason: ReasonNoBatchProof, Message: "JOSE-secured: no batch proof"})
+	r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Reason: ReasonNoBatchProof, Message: "JOSE-secured: nothing to look up on a chain"})
 }
 
 // jwtClaims are the registered claims a credential JWT may carry.

@@ -125,7 +125,7 @@ func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
 		msg := fmt.Sprintf("the credential carries %d proofs, more than the %d this verifier checks (WithMaxProofs): none was checked", n, v.cfg.maxProofs)
 		r.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrTooManyProofs, Message: msg})
 		r.set(Check{ID: CheckMerkle, Status: StatusFailed, Err: ErrTooManyProofs, Message: msg})
-		r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: "not looked up: the proofs were not checked"})
+		r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Reason: ReasonNotLookedUp, Message: "not looked up: the proofs were not checked"})
 		return
 	}
 	for i := range st.cred.Proofs {
@@ -138,7 +138,7 @@ func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
 			r.set(Check{ID: e.check, Status: StatusFailed, Err: ErrSuiteNotAccepted,
 				Message: fmt.Sprintf("proof[%d]: %s proofs are not accepted by this verifier (accepted: %s)", i, suiteName(p), v.acceptedList())})
 			if e.check == CheckMerkle {
-				r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: fmt.Sprintf("proof[%d]: not looked up: the batch proof's suite is not accepted", i)})
+				r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Reason: ReasonNotLookedUp, Message: fmt.Sprintf("proof[%d]: not looked up: the batch proof's suite is not accepted", i)})
 			}
 			continue
 		}
@@ -157,13 +157,13 @@ func (v *Verifier) checkProofs(ctx context.Context, st *credState) {
 	}
 	v.decideSigners(st)
 	if r.Check(CheckSignature) == nil {
-		r.set(Check{ID: CheckSignature, Status: StatusSkipped, Message: "no signature proof: integrity and origin rest on the Merkle batch proof and its anchor"})
+		r.set(Check{ID: CheckSignature, Status: StatusSkipped, Reason: ReasonNoSignatureProof, Message: "no signature proof: integrity and origin rest on the Merkle batch proof and its anchor"})
 	}
 	if r.Check(CheckMerkle) == nil {
-		r.set(Check{ID: CheckMerkle, Status: StatusSkipped, Message: "no batch proof: the badge was not issued in an anchored batch"})
+		r.set(Check{ID: CheckMerkle, Status: StatusSkipped, Reason: ReasonNoBatchProof, Message: "no batch proof: the badge was not issued in an anchored batch"})
 	}
 	if r.Check(CheckAnchor) == nil {
-		r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: "no batch proof: nothing to look up on a chain"})
+		r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Reason: ReasonNoBatchProof, Message: "no batch proof: nothing to look up on a chain"})
 	}
 }
 
@@ -239,7 +239,7 @@ func (v *Verifier) checkMerkleJCS(ctx context.Context, st *credState, i int) {
 	p := &st.cred.Proofs[i]
 	fail := func(err error, format string, args ...any) {
 		st.report.set(Check{ID: CheckMerkle, Status: StatusFailed, Err: err, Message: fmt.Sprintf("proof[%d]: ", i) + fmt.Sprintf(format, args...)})
-		st.report.set(Check{ID: CheckAnchor, Status: StatusSkipped, Message: fmt.Sprintf("proof[%d]: not looked up: the Merkle proof is invalid", i)})
+		st.report.set(Check{ID: CheckAnchor, Status: StatusSkipped, Reason: ReasonNotLookedUp, Message: fmt.Sprintf("proof[%d]: not looked up: the Merkle proof is invalid", i)})
 	}
 	mp, err := proofvalue.Decode(p.ProofValue)
 	if err != nil {
@@ -292,7 +292,8 @@ func (v *Verifier) checkAnchors(ctx context.Context, st *credState, i int, root 
 		uri := ref.String()
 		switch {
 		case ref.Chain == anchor.ChainMock && v.cfg.allowTestAnchors:
-			set(StatusSkipped, nil, "%s is a test anchor: the badge is not anchored on any chain", uri)
+			st.report.set(Check{ID: CheckAnchor, Status: StatusSkipped, Reason: ReasonTestAnchor,
+				Message: fmt.Sprintf("proof[%d]: %s is a test anchor: the badge is not anchored on any chain", i, uri)})
 			continue
 		case ref.Chain == anchor.ChainMock:
 			set(StatusFailed, ErrNotAnchored, "%s is a test anchor, not a chain; accept it only for testing (--allow-test-anchors)", uri)

@@ -163,13 +163,47 @@ var errorCodes = map[error]string{
 // errors that err wraps (outermost first), or "" when it wraps none.
 func Code(err error) string { return errcode.Lookup(err, errorCodes) }
 
+// Reasons a check was skipped. A skipped check has no Code (it neither
+// failed nor stayed undecided) but a stable snake_case Reason, "reason" in
+// JSON, so that programs and pages can say why without parsing messages:
+//
+//	reason                check              meaning
+//	no_signature_proof    signature          no signature proof: integrity and origin rest on the Merkle batch proof (and a Blockcerts certificate's receipt)
+//	no_batch_proof        merkle, anchor     no Merkle batch proof (the badge was not issued in an anchored batch, or it is JOSE-secured)
+//	not_looked_up         anchor             the anchor was not looked up because the Merkle proof was not established (failed, not accepted, not checked)
+//	test_anchor           anchor             the Merkle proof reaches a test anchor, accepted for testing (WithAllowTestAnchors): no chain holds it
+//	trust_not_checked     issuer             issuer trust was switched off (WithoutIssuerTrustUnsafe)
+//	no_status             status             the issuer publishes no revocation for the badge (no credentialStatus, status claim or revocation list)
+//	other_status_purpose  status             every status entry has a purpose other than revocation or suspension
+//	not_presented         holder             the credential was not presented (or an SD-JWT VC carries no key binding): no holder to check
+const (
+	ReasonNoSignatureProof   = "no_signature_proof"
+	ReasonNoBatchProof       = "no_batch_proof"
+	ReasonNotLookedUp        = "not_looked_up"
+	ReasonTestAnchor         = "test_anchor"
+	ReasonTrustNotChecked    = "trust_not_checked"
+	ReasonNoStatus           = "no_status"
+	ReasonOtherStatusPurpose = "other_status_purpose"
+	ReasonNotPresented       = "not_presented"
+)
+
+// skipReasons is the table above: each reason and the checks it is given on.
+var skipReasons = map[string][]CheckID{
+	ReasonNoSignatureProof: {CheckSignature}, ReasonNoBatchProof: {CheckMerkle, CheckAnchor},
+	ReasonNotLookedUp: {CheckAnchor}, ReasonTestAnchor: {CheckAnchor}, ReasonTrustNotChecked: {CheckIssuer},
+	ReasonNoStatus: {CheckStatus}, ReasonOtherStatusPurpose: {CheckStatus}, ReasonNotPresented: {CheckHolder},
+}
+
 // Check is the outcome of one step.
 type Check struct {
 	ID     CheckID `json:"id"`
 	Status Status  `json:"status"`
 	// Code names the reason of a failed or indeterminate check (see the
 	// table at ErrMalformed); empty otherwise.
-	Code    string `json:"code,omitempty"`
+	Code string `json:"code,omitempty"`
+	// Reason says why a skipped check was skipped (see the table at
+	// ReasonNoSignatureProof); empty otherwise.
+	Reason  string `json:"reason,omitempty"`
 	Message string `json:"message"`
 	// Err is set on failed and indeterminate checks and wraps one of the
 	// sentinel errors of this package.

@@ -162,7 +162,7 @@ func (v *Verifier) checkKeyBinding(sd *sdjwt.SDJWT, cnf json.RawMessage, b Bindi
 		if b.Challenge != "" {
 			return fail(ErrKeyBinding, "a challenge was expected, and the SD-JWT VC has no key binding JWT: the presenter did not prove holding it")
 		}
-		return Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: the SD-JWT VC carries no key binding JWT"}
+		return Check{ID: CheckHolder, Status: StatusSkipped, Reason: ReasonNotPresented, Message: "not presented: the SD-JWT VC carries no key binding JWT"}
 	}
 	var c struct {
 		JWK json.RawMessage `json:"jwk"`

@@ -112,7 +112,7 @@ func newFetcher(c *config) (*fetch.Fetcher, error) {
 func (s *statusChecker) check(ctx context.Context, st *credState) {
 	raw, ok := st.cred.Members()["credentialStatus"]
 	if !ok || len(st.cred.CredentialStatus) == 0 {
-		st.report.set(Check{ID: CheckStatus, Status: StatusSkipped, Message: "no credentialStatus: the issuer publishes no revocation for this badge"})
+		st.report.set(Check{ID: CheckStatus, Status: StatusSkipped, Reason: ReasonNoStatus, Message: "no credentialStatus: the issuer publishes no revocation for this badge"})
 		return
 	}
 	var entries []json.RawMessage
@@ -160,7 +160,9 @@ func (s *statusChecker) checkEntry(ctx context.Context, c *badge.Credential, raw
 	switch e.StatusPurpose {
 	case statuslist.PurposeRevocation, statuslist.PurposeSuspension:
 	default:
-		return check(StatusSkipped, nil, "status purpose %q says nothing about revocation", e.StatusPurpose)
+		c := check(StatusSkipped, nil, "status purpose %q says nothing about revocation", e.StatusPurpose)
+		c.Reason = ReasonOtherStatusPurpose
+		return c
 	}
 	l := s.list(ctx, e.StatusListCredential)
 	if l.err != nil {

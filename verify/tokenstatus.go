@@ -54,7 +54,8 @@ func (v *Verifier) checkTokenStatus(ctx context.Context, st *credState, issuer s
 		st.report.set(Check{ID: CheckStatus, Status: s, Err: err, Message: fmt.Sprintf(format, args...)})
 	}
 	if len(status) == 0 {
-		set(StatusSkipped, nil, "no status claim: the issuer publishes no revocation for this credential")
+		st.report.set(Check{ID: CheckStatus, Status: StatusSkipped, Reason: ReasonNoStatus,
+			Message: "no status claim: the issuer publishes no revocation for this credential"})
 		return
 	}
 	ref, ok, err := tokenstatus.ParseReference(status)

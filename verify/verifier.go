@@ -196,7 +196,7 @@ func (v *Verifier) VerifyCredential(ctx context.Context, c *badge.Credential) *R
 
 func (v *Verifier) verifyCredential(ctx context.Context, bud *budget.Budget, c *badge.Credential) *Report {
 	return v.credentialReport(ctx, bud, c, func(*badge.Credential) Check {
-		return Check{ID: CheckHolder, Status: StatusSkipped, Message: "not presented: no holder to check"}
+		return Check{ID: CheckHolder, Status: StatusSkipped, Reason: ReasonNotPresented, Message: "not presented: no holder to check"}
 	})
 }
 

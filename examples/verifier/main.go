@@ -64,7 +64,7 @@ const usage = `usage:
 SERVER FLAGS: [--addr ADDR] [--public-url URL] [--domain D] [--cors-origin ORIGIN]...
   [--frame-ancestor ORIGIN]... [--max-body BYTES] [--max-batch N] [--max-batch-body BYTES]
   [--verify-timeout D] [--challenge-ttl D] [--max-challenges N] [--read-header-timeout D]
-  [--read-timeout D] [--write-timeout D] [--idle-timeout D] [--shutdown-grace D]
+  [--read-timeout D] [--write-timeout D] [--idle-timeout D] [--shutdown-grace D] [--drain-delay D]
   [--metrics=false] [--log-format text|json]
 
 "verifier COMMAND --help" lists a command's flags with their defaults.

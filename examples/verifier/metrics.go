@@ -13,11 +13,12 @@ import (
 )
 
 // serverMetrics is the registry GET /metrics serves: the HTTP handler's
-// verification metrics (verifyhttp.WithMetrics), the anchor look-ups that
-// missed the Verifier's anchor cache, and the Go runtime's and process's
-// own. The anchor cache's hit rate is
+// verification metrics (verifyhttp.WithMetrics), among them the hits and
+// misses of the Verifier's caches (badgeproof_cache_requests_total), the
+// anchor look-ups that reached a chain or ledger, and the Go runtime's and
+// process's own. A cache's hit rate is
 //
-//	1 - rate(badgeproof_anchor_lookups_total) / rate(badgeproof_checks_total{check="anchor",status=~"passed|failed"})
+//	sum by (cache) (rate(badgeproof_cache_requests_total{result="hit"}[5m])) / sum by (cache) (rate(badgeproof_cache_requests_total[5m]))
 type serverMetrics struct {
 	reg           *prometheus.Registry
 	anchorLookups *prometheus.CounterVec // look-ups that reached a chain or ledger, by result

@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -147,6 +149,20 @@ func TestMetricsEndpoint(t *testing.T) {
 	m := regexp.MustCompile(`badgeproof_anchor_lookups_total\{result="found"\} (\d+)`).FindStringSubmatch(body)
 	require.NotNil(t, m, body)
 	assert.Equal(t, "1", m[1], "the demo's HRD Korea badges share one anchor: one look-up")
+	// The anchor cache's own counters: one miss, and a hit for the same
+	// badge verified a second time (and for the others of its batch).
+	cache := func(name, result string) int {
+		m := regexp.MustCompile(`badgeproof_cache_requests_total\{cache="` + name + `",result="` + result + `"\} (\d+)`).FindStringSubmatch(body)
+		require.NotNil(t, m, "%s %s in %s", name, result, body)
+		n, err := strconv.Atoi(m[1])
+		require.NoError(t, err)
+		return n
+	}
+	assert.Equal(t, 1, cache("anchors", "miss"))
+	assert.Equal(t, 2, cache("anchors", "hit"), "the second verification of the same badge, and the revoked badge of the same batch, are hits")
+	assert.Equal(t, 1, cache("status_lists", "miss"), "the revoked badge's status list, fetched once")
+	assert.Equal(t, 0, cache("key_documents", "miss"), "did:key needs no document")
+	t.Logf("cache counters:\n%s", strings.Join(regexp.MustCompile(`(?m)^badgeproof_cache_requests_total.*$`).FindAllString(body, -1), "\n"))
 	assert.Contains(t, string(getBytes(t, base+"/readyz")), `"ready"`)
 }
 
@@ -264,4 +280,43 @@ func TestVerifyTotals(t *testing.T) {
 	assert.Equal(t, 1, s.Summary.Codes["expired"])
 	assert.Equal(t, 1, s.Summary.Codes["hash_mismatch"])
 	_ = os.Remove(missing)
+}
+
+// TestReadinessDuringShutdown: on shutdown the server answers GET /readyz
+// 503 at once while GET /healthz and the API still answer for
+// --drain-delay, then it stops taking connections and exits 0.
+func TestReadinessDuringShutdown(t *testing.T) {
+	const drain = 1500 * time.Millisecond
+	base, stop := startDemoServerArgs(t, "--addr", "127.0.0.1:0", "--demo-dir", t.TempDir(), "--drain-delay", drain.String())
+	status := func(path string) int {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			return 0
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusOK, status("/readyz"))
+	require.Equal(t, http.StatusOK, status("/healthz"))
+
+	begun := time.Now()
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }()
+	deadline := time.Now().Add(drain)
+	for status("/readyz") != http.StatusServiceUnavailable {
+		require.True(t, time.Now().Before(deadline), "/readyz never turned 503 during the drain")
+		time.Sleep(10 * time.Millisecond)
+	}
+	assert.Equal(t, http.StatusOK, status("/healthz"), "liveness holds while draining")
+	r := postVerify(t, base, getBytes(t, base+"/v1/demo/badges/qualification"))
+	assert.Equal(t, verify.StatusVerified, r.Status, "requests are still served while draining")
+
+	select {
+	case <-stopped:
+	case <-time.After(drain + 20*time.Second):
+		t.Fatal("the server did not stop")
+	}
+	assert.GreaterOrEqual(t, time.Since(begun), drain, "the server served for the whole drain delay")
+	assert.Equal(t, 0, status("/healthz"), "after shutdown no connection is taken")
 }

@@ -37,6 +37,7 @@ type serverFlags struct {
 	writeTimeout            time.Duration
 	idleTimeout             time.Duration
 	shutdownGrace           time.Duration
+	drainDelay              time.Duration
 	metrics                 bool
 	logFormat               string
 	fleet                   fleetFlags // fleet.go
@@ -60,6 +61,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.writeTimeout, "write-timeout", verifyhttp.WriteTimeout, "longest time to answer one request (`DURATION`)")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", verifyhttp.IdleTimeout, "close idle keep-alive connections after (`DURATION`)")
 	fs.DurationVar(&f.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGINT or SIGTERM, let requests under way finish for up to (`DURATION`)")
+	fs.DurationVar(&f.drainDelay, "drain-delay", 0, "on SIGINT or SIGTERM, answer GET /readyz 503 and keep serving for (`DURATION`) before shutting down, so that a load balancer stops sending traffic first")
 	fs.BoolVar(&f.metrics, "metrics", true, "serve Prometheus metrics at GET /metrics")
 	fs.StringVar(&f.logFormat, "log-format", "text", "request log `FORMAT` on standard error: text or json (never badge contents)")
 }
@@ -260,9 +262,18 @@ func serveOn(ctx context.Context, l *listener, v *verify.Verifier, sf *serverFla
 	if m != nil {
 		fmt.Fprintf(stdout, "metrics at %s/metrics, readiness at %s/readyz\n", l.public, l.public)
 	}
-	stop := context.AfterFunc(ctx, func() { draining.Store(true) })
+	// When ctx ends, /readyz answers 503 at once; the server goes on
+	// serving for --drain-delay, so that load balancers probing it stop
+	// sending traffic, then stops taking connections and lets requests
+	// under way finish.
+	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopServing()
+	stop := context.AfterFunc(ctx, func() {
+		draining.Store(true)
+		time.AfterFunc(sf.drainDelay, stopServing)
+	})
 	defer stop()
-	if err := verifyhttp.Serve(ctx, srv, l.ln, sf.shutdownGrace); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := verifyhttp.Serve(serveCtx, srv, l.ln, sf.shutdownGrace); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintln(stderr, "serve:", err)
 		return exitFailed
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -36,6 +37,20 @@ type Cache[V any] struct {
 	group singleflight.Group
 	now   func() time.Time
 	clone func(V) V
+	// hits and misses count Get's answers: from an unexpired entry, or
+	// through a load (run or joined).
+	hits, misses atomic.Uint64
+}
+
+// Stats counts what Get answered since the cache was made.
+type Stats struct {
+	Hits   uint64 // answered from an unexpired entry
+	Misses uint64 // answered by a load, run or joined
+}
+
+// Stats returns the counts of Get's answers so far.
+func (c *Cache[V]) Stats() Stats {
+	return Stats{Hits: c.hits.Load(), Misses: c.misses.Load()}
 }
 
 type entry[V any] struct {
@@ -76,6 +91,7 @@ var ErrNilLoader = errors.New("ttlcache: nil loader")
 // are remembered.
 func (c *Cache[V]) Get(ctx context.Context, key string, load Loader[V]) (V, error) {
 	if v, ok := c.Peek(key); ok {
+		c.hits.Add(1)
 		return v, nil
 	}
 	if load == nil {
@@ -88,6 +104,7 @@ func (c *Cache[V]) Get(ctx context.Context, key string, load Loader[V]) (V, erro
 		var zero V
 		return zero, err
 	}
+	c.misses.Add(1)
 	ch := c.group.DoChan(key, func() (any, error) {
 		// An earlier flight may have filled the entry since the check above.
 		if e, ok := c.live(key); ok {

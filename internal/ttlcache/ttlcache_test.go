@@ -231,3 +231,29 @@ func TestGetNilLoader(t *testing.T) {
 		t.Errorf("Get with nil loader: %v", err)
 	}
 }
+
+func TestStatsCountHitsAndMisses(t *testing.T) {
+	clk := newClock()
+	c, err := New(Options[int]{Size: 2, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(context.Context) (int, time.Time) { return 1, clk.Now().Add(time.Minute) }
+	ctx := context.Background()
+	for range 3 {
+		if _, err := c.Get(ctx, "a", load); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := c.Stats(); got != (Stats{Hits: 2, Misses: 1}) {
+		t.Fatalf("after one load and two hits: %+v", got)
+	}
+	clk.Advance(2 * time.Minute)
+	if _, err := c.Get(ctx, "a", load); err != nil {
+		t.Fatal(err)
+	}
+	c.Peek("a") // not a Get: not counted
+	if got := c.Stats(); got != (Stats{Hits: 2, Misses: 2}) {
+		t.Fatalf("an expired entry is a miss: %+v", got)
+	}
+}

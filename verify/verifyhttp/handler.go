@@ -60,6 +60,9 @@ func NewHandler(v *verify.Verifier, opts ...Option) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.metrics.registerCaches(v); err != nil {
+		return nil, err
+	}
 	h := &Handler{v: v, cfg: cfg, challenges: challenges, mux: http.NewServeMux()}
 	h.mux.HandleFunc("POST /v1/verify", h.handleVerify)
 	h.mux.HandleFunc("POST /v1/verify/batch", h.handleBatch)

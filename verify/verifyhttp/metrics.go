@@ -18,6 +18,7 @@ type metrics struct {
 	duration      *prometheus.HistogramVec // endpoint
 	requests      *prometheus.CounterVec   // route, code
 	reqDuration   *prometheus.HistogramVec // route
+	reg           prometheus.Registerer    // for the verifier's cache counters (NewHandler)
 }
 
 // WithMetrics registers the handler's Prometheus metrics with reg:
@@ -27,6 +28,11 @@ type metrics struct {
 //	badgeproof_verification_duration_seconds{endpoint}      time to verify one request's documents (verify, batch)
 //	badgeproof_http_requests_total{route,code}              requests by route pattern and HTTP status
 //	badgeproof_http_request_duration_seconds{route}         request latency by route pattern
+//	badgeproof_cache_requests_total{cache,result}           lookups of the Verifier's caches (anchors, status_lists, key_documents), by result (hit, miss)
+//
+// The hit rate of a cache is
+//
+//	sum by (cache) (rate(badgeproof_cache_requests_total{result="hit"}[5m])) / sum by (cache) (rate(badgeproof_cache_requests_total[5m]))
 //
 // No label carries anything from a badge. Serve reg's metrics yourself
 // (promhttp.HandlerFor), usually at /metrics on an address that only your
@@ -54,6 +60,7 @@ func WithMetrics(reg prometheus.Registerer) Option {
 				Name: "badgeproof_http_request_duration_seconds", Help: "HTTP request latency, by route pattern.",
 				Buckets: prometheus.DefBuckets,
 			}, []string{"route"}),
+			reg: reg,
 		}
 		for _, col := range []prometheus.Collector{m.verifications, m.checks, m.duration, m.requests, m.reqDuration} {
 			if err := reg.Register(col); err != nil {
@@ -110,4 +117,37 @@ func (m *metrics) observeRequest(r *http.Request, status int, d time.Duration) {
 	}
 	m.requests.WithLabelValues(route, fmt.Sprint(status)).Inc()
 	m.reqDuration.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// cacheRequestsDesc describes the counters of the Verifier's caches.
+var cacheRequestsDesc = prometheus.NewDesc("badgeproof_cache_requests_total",
+	"Lookups of the verifier's caches, by cache (anchors, status_lists, key_documents) and result (hit, miss).",
+	[]string{"cache", "result"}, nil)
+
+// cacheCollector reads the Verifier's cache counters at each scrape.
+type cacheCollector struct{ v *verify.Verifier }
+
+func (c cacheCollector) Describe(ch chan<- *prometheus.Desc) { ch <- cacheRequestsDesc }
+
+func (c cacheCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.v.CacheStats()
+	for _, e := range []struct {
+		name   string
+		counts verify.CacheCounts
+	}{{"anchors", s.Anchors}, {"status_lists", s.StatusLists}, {"key_documents", s.KeyDocuments}} {
+		ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(e.counts.Hits), e.name, "hit")
+		ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(e.counts.Misses), e.name, "miss")
+	}
+}
+
+// registerCaches registers the counters of v's caches, once the handler
+// knows its Verifier.
+func (m *metrics) registerCaches(v *verify.Verifier) error {
+	if m == nil {
+		return nil
+	}
+	if err := m.reg.Register(cacheCollector{v}); err != nil {
+		return fmt.Errorf("verifyhttp: registering cache metrics: %w", err)
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,6 +52,28 @@ func verifyCodes(t *testing.T) map[string]string {
 	return codes
 }
 
+// verifyReasons reads the reason table of verify/report.go: each reason of
+// a skipped check and the checks it is given on.
+func verifyReasons(t *testing.T) map[string][]string {
+	t.Helper()
+	src, err := os.ReadFile("../report.go")
+	require.NoError(t, err)
+	reasons := map[string][]string{}
+	for _, m := range regexp.MustCompile(`(?m)^//\t([a-z_]+)\s+([a-z]+(?:, [a-z]+)*)\s{2,}\S`).FindAllStringSubmatch(string(src), -1) {
+		if m[1] == "reason" || m[1] == "code" {
+			continue
+		}
+		reasons[m[1]] = strings.Split(m[2], ", ")
+	}
+	require.GreaterOrEqual(t, len(reasons), 8, "the reason table of verify/report.go was not found")
+	for r, checks := range reasons {
+		for _, c := range checks {
+			require.True(t, slices.Contains(verify.Checks(), verify.CheckID(c)), "reason %s names check %q", r, c)
+		}
+	}
+	return reasons
+}
+
 // TestPageExplainsEveryCode: every code of verify's table has a Korean and
 // an English explanation for the status it comes with, under some check
 // or for every check ("*"); every check has one for passed, and a generic
@@ -87,7 +110,16 @@ func TestPageExplainsEveryCode(t *testing.T) {
 		assert.NotEmpty(t, p.Banners[b][1], "banner %s in English", b)
 		assert.Contains(t, string(pageHTML), `"`+b+`"`, "the page chooses banner %s somewhere", b)
 	}
-	// The reasons a skipped anchor is explained by.
+	// Every reason of a skipped check, on each check it is given on.
+	for reason, checks := range verifyReasons(t) {
+		for _, check := range checks {
+			pair := p.Explain[check]["skipped"][reason]
+			assert.NotEmpty(t, pair[0], "skipped %s, reason %s, in Korean", check, reason)
+			assert.NotEmpty(t, pair[1], "skipped %s, reason %s, in English", check, reason)
+		}
+	}
+	assert.Contains(t, string(pageHTML), "c.reason", "the page explains a skipped check by its reason")
+	// A report without reasons still has its skipped anchor explained.
 	for _, key := range []string{"", "not_looked_up", "test_anchor"} {
 		assert.NotEmpty(t, p.Explain["anchor"]["skipped"][key][1], "skipped anchor %q", key)
 		assert.Contains(t, string(pageHTML), `"`+key+`"`)
@@ -283,6 +315,11 @@ func TestMetrics(t *testing.T) {
 		"badgeproof_verification_duration_seconds", "badgeproof_http_requests_total", "badgeproof_http_request_duration_seconds")
 	require.NoError(t, err)
 	assert.Greater(t, n, 10)
+	// The Verifier's cache counters, hit and miss of each cache, read at
+	// each scrape.
+	n, err = testutil.GatherAndCount(reg, "badgeproof_cache_requests_total")
+	require.NoError(t, err)
+	assert.Equal(t, 6, n, "anchors, status_lists and key_documents, each hit and miss")
 
 	// The same registry cannot take a second handler's metrics.
 	_, err = NewHandler(f.verifier, WithMetrics(reg))
