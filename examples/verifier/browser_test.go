@@ -221,6 +221,29 @@ func TestBrowserDemoCases(t *testing.T) {
 			assert.NotContains(t, dom, `data-banner="failed"`)
 			assert.NotContains(t, dom, escape(texts.Banners["failed"][1]))
 		}},
+		{"presentation-forged", "failed", "presentation_signature", func(t *testing.T, dom string) {
+			sig := checkRow(t, dom, "", "signature")
+			assert.Contains(t, sig, `data-status="failed" data-code="bad_signature"`)
+			both(t, sig, texts.Present["signature"]["failed"]["bad_signature"], "holder signature")
+			// The badges inside are genuine: their issuers' signatures hold, none is called tampered.
+			assert.Equal(t, 2, strings.Count(dom, `data-check="signature" data-status="passed"`), "the badges' signatures")
+			assert.NotContains(t, dom, `data-banner="tampered"`)
+		}},
+		{"presentation-foreign", "failed", "presentation_holder", func(t *testing.T, dom string) {
+			assert.Contains(t, checkRow(t, dom, "", "holder"), `data-status="failed" data-code="not_holder"`)
+			both(t, dom, ex("holder", "failed", "not_holder"), "not the holder")
+			both(t, checkRow(t, dom, "", "signature"), texts.Present["signature"]["passed"][""], "the stranger's own signature holds")
+			// The badges are genuine, only not the presenter's.
+			assert.Equal(t, 3, strings.Count(dom, `data-check="signature" data-status="passed"`), "the presentation's and the badges' signatures")
+			assert.NotContains(t, dom, `data-banner="tampered"`)
+		}},
+		{"presentation-tampered", "failed", "presentation_badge", func(t *testing.T, dom string) {
+			assert.Contains(t, checkRow(t, dom, "", "holder"), `data-status="passed"`)
+			assert.Equal(t, 1, strings.Count(dom, `data-banner="verified"`), "the qualification verified")
+			assert.Equal(t, 1, strings.Count(dom, `data-banner="tampered"`), "the tampered badge says tampered")
+			both(t, dom, texts.Banners["tampered"], "the tampered badge's banner")
+			assert.Contains(t, dom, `data-unverified="true"`, "its claims are marked unverified")
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.demo, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/badgeproof/badgeproof/anchor/ledger"
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
 	"github.com/badgeproof/badgeproof/verify/verifyhttp"
 )
@@ -209,21 +210,87 @@ func (d *demo) presentations() ([]verifyhttp.DemoBadge, error) {
 	if len(creds) != 2 {
 		return nil, errors.New("demo: the presentation's badges are missing")
 	}
-	holder := d.holder.signer
-	sign := func(challenge, domain string) ([]byte, error) {
-		p, err := issuer.NewPresentation(holder.DID(), creds...)
-		if err != nil {
-			return nil, err
+	var tampered *badge.Credential
+	for _, b := range d.badges {
+		if b.Name == "tampered" {
+			c, err := badge.ParseCredential(b.Data, badge.Limits{})
+			if err != nil {
+				return nil, fmt.Errorf("demo badge %s: %w", b.Name, err)
+			}
+			tampered = c
 		}
-		return holder.SignPresentation(p, challenge, domain)
 	}
+	if tampered == nil {
+		return nil, errors.New("demo: the tampered badge is missing")
+	}
+	// Someone other than Kim: a key made for this run, never a demo party.
+	k, err := keys.Generate(keys.Ed25519)
+	if err != nil {
+		return nil, err
+	}
+	stranger, err := issuer.NewSigner(k)
+	if err != nil {
+		return nil, err
+	}
+	signAs := func(holder *issuer.Signer, creds []*badge.Credential) func(challenge, domain string) ([]byte, error) {
+		return func(challenge, domain string) ([]byte, error) {
+			p, err := issuer.NewPresentation(holder.DID(), creds...)
+			if err != nil {
+				return nil, err
+			}
+			return holder.SignPresentation(p, challenge, domain)
+		}
+	}
+	sign := signAs(d.holder.signer, creds)
 	return []verifyhttp.DemoBadge{
 		{Name: "presentation", Title: "프레젠테이션 · Presentation", Expect: "verified", Present: sign,
 			Description: "지원자 김지원이 자격증과 학위를 이 검증기의 새 챌린지에 서명해 제출 · The applicant signs two badges for a fresh challenge of this verifier"},
 		{Name: "replayed", Title: "재사용된 프레젠테이션 · Replayed presentation", Expect: "failed",
 			Present:     func(_, domain string) ([]byte, error) { return sign(demoReplayChallenge, domain) },
 			Description: "다른 검증기의 챌린지에 서명된 것 · Signed for another verifier's challenge: the badges inside stay valid"},
+		{Name: "presentation-forged", Title: "서명이 깨진 프레젠테이션 · Forged holder signature", Expect: "failed",
+			Present: func(challenge, domain string) ([]byte, error) {
+				b, err := sign(challenge, domain)
+				if err != nil {
+					return nil, err
+				}
+				return breakProofValue(b)
+			},
+			Description: "김지원의 서명 값이 바뀐 프레젠테이션 · Kim's presentation with its signature value changed"},
+		{Name: "presentation-foreign", Title: "남의 배지 제출 · Someone else's badges", Expect: "failed", Present: signAs(stranger, creds),
+			Description: "다른 사람이 김지원의 배지를 자기 키로 서명해 제출 · Another person signs Kim's badges with their own key"},
+		{Name: "presentation-tampered", Title: "변조된 배지를 포함한 프레젠테이션 · With a tampered badge", Expect: "failed",
+			Present:     signAs(d.holder.signer, []*badge.Credential{creds[0], tampered}),
+			Description: "김지원이 자격증과 변조된 배지를 제출 · Kim presents the qualification and the tampered badge"},
 	}, nil
+}
+
+// breakProofValue changes one character in the middle of the holder's
+// proofValue, keeping it valid base58: a signature that does not verify.
+func breakProofValue(vp []byte) ([]byte, error) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(vp, &doc); err != nil {
+		return nil, err
+	}
+	var proof map[string]any
+	if err := json.Unmarshal(doc["proof"], &proof); err != nil {
+		return nil, fmt.Errorf("demo: the presentation's proof: %w", err)
+	}
+	v, _ := proof["proofValue"].(string)
+	if len(v) < 40 {
+		return nil, errors.New("demo: the presentation has no proofValue")
+	}
+	c := byte('A')
+	if v[20] == 'A' {
+		c = 'B'
+	}
+	proof["proofValue"] = v[:20] + string(c) + v[21:]
+	b, err := json.Marshal(proof)
+	if err != nil {
+		return nil, err
+	}
+	doc["proof"] = b
+	return json.Marshal(doc)
 }
 
 // demoFlags are the demo's own flags.
