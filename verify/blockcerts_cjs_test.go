@@ -54,6 +54,9 @@ var cjsDecisions = map[string]cjsDecision{
 	"v3/cert-rl-status-list-2021-revoked.json":                                   {check: CheckStatus, code: "revoked"},
 	"v3/cert-rl-status-list-2021-suspended.json":                                 {check: CheckStatus, code: "suspended"},
 	"v3/mocknet-vc-v2-credential-schema-invalid.json":                            {check: CheckFormat, code: "malformed"},
+	"v3/mocknet-verifiable-presentation.json":                                    {success: true},
+	"v3/mocknet-verifiable-presentation-tampered.json":                           {check: CheckMerkle, code: "hash_mismatch"},
+	"v3/mocknet-verifiable-presentation-failing-credential.json":                 {check: CheckFormat, code: "malformed"}, // its second credential's subject, against its credentialSchema
 	"v3/testnet-v3-hashlink.json": {check: CheckMerkle, code: "hash_mismatch",
 		gap: "cert-verifier-js hashes the certificate as it is (hl: values included): it resolves hashlinks only to render the display, and checks the images they name in a step that fetches them; its own test of this fixture is skipped (the verification method is not the issuer's), so it states no decision; here the RDFC hash differs from the targetHash"},
 }
@@ -77,14 +80,22 @@ func TestBlockcertsDecideAsCertVerifierJS(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := v.Verify(context.Background(), readVector(t, filepath.Join("blockcerts", name)), Binding{})
 			if want.success {
-				for _, c := range r.Checks {
-					require.NotEqual(t, StatusFailed, c.Status, "cert-verifier-js verifies it; here %s failed: %s", c.ID, c.Message)
+				for _, sub := range append([]*Report{r}, r.Credentials...) {
+					for _, c := range sub.Checks {
+						require.NotEqual(t, StatusFailed, c.Status, "cert-verifier-js verifies it; here %s failed: %s", c.ID, c.Message)
+					}
 				}
 				if strings.Contains(name, "mocknet") && want.gap == "" {
-					// Nothing needs a chain: only the issuer's trust is open.
+					// Nothing needs a chain: only the issuer's trust is open,
+					// and, for a presentation anchored by its issuer, who
+					// presents it.
+					open := []CheckID{CheckIssuer, CheckSignature}
+					if strings.Contains(name, "presentation") {
+						open = append(open, CheckHolder)
+					}
 					for _, c := range r.Checks {
 						if c.Status == StatusIndeterminate {
-							require.Contains(t, []CheckID{CheckIssuer, CheckSignature}, c.ID, "%s: %s", c.ID, c.Message)
+							require.Contains(t, open, c.ID, "%s: %s", c.ID, c.Message)
 						}
 					}
 				}
@@ -92,6 +103,13 @@ func TestBlockcertsDecideAsCertVerifierJS(t *testing.T) {
 			}
 			require.NotEqual(t, StatusVerified, r.Status)
 			c := r.Check(want.check)
+			for _, sub := range r.Credentials {
+				// A presentation fails with the credential inside that
+				// cert-verifier-js fails.
+				if sc := sub.Check(want.check); (c == nil || c.Status != StatusFailed) && sc != nil && sc.Status == StatusFailed {
+					c = sc
+				}
+			}
 			require.NotNil(t, c, "%s", reportText(r))
 			require.Equal(t, want.code, c.Code, "%s: %s", want.check, c.Message)
 			if want.gap == "" {
@@ -137,25 +155,48 @@ func TestBlockcertsVerifiedOffline(t *testing.T) {
 }
 
 // Blockcerts presentations anchored with a Merkle proof over the whole
-// presentation are a gap: the presentation's hash computed here does not
-// reproduce the anchored one (cert-verifier-js verifies the valid one; its
-// merkle-proof-2019 suite hashes URDNA2015 of the presentation without its
-// proof after appending {"@vocab": "http://fallback.org/"} to @context,
-// and it verifies each credential inside first, which appends the same to
-// their @context, as they are the same objects), so
-// the proof is reported as unsupported: indeterminate, never verified and
-// never failed; each credential inside is still checked on its own.
+// presentation are checked as cert-verifier-js checks them: the target hash
+// of the presentation without its proof, with {"@vocab":
+// "http://fallback.org/"} appended to its @context, each credential inside
+// in a graph of its own (the VC 2.0 context's verifiableCredential). The
+// valid ones reach their root and their test anchor; the tampered one fails
+// with hash_mismatch while each credential inside still verifies on its
+// own. Such a proof is the issuer's, not the holder's: who presents the
+// presentation stays undecided, never verified.
 func TestBlockcertsAnchoredPresentations(t *testing.T) {
 	v := newVerifier(t, WithOffline(), WithAllowTestAnchors())
-	for _, name := range []string{"mocknet-verifiable-presentation.json", "mocknet-verifiable-presentation-failing-credential.json", "mocknet-verifiable-presentation-tampered.json"} {
+	for name, tampered := range map[string]bool{"mocknet-verifiable-presentation.json": false, "mocknet-verifiable-presentation-failing-credential.json": false, "mocknet-verifiable-presentation-tampered.json": true} {
 		r := v.Verify(context.Background(), readVector(t, "blockcerts/v3/"+name), Binding{})
-		require.Equal(t, StatusIndeterminate, r.Status, "%s: %s", name, reportText(r))
-		require.Equal(t, "unsupported_proof", r.Check(CheckSignature).Code, name)
 		require.Len(t, r.Credentials, 2)
 		for _, c := range r.Credentials {
 			require.Equal(t, StatusPassed, c.Check(CheckMerkle).Status, name)
 		}
+		m := r.Check(CheckMerkle)
+		require.NotNil(t, m, "%s: %s", name, reportText(r))
+		if tampered {
+			require.Equal(t, StatusFailed, r.Status, name)
+			require.Equal(t, StatusFailed, m.Status, name)
+			require.Equal(t, "hash_mismatch", m.Code)
+			require.ErrorIs(t, m.Err, ErrHashMismatch)
+			continue
+		}
+		require.Equal(t, StatusPassed, m.Status, "%s: %s", name, m.Message)
+		require.Contains(t, m.Message, "presentation proof[0]")
+		a := requireCheck(t, r, CheckAnchor, StatusSkipped)
+		require.Contains(t, a.Message, "test anchor")
+		h := requireCheck(t, r, CheckHolder, StatusIndeterminate)
+		require.Contains(t, h.Message, "no proof by the holder")
+		require.Equal(t, StatusIndeterminate, r.Status, name)
 	}
+
+	// Without test anchors the presentation is not anchored; with a
+	// verifier that does not accept merkle-proof-2019 its proof is refused.
+	doc := readVector(t, "blockcerts/v3/mocknet-verifiable-presentation.json")
+	r := newVerifier(t, WithOffline()).Verify(context.Background(), doc, Binding{})
+	require.Equal(t, StatusFailed, r.Status)
+	require.Equal(t, "not_anchored", r.Check(CheckAnchor).Code)
+	r = newVerifier(t, WithOffline(), WithAllowTestAnchors(), WithCryptosuites(EdDSARDFC2022)).Verify(context.Background(), doc, Binding{})
+	require.Equal(t, "suite_not_accepted", r.Check(CheckMerkle).Code)
 }
 
 // Blockcerts' StatusList2021 lists are read as cert-verifier-js reads them:

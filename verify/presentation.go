@@ -35,7 +35,7 @@ func (v *Verifier) verifyPresentation(ctx context.Context, bud *budget.Budget, p
 		r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed presentation of %d credential(s)", len(p.Credentials))})
 	}
 	holder := p.Holder
-	authenticated, undecided := v.checkPresentationProof(ctx, r, p, b, &holder)
+	authenticated, undecided := v.checkPresentationProof(ctx, r, bud, p, b, &holder)
 	for _, c := range p.Credentials {
 		r.Credentials = append(r.Credentials, v.credentialReport(ctx, bud, c, func(c *badge.Credential) Check {
 			return holderCheck(c, holder, authenticated, undecided, b)
@@ -70,7 +70,7 @@ func maxProofCount(p *badge.Presentation) int {
 // returns whether the holder is authenticated, and, when that could not be
 // decided (the holder's key could not be had, a proof this verifier cannot
 // check) while nothing failed, the error saying why.
-func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *badge.Presentation, b Binding, holder *string) (bool, error) {
+func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, bud *budget.Budget, p *badge.Presentation, b Binding, holder *string) (bool, error) {
 	if len(p.Proofs) == 0 {
 		r.set(Check{ID: CheckSignature, Status: StatusFailed, Err: ErrNoProof, Message: "the presentation has no proof: nothing shows who presents it"})
 		r.set(Check{ID: CheckHolder, Status: StatusFailed, Err: ErrNotHolder, Message: "no holder proof"})
@@ -95,6 +95,23 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, p *bad
 			if id != CheckHolder {
 				ok = false
 			}
+		}
+		if isBlockcertsMerkleSuite(suiteName(pr)) {
+			// A Blockcerts presentation anchored by its issuer: its Merkle
+			// proof is checked, but it is no holder proof.
+			ok = false
+			if !v.accepts(suiteName(pr)) {
+				fail(CheckMerkle, ErrSuiteNotAccepted, "%s proofs are not accepted by this verifier (accepted: %s)", suiteName(pr), v.acceptedList())
+				continue
+			}
+			if !v.checkPresentationMerkle(ctx, r, bud, p, i) {
+				failed = true
+				continue
+			}
+			undecided = ErrUnsupportedProof
+			r.set(Check{ID: CheckHolder, Status: StatusIndeterminate, Err: ErrUnsupportedProof,
+				Message: fmt.Sprintf("presentation proof[%d]: a Blockcerts Merkle proof anchors the presentation but is no proof by the holder: who presents it is not shown", i)})
+			continue
 		}
 		sig := builtinSuites[suiteName(pr)].sig
 		if sig == nil {
