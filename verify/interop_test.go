@@ -46,7 +46,6 @@ var bcExpectedFailures = map[string]struct {
 	why   string
 	also  CheckID // a second failing check, if any
 }{
-	"v3/blockcerts-3.0-alpha.json":                         {CheckFormat, "its context https://www.w3.org/2018/credentials/examples/v1 is not held locally: unknown contexts are never fetched", ""},
 	"v3/mocknet-v3-valid.json":                             {CheckSignature, "its EcdsaSecp256k1Signature2019 key is in the issuer's profile (an https verification method), which is not fetched offline", ""},
 	"v3/testnet-v3-hashlink.json":                          {CheckMerkle, "the target hash is not reproduced: cert-verifier-js resolves hashlinks (hl:) before hashing", ""},
 	"v3/mocknet-vc-v2-invalid-date-format.json":            {CheckFormat, "its proof's created has no time zone: VC 2.0 dates are date-time stamps (cert-verifier-js fails it too)", ""},

@@ -17,7 +17,6 @@ const vectors = "../../testdata/vectors/blockcerts"
 
 // skipped lists the fixtures this package does not check, and why.
 var skipped = map[string]string{
-	"v3/blockcerts-3.0-alpha.json":                          "context https://www.blockcerts.org/schema/3.0-alpha/context.json is not among the vectors",
 	"v3/blockcerts-3.0-beta.json":                           "context https://w3id.org/blockcerts/v3.0-beta is not among the vectors",
 	"v3/blockcerts-3.0-beta-did-ethereum-ropsten.json":      "context https://w3id.org/blockcerts/v3.0-beta is not among the vectors",
 	"v3/proof-chain-example-ed25519.json":                   "context https://w3id.org/security/suites/ed25519-2020/v1 is not among the vectors",

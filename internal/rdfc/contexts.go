@@ -22,6 +22,10 @@ var contextFiles = map[string]string{
 	// W3C Verifiable Credentials.
 	"https://www.w3.org/2018/credentials/v1": "3.0_credential.json",
 	"https://www.w3.org/ns/credentials/v2":   "3.2_credential_v2.json",
+	// The VC 1.1 examples context (w3c/vc-data-model @979c4af1 :
+	// contexts/credentials/examples/v1), which Blockcerts' 3.0-alpha
+	// certificate names; not in the vectors' index.
+	"https://www.w3.org/2018/credentials/examples/v1": "credentials-examples-v1.jsonld",
 
 	// Blockcerts v2 and v2.1 (three URLs each, as published by cert-schema).
 	"https://w3id.org/blockcerts/v2":                      "2.0_context.json",

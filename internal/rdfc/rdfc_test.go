@@ -212,6 +212,9 @@ func TestEmbeddedContexts(t *testing.T) {
 		"cid-v1.jsonld":         "blockcerts/network/cid-v1.jsonld",
 		"jws-2020-v1.jsonld":    "blockcerts/network/jws-2020-v1.jsonld",
 		"ob-context-3.0.3.json": "openbadges/context-3.0.3.json",
+		// Not in the vectors' index: the VC 1.1 examples context, which
+		// Blockcerts' 3.0-alpha certificate names.
+		"credentials-examples-v1.jsonld": "contexts/credentials-examples-v1.jsonld",
 	}
 	entries, err := contextFS.ReadDir("contexts")
 	if err != nil {
