@@ -47,6 +47,14 @@
 // and the JSON-LD rules that no context redefines a protected term and
 // that every type is defined.
 //
+// Status lists and JSON schemas can be held locally too:
+// [WithStatusListCredential] gives the status list credential served at a
+// URL (used instead of fetching it, and offline), and
+// [WithCredentialSchemas] gives the JSON schemas a credentialSchema names,
+// which are never fetched: a credential whose schema is given is validated
+// against it in the format check (each credentialSubject of a Blockcerts
+// credential, as cert-verifier-js validates them).
+//
 // # Hostile input
 //
 // Every verification runs under a work budget ([WithWorkBudget]) charged by
