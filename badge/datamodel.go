@@ -65,6 +65,14 @@ func CheckDataModel(data []byte) error {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
+	return CheckDataModelDecoded(doc)
+}
+
+// CheckDataModelDecoded is CheckDataModel for a document already decoded
+// with encoding/json into an any (numbers as float64 or json.Number), for
+// callers that check the same document in several ways and decode it once.
+// It does not change doc.
+func CheckDataModelDecoded(doc any) error {
 	m, ok := doc.(map[string]any)
 	if !ok {
 		return &DataModelError{[]Violation{{"", "a credential or presentation is a JSON object"}}}

@@ -1,7 +1,9 @@
 package verify
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -14,6 +16,29 @@ import (
 // no protected term redefined, every type an IRI some context defines. It
 // returns the failed format check, or nil.
 func (v *Verifier) dataModelCheck(ctx context.Context, raw []byte) *Check {
+	doc, err := decodeOnce(raw)
+	if err != nil {
+		return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
+	}
+	return v.dataModelCheckDecoded(ctx, raw, doc)
+}
+
+// decodeOnce decodes a document for the checks that read it as a whole
+// (the data model, its JSON-LD terms, the Open Badges schema), once for all
+// of them; numbers stay json.Number, as the schema validator needs.
+func decodeOnce(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// dataModelCheckDecoded is dataModelCheck for a document also given
+// decoded (decodeOnce); doc is not changed.
+func (v *Verifier) dataModelCheckDecoded(ctx context.Context, raw []byte, doc any) *Check {
 	if hasBlockcertsContext(raw) {
 		// Blockcerts certificates are decided as cert-verifier-js decides
 		// them: it accepts ids that are not URLs ("recipients-id") in
@@ -23,15 +48,15 @@ func (v *Verifier) dataModelCheck(ctx context.Context, raw []byte) *Check {
 		if err := badge.CheckDateStamps(raw); err != nil {
 			return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 		}
-		if err := checkTerms(ctx, raw, v.terms); err != nil {
+		if err := checkTerms(ctx, raw, doc, v.terms); err != nil {
 			return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 		}
 		return nil
 	}
-	if err := badge.CheckDataModel(raw); err != nil {
+	if err := badge.CheckDataModelDecoded(doc); err != nil {
 		return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 	}
-	if err := checkTerms(ctx, raw, v.terms); err != nil {
+	if err := checkTerms(ctx, raw, doc, v.terms); err != nil {
 		return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 	}
 	return nil
@@ -41,8 +66,8 @@ func (v *Verifier) dataModelCheck(ctx context.Context, raw []byte) *Check {
 // issuer: contexts are known (embedded or the caller's), no context
 // redefines a protected term, every type of a VC 2.0 document expands to an
 // absolute IRI.
-func checkTerms(ctx context.Context, raw []byte, terms *rdfc.TermCache) error {
-	err := terms.CheckCredentialTerms(ctx, raw)
+func checkTerms(ctx context.Context, raw []byte, doc any, terms *rdfc.TermCache) error {
+	err := terms.CheckCredentialTermsDecoded(ctx, raw, doc)
 	var uc *rdfc.UnknownContextError
 	switch {
 	case errors.As(err, &uc):

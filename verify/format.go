@@ -23,14 +23,19 @@ func (v *Verifier) formatCheck(c *badge.Credential) Check {
 	case c.IsOpenBadge():
 		kind = "Open Badges 3.0 credential"
 	}
-	if f := v.dataModelCheck(context.Background(), c.Raw()); f != nil {
+	// One decoding serves the data model, its terms and the schema.
+	doc, err := decodeOnce(c.Raw())
+	if err != nil {
+		return Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
+	}
+	if f := v.dataModelCheckDecoded(context.Background(), c.Raw(), doc); f != nil {
 		return *f
 	}
 	schema := ""
 	if c.IsOpenBadge() && !c.IsCLR() {
 		if !v.cfg.schema {
 			schema = "; Open Badges JSON schema not checked (WithoutSchemaValidation)"
-		} else if err := obschema.Validate(c.Raw()); err != nil {
+		} else if err := validateSchema(c.Raw(), doc); err != nil {
 			return schemaFailure(err)
 		} else {
 			schema = "; satisfies the Open Badges 3.0 achievement credential JSON schema"
@@ -41,6 +46,16 @@ func (v *Verifier) formatCheck(c *badge.Credential) Check {
 		return *f
 	}
 	return Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed %s (%s)%s%s", kind, strings.Join(c.Type, ", "), schema, note)}
+}
+
+// validateSchema checks an Open Badges credential against the schema, from
+// its decoding (decodeOnce; changed, so it comes last), within the
+// schema's own size limit.
+func validateSchema(raw []byte, doc any) error {
+	if len(raw) > obschema.MaxSize {
+		return obschema.Validate(raw) // refuses it by size
+	}
+	return obschema.ValidateDecoded(doc)
 }
 
 // schemaFailure names each schema violation by its JSON pointer.

@@ -102,6 +102,15 @@ func Validate(doc []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
+	return ValidateDecoded(v)
+}
+
+// ValidateDecoded is Validate for a document already decoded by
+// encoding/json into an any with numbers as json.Number (a Decoder with
+// UseNumber), for callers that check one document in several ways and
+// decode it once. It changes v: single values are wrapped into arrays in
+// place where the schema demands arrays.
+func ValidateDecoded(v any) error {
 	if _, ok := v.(map[string]any); !ok {
 		return fmt.Errorf("%w: want a JSON object", ErrMalformed)
 	}

@@ -35,16 +35,25 @@ func NewTermCache(opts Options, size int) (*TermCache, error) {
 // CheckCredentialTerms is Options.CheckCredentialTerms, skipped for a
 // document whose shape already passed.
 func (c *TermCache) CheckCredentialTerms(ctx context.Context, raw []byte) error {
-	shape, ok := TermShape(raw)
-	if ok && c.shapes.Contains(shape) {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return c.opts.CheckCredentialTerms(ctx, raw) // let the full check say what is wrong
+	}
+	return c.CheckCredentialTermsDecoded(ctx, raw, v)
+}
+
+// CheckCredentialTermsDecoded is CheckCredentialTerms for a document also
+// given decoded (by encoding/json into an any), so that its shape is read
+// without decoding it again. It does not change doc.
+func (c *TermCache) CheckCredentialTermsDecoded(ctx context.Context, raw []byte, doc any) error {
+	shape := termShapeOf(doc)
+	if c.shapes.Contains(shape) {
 		return nil
 	}
 	if err := c.opts.CheckCredentialTerms(ctx, raw); err != nil {
 		return err
 	}
-	if ok {
-		c.shapes.Add(shape, struct{}{})
-	}
+	c.shapes.Add(shape, struct{}{})
 	return nil
 }
 
@@ -60,9 +69,13 @@ func TermShape(raw []byte) (shape [32]byte, ok bool) {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return shape, false
 	}
+	return termShapeOf(v), true
+}
+
+func termShapeOf(v any) [32]byte {
 	var b strings.Builder
 	writeShape(&b, v, "")
-	return sha256.Sum256([]byte(b.String())), true
+	return sha256.Sum256([]byte(b.String()))
 }
 
 func keepsValue(key string) bool {
@@ -110,7 +123,7 @@ func writeShape(b *strings.Builder, v any, key string) {
 		} else {
 			b.WriteByte('s')
 		}
-	case float64:
+	case float64, json.Number:
 		b.WriteByte('n')
 	case bool:
 		b.WriteByte('b')
