@@ -91,6 +91,36 @@ func CheckDataModelDecoded(doc any) error {
 
 type dmCheck struct{ v []Violation }
 
+// urlOrObject checks that member key of m (present) is a URL or an object
+// whose id is one (an issuer, a holder), and returns the object, if it is
+// one.
+func (c *dmCheck) urlOrObject(ptr string, m map[string]any, key string) map[string]any {
+	switch v := m[key].(type) {
+	case nil:
+		c.add(ptr+"/"+key, "MUST be a URL or an object with an id, got null")
+	case string:
+		if !IsURL(v) {
+			c.add(ptr+"/"+key, "MUST be a URL, got %q", v)
+		}
+	case map[string]any:
+		if s, ok := v["id"].(string); !ok || !IsURL(s) {
+			c.add(ptr+"/"+key+"/id", "a"+article(key)+" "+key+" object MUST have an id that is a URL, got %s", show(v["id"]))
+		}
+		return v
+	default:
+		c.add(ptr+"/"+key, "MUST be a URL or an object with an id, got %s", show(v))
+	}
+	return nil
+}
+
+// article is "n" before a vowel ("an issuer"), else "" ("a holder").
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "n"
+	}
+	return ""
+}
+
 func (c *dmCheck) add(ptr, format string, args ...any) {
 	c.v = append(c.v, Violation{ptr, fmt.Sprintf(format, args...)})
 }
@@ -277,25 +307,11 @@ func (c *dmCheck) credential(ptr string, m map[string]any) {
 	c.types(ptr, t, has, "VerifiableCredential")
 	c.text(ptr, m, "name")
 	c.text(ptr, m, "description")
-	switch is := m["issuer"].(type) {
-	case nil:
-		if _, present := m["issuer"]; present {
-			c.add(ptr+"/issuer", "MUST be a URL or an object with an id, got null")
-		} else {
-			c.add(ptr+"/issuer", "missing: a credential MUST have an issuer")
-		}
-	case string:
-		if !IsURL(is) {
-			c.add(ptr+"/issuer", "MUST be a URL, got %q", is)
-		}
-	case map[string]any:
-		if s, ok := is["id"].(string); !ok || !IsURL(s) {
-			c.add(ptr+"/issuer/id", "an issuer object MUST have an id that is a URL, got %s", show(is["id"]))
-		}
+	if _, present := m["issuer"]; !present {
+		c.add(ptr+"/issuer", "missing: a credential MUST have an issuer")
+	} else if is := c.urlOrObject(ptr, m, "issuer"); is != nil {
 		c.text(ptr+"/issuer", is, "name")
 		c.text(ptr+"/issuer", is, "description")
-	default:
-		c.add(ptr+"/issuer", "MUST be a URL or an object with an id, got %s", show(is))
 	}
 	if subj, ok := m["credentialSubject"]; !ok {
 		c.add(ptr+"/credentialSubject", "missing: a credential MUST have a credentialSubject")
@@ -442,21 +458,8 @@ func (c *dmCheck) presentation(ptr string, m map[string]any) {
 	c.id(ptr, m)
 	t, has := m["type"]
 	c.types(ptr, t, has, "VerifiablePresentation")
-	switch h := m["holder"].(type) {
-	case nil:
-		if _, present := m["holder"]; present {
-			c.add(ptr+"/holder", "MUST be a URL or an object with an id, got null")
-		}
-	case string:
-		if !IsURL(h) {
-			c.add(ptr+"/holder", "MUST be a URL, got %q", h)
-		}
-	case map[string]any:
-		if s, ok := h["id"].(string); !ok || !IsURL(s) {
-			c.add(ptr+"/holder/id", "a holder object MUST have an id that is a URL, got %s", show(h["id"]))
-		}
-	default:
-		c.add(ptr+"/holder", "MUST be a URL or an object with an id, got %s", show(h))
+	if _, present := m["holder"]; present {
+		c.urlOrObject(ptr, m, "holder")
 	}
 	c.typedObjects(ptr, m, "termsOfUse", false)
 	c.typedObjects(ptr, m, "proof", false)
