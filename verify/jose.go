@@ -15,6 +15,7 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/baking"
 	"github.com/badgeproof/badgeproof/internal/jws"
+	"github.com/badgeproof/badgeproof/internal/vcjwt"
 	"github.com/badgeproof/badgeproof/keys"
 )
 
@@ -216,7 +217,7 @@ func jwtCredential(t *jws.Token) (string, []byte, jwtClaims, error) {
 		if err := json.Unmarshal(vc, &cred); err != nil || cred == nil {
 			return FormatVCJWT, nil, claims, fmt.Errorf("%w: the vc claim is not an object", jws.ErrMalformed)
 		}
-		if err := mapClaims(cred, claims); err != nil {
+		if err := vcjwt.Map(cred, vcjwt.Claims{Iss: claims.Iss, Sub: claims.Sub, Jti: claims.Jti, Nbf: claims.Nbf, Exp: claims.Exp}); err != nil {
 			return FormatVCJWT, nil, claims, err
 		}
 		out, err := json.Marshal(cred)
@@ -237,78 +238,6 @@ func jwtCredential(t *jws.Token) (string, []byte, jwtClaims, error) {
 		return FormatVCJOSE, t.Payload, claims, nil
 	}
 	return "", nil, claims, fmt.Errorf("%w: a JWT that is neither a VC-JWT (no vc claim) nor a VC 2.0 credential (no @context)", jws.ErrMalformed)
-}
-
-// mapClaims fills a VC 1.1 vc object from the JWT's registered claims.
-func mapClaims(cred map[string]json.RawMessage, c jwtClaims) error {
-	set := func(name string, val any) error {
-		raw, err := json.Marshal(val)
-		if err != nil {
-			return err
-		}
-		if old, ok := cred[name]; ok {
-			var o any
-			if json.Unmarshal(old, &o) == nil && fmt.Sprint(o) != fmt.Sprint(val) {
-				return fmt.Errorf("%w: the JWT says %s is %v, the vc claim says %s", jws.ErrMalformed, name, val, old)
-			}
-			return nil
-		}
-		cred[name] = raw
-		return nil
-	}
-	if c.Jti != "" {
-		if err := set("id", c.Jti); err != nil {
-			return err
-		}
-	}
-	if c.Iss != "" {
-		var p badge.Profile
-		raw, ok := cred["issuer"]
-		switch {
-		case !ok:
-			cred["issuer"], _ = json.Marshal(c.Iss)
-		case json.Unmarshal(raw, &p) != nil:
-			return fmt.Errorf("%w: vc.issuer: not a string or profile", jws.ErrMalformed)
-		case p.ID == "":
-			var m map[string]json.RawMessage
-			if json.Unmarshal(raw, &m) == nil && m != nil {
-				m["id"], _ = json.Marshal(c.Iss)
-				cred["issuer"], _ = json.Marshal(m)
-			}
-		case p.ID != c.Iss:
-			return fmt.Errorf("%w: iss %q is not vc.issuer %q", jws.ErrMalformed, c.Iss, p.ID)
-		}
-	}
-	if c.Sub != "" {
-		var subj map[string]json.RawMessage
-		if err := json.Unmarshal(cred["credentialSubject"], &subj); err == nil && subj != nil {
-			var id string
-			_ = json.Unmarshal(subj["id"], &id)
-			switch {
-			case id == "":
-				subj["id"], _ = json.Marshal(c.Sub)
-				cred["credentialSubject"], _ = json.Marshal(subj)
-			case id != c.Sub:
-				return fmt.Errorf("%w: sub %q is not credentialSubject.id %q", jws.ErrMalformed, c.Sub, id)
-			}
-		}
-	}
-	v2 := bytes.Contains(cred["@context"], []byte(badge.ContextV2))
-	from, until := "issuanceDate", "expirationDate"
-	if v2 {
-		from, until = "validFrom", "validUntil"
-	}
-	if c.Nbf != nil {
-		if _, ok := cred[from]; !ok {
-			cred[from], _ = json.Marshal(time.Unix(*c.Nbf, 0).UTC().Format(time.RFC3339))
-		}
-	}
-	if c.Exp != nil {
-		if _, ok := cred[until]; !ok {
-			cred[until], _ = json.Marshal(time.Unix(*c.Exp, 0).UTC().Format(time.RFC3339))
-		}
-	}
-	return nil
 }
 
 // checkJWTTimes applies the JWT's own nbf and exp (they may be stricter

@@ -38,20 +38,111 @@ type Credential struct {
 	Subject string
 }
 
+// Claims are the registered claims of a VC-JWT that stand for properties
+// of the credential its vc claim holds.
+type Claims struct {
+	Iss string `json:"iss"`
+	Sub string `json:"sub"`
+	Jti string `json:"jti"`
+	Nbf *int64 `json:"nbf"`
+	Exp *int64 `json:"exp"`
+}
+
+// Map fills vc (the vc claim's members) from c as the VC 1.1 JWT encoding
+// says: jti is the id, iss the issuer (or its id), sub the
+// credentialSubject's id, nbf and exp issuanceDate and expirationDate (for
+// a VC 2.0 credential, validFrom and validUntil). A property the vc object
+// already has must agree with its claim; a disagreement is an error
+// wrapping jws.ErrMalformed.
+func Map(vc map[string]json.RawMessage, c Claims) error {
+	set := func(name string, val any) error {
+		raw, err := json.Marshal(val)
+		if err != nil {
+			return err
+		}
+		if old, ok := vc[name]; ok {
+			var o any
+			if json.Unmarshal(old, &o) == nil && fmt.Sprint(o) != fmt.Sprint(val) {
+				return fmt.Errorf("%w: the JWT says %s is %v, the vc claim says %s", jws.ErrMalformed, name, val, old)
+			}
+			return nil
+		}
+		vc[name] = raw
+		return nil
+	}
+	if c.Jti != "" {
+		if err := set("id", c.Jti); err != nil {
+			return err
+		}
+	}
+	if c.Iss != "" {
+		raw, ok := vc["issuer"]
+		var id string
+		var profile map[string]json.RawMessage
+		switch {
+		case !ok:
+			vc["issuer"], _ = json.Marshal(c.Iss)
+		case json.Unmarshal(raw, &id) == nil:
+			if id != c.Iss {
+				return fmt.Errorf("%w: iss %q is not vc.issuer %q", jws.ErrMalformed, c.Iss, id)
+			}
+		case json.Unmarshal(raw, &profile) != nil || profile == nil:
+			return fmt.Errorf("%w: vc.issuer: not a string or profile", jws.ErrMalformed)
+		default:
+			_ = json.Unmarshal(profile["id"], &id)
+			switch {
+			case id == "":
+				profile["id"], _ = json.Marshal(c.Iss)
+				vc["issuer"], _ = json.Marshal(profile)
+			case id != c.Iss:
+				return fmt.Errorf("%w: iss %q is not vc.issuer %q", jws.ErrMalformed, c.Iss, id)
+			}
+		}
+	}
+	if c.Sub != "" {
+		var subj map[string]json.RawMessage
+		if err := json.Unmarshal(vc["credentialSubject"], &subj); err == nil && subj != nil {
+			var id string
+			_ = json.Unmarshal(subj["id"], &id)
+			switch {
+			case id == "":
+				subj["id"], _ = json.Marshal(c.Sub)
+				vc["credentialSubject"], _ = json.Marshal(subj)
+			case id != c.Sub:
+				return fmt.Errorf("%w: sub %q is not credentialSubject.id %q", jws.ErrMalformed, c.Sub, id)
+			}
+		}
+	}
+	// A VC 2.0 credential in a vc claim (as Open Badges 3.0 issuers make
+	// them) has validFrom and validUntil instead.
+	from, until := "issuanceDate", "expirationDate"
+	if bytes.Contains(vc["@context"], []byte(contextV2)) {
+		from, until = "validFrom", "validUntil"
+	}
+	if c.Nbf != nil {
+		if _, ok := vc[from]; !ok {
+			vc[from], _ = json.Marshal(time.Unix(*c.Nbf, 0).UTC().Format(time.RFC3339))
+		}
+	}
+	if c.Exp != nil {
+		if _, ok := vc[until]; !ok {
+			vc[until], _ = json.Marshal(time.Unix(*c.Exp, 0).UTC().Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
 // Decode reads token, a compact VC-JWT whose payload is at most maxPayload
-// bytes. Nothing is verified.
+// bytes, and maps its claims onto the credential (Map). Nothing is
+// verified.
 func Decode(token string, maxPayload int) (*Credential, error) {
 	t, err := jws.Parse(strings.TrimSpace(token), maxPayload)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotVCJWT, err)
 	}
 	var p struct {
-		Iss string          `json:"iss"`
-		Sub string          `json:"sub"`
-		Jti string          `json:"jti"`
-		Nbf *int64          `json:"nbf"`
-		Exp *int64          `json:"exp"`
-		VC  json.RawMessage `json:"vc"`
+		Claims
+		VC json.RawMessage `json:"vc"`
 	}
 	if err := json.Unmarshal(t.Payload, &p); err != nil {
 		return nil, fmt.Errorf("%w: payload: %v", ErrNotVCJWT, err)
@@ -60,40 +151,16 @@ func Decode(token string, maxPayload int) (*Credential, error) {
 	if err := json.Unmarshal(p.VC, &vc); err != nil || vc == nil {
 		return nil, fmt.Errorf("%w: no vc object", ErrNotVCJWT)
 	}
-	fill := func(name string, val any) {
-		if _, ok := vc[name]; !ok {
-			vc[name], _ = json.Marshal(val)
-		}
-	}
-	if p.Jti != "" {
-		fill("id", p.Jti)
-	}
-	if p.Iss != "" {
-		fill("issuer", p.Iss)
-	}
-	// A VC 2.0 credential in a vc claim (as Open Badges 3.0 issuers make
-	// them) has validFrom and validUntil instead.
-	from, until := "issuanceDate", "expirationDate"
-	if bytes.Contains(vc["@context"], []byte(contextV2)) {
-		from, until = "validFrom", "validUntil"
-	}
-	if p.Nbf != nil {
-		fill(from, time.Unix(*p.Nbf, 0).UTC().Format(time.RFC3339))
-	}
-	if p.Exp != nil {
-		fill(until, time.Unix(*p.Exp, 0).UTC().Format(time.RFC3339))
+	if err := Map(vc, p.Claims); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotVCJWT, err)
 	}
 	c := &Credential{Issuer: p.Iss, Subject: p.Sub}
-	var subj map[string]json.RawMessage
-	if json.Unmarshal(vc["credentialSubject"], &subj) == nil && subj != nil {
-		var id string
-		_ = json.Unmarshal(subj["id"], &id)
-		if id == "" && p.Sub != "" {
-			subj["id"], _ = json.Marshal(p.Sub)
-			vc["credentialSubject"], _ = json.Marshal(subj)
-		} else if c.Subject == "" {
-			c.Subject = id
+	if c.Subject == "" {
+		var subj struct {
+			ID string `json:"id"`
 		}
+		_ = json.Unmarshal(vc["credentialSubject"], &subj)
+		c.Subject = subj.ID
 	}
 	if c.Issuer == "" {
 		var iss struct {
