@@ -48,7 +48,9 @@ func startDemoServerArgs(t testing.TB, args ...string) (string, func() string) {
 	}()
 	urls := make(chan string, 1)
 	var stdout syncBuffer
+	scanned := make(chan struct{})
 	go func() {
+		defer close(scanned)
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
 			line := sc.Text()
@@ -65,6 +67,9 @@ func startDemoServerArgs(t testing.TB, args ...string) (string, func() string) {
 			select {
 			case code := <-exit:
 				assert.Equal(t, 0, code, "exit code; stderr:\n%s", stderr.String())
+				// run has returned; its last line is in the pipe until
+				// the reader has taken it.
+				<-scanned
 			case <-time.After(20 * time.Second):
 				t.Error("the demo server did not stop")
 			}
