@@ -159,27 +159,12 @@ func (v *Verifier) verifyJWTPresentation(ctx context.Context, t *jws.Token, b Bi
 	authenticated, undecided := v.checkJWTHolderProof(ctx, r, t, &p, holder, auds, b)
 
 	bud := budget.New(v.cfg.workBudget)
-	decide := func(c *badge.Credential) Check { return holderCheck(c, holder, authenticated, undecided, b) }
+	others := 0
+	decide := func(c *badge.Credential) Check { return holderCheck(c, holder, authenticated, undecided, b, &others) }
 	for i, it := range items {
 		r.Credentials = append(r.Credentials, v.presentedCredential(ctx, bud, i, it, decide))
 	}
-	for i, cr := range r.Credentials {
-		id := fmt.Sprintf("#%d", i)
-		if cr.Credential != nil && cr.Credential.ID != "" {
-			id = cr.Credential.ID
-		}
-		if c := cr.Check(CheckHolder); c != nil && c.Status != StatusPassed {
-			r.set(Check{ID: CheckHolder, Status: c.Status, Err: c.Err, Message: fmt.Sprintf("credential %s: %s", id, c.Message)})
-		} else if c == nil && cr.Status == StatusFailed {
-			r.set(Check{ID: CheckHolder, Status: StatusFailed, Err: ErrNotHolder, Message: fmt.Sprintf("credential %s could not be read, so neither can who it belongs to", id)})
-		}
-	}
-	if r.Check(CheckHolder) == nil && !authenticated && undecided != nil {
-		r.set(Check{ID: CheckHolder, Status: StatusIndeterminate, Err: undecided, Message: "the holder's signature could not be checked"})
-	}
-	if r.Check(CheckHolder) == nil && authenticated {
-		r.set(Check{ID: CheckHolder, Status: StatusPassed, Message: fmt.Sprintf("%s presented the badges and is the subject of each", holder)})
-	}
+	summarizeHolder(r, holder, authenticated, undecided, others)
 	r.finish()
 	return r
 }

@@ -192,6 +192,11 @@ func TestVPJOSEHolder(t *testing.T) {
 	requireCheck(t, r, CheckSignature, StatusPassed)
 	require.Equal(t, "not_holder", requireCheck(t, r.Credentials[0], CheckHolder, StatusFailed).Code)
 	require.Equal(t, "not_holder", requireCheck(t, r, CheckHolder, StatusFailed).Code)
+	ob := f.b
+	ob.OtherSubjects = true
+	r = f.v.Verify(ctx, []byte(vp), ob)
+	require.True(t, r.Verified, "%+v", r.Checks)
+	require.Contains(t, requireCheck(t, r, CheckHolder, StatusPassed).Message, "another subject")
 
 	// Someone else signs a presentation naming the holder.
 	vp, err = osig.SignVPJOSE(f.holder.PublicKey().DID(), f.b.Domain, f.b.Challenge, []byte(f.vcJWT))

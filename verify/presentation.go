@@ -36,24 +36,46 @@ func (v *Verifier) verifyPresentation(ctx context.Context, bud *budget.Budget, p
 	}
 	holder := p.Holder
 	authenticated, undecided := v.checkPresentationProof(ctx, r, bud, p, b, &holder)
+	others := 0
 	for _, c := range p.Credentials {
 		r.Credentials = append(r.Credentials, v.credentialReport(ctx, bud, c, func(c *badge.Credential) Check {
-			return holderCheck(c, holder, authenticated, undecided, b)
+			return holderCheck(c, holder, authenticated, undecided, b, &others)
 		}))
 	}
-	for _, cr := range r.Credentials {
-		if c := cr.Check(CheckHolder); c != nil && c.Status != StatusPassed {
-			r.set(Check{ID: CheckHolder, Status: c.Status, Err: c.Err, Message: fmt.Sprintf("credential %s: %s", cr.Credential.ID, c.Message)})
-		}
-	}
-	if r.Check(CheckHolder) == nil && !authenticated && undecided != nil {
-		r.set(Check{ID: CheckHolder, Status: StatusIndeterminate, Err: undecided, Message: "the holder's proof could not be checked"})
-	}
-	if r.Check(CheckHolder) == nil && authenticated {
-		r.set(Check{ID: CheckHolder, Status: StatusPassed, Message: fmt.Sprintf("%s presented the badges and is the subject of each", holder)})
-	}
+	summarizeHolder(r, holder, authenticated, undecided, others)
 	r.finish()
 	return r
+}
+
+// summarizeHolder sets the presentation's holder check from its
+// credentials' holder checks: the first that did not pass, else
+// indeterminate when the holder's proof could not be checked, else passed
+// when the holder is authenticated.
+func summarizeHolder(r *Report, holder string, authenticated bool, undecided error, others int) {
+	for i, cr := range r.Credentials {
+		id := fmt.Sprintf("#%d", i)
+		if cr.Credential != nil && cr.Credential.ID != "" {
+			id = cr.Credential.ID
+		}
+		c := cr.Check(CheckHolder)
+		switch {
+		case c != nil && c.Status != StatusPassed:
+			r.set(Check{ID: CheckHolder, Status: c.Status, Err: c.Err, Message: fmt.Sprintf("credential %s: %s", id, c.Message)})
+		case c == nil && cr.Status == StatusFailed:
+			r.set(Check{ID: CheckHolder, Status: StatusFailed, Err: ErrNotHolder, Message: fmt.Sprintf("credential %s could not be read, so neither can who it belongs to", id)})
+		}
+	}
+	if r.Check(CheckHolder) != nil {
+		return
+	}
+	switch {
+	case !authenticated && undecided != nil:
+		r.set(Check{ID: CheckHolder, Status: StatusIndeterminate, Err: undecided, Message: "the holder's proof could not be checked"})
+	case authenticated && others > 0:
+		r.set(Check{ID: CheckHolder, Status: StatusPassed, Message: fmt.Sprintf("%s presented the badges; %d of them are about another subject, which this binding accepts (Binding.OtherSubjects)", holder, others)})
+	case authenticated:
+		r.set(Check{ID: CheckHolder, Status: StatusPassed, Message: fmt.Sprintf("%s presented the badges and is the subject of each", holder)})
+	}
 }
 
 // maxProofCount is the most proofs the presentation or one of its
@@ -153,7 +175,7 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, bud *b
 			continue
 		}
 		if err := v.verifyHolderProof(ctx, sig, key, p, i); err != nil {
-			fail(CheckSignature, suiteError(err), "holder signature does not verify: %v", err)
+			fail(CheckSignature, suiteError(err), "the holder's signature does not verify%s", signatureDetail(err))
 			continue
 		}
 		r.set(Check{ID: CheckSignature, Status: StatusPassed, Message: fmt.Sprintf("presentation proof[%d]: signed by the holder %s", i, *holder)})
@@ -181,7 +203,9 @@ func (v *Verifier) checkPresentationProof(ctx context.Context, r *Report, bud *b
 	return ok, undecided
 }
 
-func holderCheck(c *badge.Credential, holder string, authenticated bool, undecided error, b Binding) Check {
+// holderCheck decides whether holder may present c; it counts in others
+// a credential accepted although its subject is someone else.
+func holderCheck(c *badge.Credential, holder string, authenticated bool, undecided error, b Binding, others *int) Check {
 	if !authenticated && undecided != nil {
 		return Check{ID: CheckHolder, Status: StatusIndeterminate, Err: undecided,
 			Message: "the presentation's holder proof could not be checked, so neither can who presents this badge"}
@@ -210,6 +234,10 @@ func holderCheck(c *badge.Credential, holder string, authenticated bool, undecid
 	subject := "none"
 	if len(c.CredentialSubject) > 0 && c.CredentialSubject[0].ID != "" {
 		subject = c.CredentialSubject[0].ID
+	}
+	if b.OtherSubjects {
+		*others++
+		return Check{ID: CheckHolder, Status: StatusPassed, Message: fmt.Sprintf("presented by %s; the subject is %s, which this binding accepts (Binding.OtherSubjects)", holder, subject)}
 	}
 	return Check{ID: CheckHolder, Status: StatusFailed, Err: ErrNotHolder, Message: fmt.Sprintf("the holder %s is not the subject (%s)", holder, subject)}
 }

@@ -85,6 +85,20 @@ func TestPresentationHolderNotSubject(t *testing.T) {
 	// the badge itself is genuine
 	requireCheck(t, r.Credentials[0], CheckSignature, StatusPassed)
 	requireCheck(t, r.Credentials[0], CheckIssuer, StatusPassed)
+
+	// A binding that accepts other subjects verifies it, and says whose
+	// badge it is; the challenge still binds.
+	v := newVerifier(t, WithTrustedKey(ti.did()))
+	r = v.Verify(context.Background(), vp, Binding{Challenge: testChallenge, Domain: testDomain, OtherSubjects: true})
+	require.Equal(t, StatusVerified, r.Status, "%+v", r.Checks)
+	require.Contains(t, requireCheck(t, r.Credentials[0], CheckHolder, StatusPassed).Message, owner.did())
+	require.Contains(t, requireCheck(t, r, CheckHolder, StatusPassed).Message, "1 of them are about another subject")
+	r = v.Verify(context.Background(), vp, Binding{Challenge: "other", Domain: testDomain, OtherSubjects: true})
+	require.Equal(t, "challenge_mismatch", requireCheck(t, r, CheckHolder, StatusFailed).Code)
+	// The owner presenting their own badge is told apart.
+	r = v.Verify(context.Background(), present(t, owner, testChallenge, testDomain, b), Binding{Challenge: testChallenge, Domain: testDomain, OtherSubjects: true})
+	require.Equal(t, StatusVerified, r.Status)
+	require.Contains(t, requireCheck(t, r, CheckHolder, StatusPassed).Message, "is the subject of each")
 }
 
 func TestPresentationOneTamperedBadge(t *testing.T) {
@@ -118,7 +132,9 @@ func TestPresentationTamperedAfterSigning(t *testing.T) {
 	changed := []byte(strings.Replace(string(vp), testDomain, "evil.example.kr", 1))
 	r := newVerifier(t, WithTrustedKey(ti.did())).Verify(context.Background(), changed, Binding{Challenge: testChallenge, Domain: "evil.example.kr"})
 	require.Equal(t, StatusFailed, r.Status)
-	require.ErrorIs(t, requireCheck(t, r, CheckSignature, StatusFailed).Err, ErrBadSignature)
+	c := requireCheck(t, r, CheckSignature, StatusFailed)
+	require.ErrorIs(t, c.Err, ErrBadSignature)
+	require.Equal(t, 1, strings.Count(c.Message, "does not verify"), "the message says it once: %s", c.Message)
 }
 
 func hashedEmail(email, salt string) badge.IdentityObject {

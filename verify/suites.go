@@ -116,7 +116,7 @@ func (v *Verifier) checkSignatureProof(ctx context.Context, st *credState, i int
 			canonFailure(st, CheckSignature, i, "credential", err)
 			return
 		}
-		fail(suiteError(err), "%s signature by %s does not verify: %v", name, p.VerificationMethod, err)
+		fail(suiteError(err), "%s signature by %s does not verify%s", name, p.VerificationMethod, signatureDetail(err))
 		return
 	}
 	v.recordSigner(st, i, name, key)
@@ -188,6 +188,19 @@ func suiteError(err error) error {
 		return fmt.Errorf("%w: %w", ErrUnsupportedProof, err)
 	}
 	return fmt.Errorf("%w: %w", ErrBadSignature, err)
+}
+
+// signatureDetail is what err adds to "the signature does not verify":
+// empty, or ": " and the detail.
+func signatureDetail(err error) string {
+	msg := err.Error()
+	for strings.HasPrefix(msg, disuite.ErrBadSignature.Error()) {
+		msg = strings.TrimPrefix(strings.TrimPrefix(msg, disuite.ErrBadSignature.Error()), ": ")
+	}
+	if msg == "" {
+		return ""
+	}
+	return ": " + msg
 }
 
 // verifyHolderProof checks presentation proof i with suite s and the

@@ -119,6 +119,12 @@ type Binding struct {
 	// or "kim@example.kr"; a subject identified by a hashed IdentityObject is
 	// the holder when one of them matches.
 	Identities []string
+	// OtherSubjects accepts credentials whose subject is not the holder:
+	// the VC data model lets a holder present credentials about someone
+	// else (a parent, an agent). The holder check then confirms who
+	// presents them and names each credential's subject. Off by default,
+	// since a job seeker presents their own badges.
+	OtherSubjects bool
 }
 
 // Verify checks one credential or presentation given as bytes. A

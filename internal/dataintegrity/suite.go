@@ -14,6 +14,7 @@ import (
 	"math/big"
 
 	"github.com/badgeproof/badgeproof/internal/canon"
+	"github.com/badgeproof/badgeproof/internal/disuite"
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	k1ecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
@@ -29,7 +30,7 @@ const (
 
 // Errors for errors.Is.
 var (
-	ErrBadSignature = errors.New("signature does not verify")
+	ErrBadSignature = disuite.ErrBadSignature
 	ErrKeyMismatch  = errors.New("key type does not match cryptosuite")
 	ErrUnsupported  = errors.New("unsupported cryptosuite")
 	ErrMalformed    = errors.New("malformed proof")

@@ -157,10 +157,8 @@ func (s Suite) Verify(ctx context.Context, env disuite.Env, pk *keys.PublicKey, 
 	if err != nil {
 		return err
 	}
-	if err := dataintegrity.VerifyHashData(pk, in.HashData, sig); err != nil {
-		return fmt.Errorf("%w: %v", disuite.ErrBadSignature, err)
-	}
-	return nil
+	// dataintegrity.ErrBadSignature is disuite.ErrBadSignature.
+	return dataintegrity.VerifyHashData(pk, in.HashData, sig)
 }
 
 // Sign signs document with signer (public key pub) under config, the

@@ -104,11 +104,14 @@ func (h *Handler) handleVCAPIPresentation(w http.ResponseWriter, r *http.Request
 	// The caller states the challenge and domain it expects (VC-API); with
 	// neither, the presentation must carry one of this handler's own
 	// challenges for its domain, as on /v1/verify.
-	b := verify.Binding{Challenge: req.Options.Challenge, Domain: req.Options.Domain}
+	// As the VC data model allows, the holder may present credentials
+	// about other subjects (verify.Binding.OtherSubjects); /v1/verify, the
+	// job application endpoint, does not accept them.
+	b := verify.Binding{Challenge: req.Options.Challenge, Domain: req.Options.Domain, OtherSubjects: true}
 	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.verifyTimeout)
 	defer cancel()
 	if b.Challenge == "" && b.Domain == "" {
-		b = verify.Binding{Domain: h.cfg.domain, AcceptChallenge: func(c string) error { return h.challenges.consume(ctx, c) }}
+		b = verify.Binding{Domain: h.cfg.domain, AcceptChallenge: func(c string) error { return h.challenges.consume(ctx, c) }, OtherSubjects: true}
 	}
 	start := time.Now()
 	rep = h.v.Verify(ctx, req.VerifiablePresentation, b)
