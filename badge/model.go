@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"time"
+
+	"github.com/badgeproof/badgeproof/internal/decoded"
 )
 
 // Strings is a JSON value that may be one string or an array of strings.
@@ -367,6 +369,9 @@ type Credential struct {
 
 	raw     []byte
 	members map[string]json.RawMessage
+	// decoded is the document as parsing decoded it (internal/decoded);
+	// nil when not parsed. Shared, never changed.
+	decoded map[string]any
 }
 
 // Raw returns the bytes the credential was parsed from.
@@ -413,6 +418,8 @@ type Presentation struct {
 
 	raw     []byte
 	members map[string]json.RawMessage
+	// decoded: as Credential's.
+	decoded map[string]any
 }
 
 // Raw returns the bytes the presentation was parsed from.
@@ -426,6 +433,18 @@ func (p *Presentation) Unsigned() map[string]json.RawMessage {
 	m := p.Members()
 	delete(m, "proof")
 	return m
+}
+
+func init() {
+	decoded.Of = func(v any) map[string]any {
+		switch x := v.(type) {
+		case *Credential:
+			return x.decoded
+		case *Presentation:
+			return x.decoded
+		}
+		return nil
+	}
 }
 
 func copyMembers(m map[string]json.RawMessage) map[string]json.RawMessage {

@@ -50,19 +50,17 @@ func fieldErr(path, format string, args ...any) error {
 	return &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
-func checkBytes(data []byte, lim Limits) (map[string]json.RawMessage, error) {
-	if err := jsonx.Check(data, jsonx.Limits(lim)); err != nil {
+// checkBytes checks data strictly and decodes it in the same pass; the
+// decoding is kept for the checks that read the document as a whole.
+func checkBytes(data []byte, lim Limits) (*jsonx.Decoded, error) {
+	d, err := jsonx.Decode(data, jsonx.Limits(lim))
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	if d.Members == nil {
 		return nil, fieldErr("$", "want a JSON object")
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(trimmed, &m); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	return m, nil
+	return d, nil
 }
 
 // decodeField decodes member name into v, naming the property on error.
@@ -163,15 +161,15 @@ func parseProofs(m map[string]json.RawMessage) ([]Proof, error) {
 // ParseCredential parses one credential strictly. The returned error wraps
 // ErrMalformed and names what is wrong and where.
 func ParseCredential(data []byte, lim Limits) (*Credential, error) {
-	m, err := checkBytes(data, lim)
+	d, err := checkBytes(data, lim)
 	if err != nil {
 		return nil, err
 	}
-	return credentialFromMembers(data, m, lim)
+	return credentialFromMembers(data, d.Members, d.Value.(map[string]any), lim)
 }
 
-func credentialFromMembers(data []byte, m map[string]json.RawMessage, lim Limits) (*Credential, error) {
-	c := &Credential{raw: data, members: m}
+func credentialFromMembers(data []byte, m map[string]json.RawMessage, doc map[string]any, lim Limits) (*Credential, error) {
+	c := &Credential{raw: data, members: m, decoded: doc}
 	var err error
 	if c.Context, err = parseContext(m); err != nil {
 		return nil, err
@@ -273,36 +271,37 @@ func (c *Credential) checkRequired() error {
 // ParsePresentation parses a VerifiablePresentation and each credential in
 // it. Each credential keeps its own original bytes.
 func ParsePresentation(data []byte, lim Limits) (*Presentation, error) {
-	m, err := checkBytes(data, lim)
+	d, err := checkBytes(data, lim)
 	if err != nil {
 		return nil, err
 	}
-	return presentationFromMembers(data, m, lim)
+	return presentationFromMembers(data, d.Members, d.Value.(map[string]any), lim)
 }
 
 // Parse parses a credential or a presentation, whichever data holds (by its
 // type), checking and reading the bytes once. Exactly one of the results is
 // non-nil when err is nil.
 func Parse(data []byte, lim Limits) (*Credential, *Presentation, error) {
-	m, err := checkBytes(data, lim)
+	d, err := checkBytes(data, lim)
 	if err != nil {
 		return nil, nil, err
 	}
+	m, doc := d.Members, d.Value.(map[string]any)
 	var typ Strings
 	if _, err := decodeField(m, "type", &typ); err != nil {
 		return nil, nil, err
 	}
 	if typ.Has("VerifiablePresentation") {
-		p, err := presentationFromMembers(data, m, lim)
+		p, err := presentationFromMembers(data, m, doc, lim)
 		return nil, p, err
 	}
-	c, err := credentialFromMembers(data, m, lim)
+	c, err := credentialFromMembers(data, m, doc, lim)
 	return c, nil, err
 }
 
-func presentationFromMembers(data []byte, m map[string]json.RawMessage, lim Limits) (*Presentation, error) {
+func presentationFromMembers(data []byte, m map[string]json.RawMessage, doc map[string]any, lim Limits) (*Presentation, error) {
 	var err error
-	p := &Presentation{raw: data, members: m}
+	p := &Presentation{raw: data, members: m, decoded: doc}
 	if p.Context, err = parseContext(m); err != nil {
 		return nil, err
 	}
@@ -330,7 +329,7 @@ func presentationFromMembers(data []byte, m map[string]json.RawMessage, lim Limi
 			if err := json.Unmarshal(it, &cm); err != nil {
 				return nil, fieldErr(fmt.Sprintf("verifiableCredential[%d]", i), "want a credential object (enveloped credentials are not supported)")
 			}
-			c, err := credentialFromMembers(it, cm, lim)
+			c, err := credentialFromMembers(it, cm, nthObject(doc["verifiableCredential"], i, len(items)), lim)
 			if err != nil {
 				var fe *FieldError
 				if errors.As(err, &fe) {
@@ -342,6 +341,19 @@ func presentationFromMembers(data []byte, m map[string]json.RawMessage, lim Limi
 		}
 	}
 	return p, nil
+}
+
+// nthObject is item i of a one-or-many value of n items, when it is an
+// object.
+func nthObject(v any, i, n int) map[string]any {
+	if a, ok := v.([]any); ok {
+		if len(a) != n {
+			return nil
+		}
+		v = a[i]
+	}
+	m, _ := v.(map[string]any)
+	return m
 }
 
 // Kind tells what a document is without fully parsing it.

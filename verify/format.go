@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/decoded"
 	"github.com/badgeproof/badgeproof/internal/obschema"
 )
 
@@ -23,10 +24,16 @@ func (v *Verifier) formatCheck(c *badge.Credential) Check {
 	case c.IsOpenBadge():
 		kind = "Open Badges 3.0 credential"
 	}
-	// One decoding serves the data model, its terms and the schema.
-	doc, err := decodeOnce(c.Raw())
-	if err != nil {
-		return Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
+	// The decoding of the parse serves the data model, its terms and the
+	// schema; none of them changes it.
+	var doc any
+	if d := decoded.Value(c); d != nil {
+		doc = d
+	} else {
+		var err error
+		if doc, err = decodeOnce(c.Raw()); err != nil {
+			return Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
+		}
 	}
 	if f := v.dataModelCheckDecoded(context.Background(), c.Raw(), doc); f != nil {
 		return *f
@@ -49,8 +56,7 @@ func (v *Verifier) formatCheck(c *badge.Credential) Check {
 }
 
 // validateSchema checks an Open Badges credential against the schema, from
-// its decoding (decodeOnce; changed, so it comes last), within the
-// schema's own size limit.
+// its decoding, within the schema's own size limit.
 func validateSchema(raw []byte, doc any) error {
 	if len(raw) > obschema.MaxSize {
 		return obschema.Validate(raw) // refuses it by size

@@ -12,6 +12,7 @@
 package jsonx
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -57,6 +58,28 @@ func (e *SyntaxError) Unwrap() error { return ErrInvalid }
 
 // Check validates data as exactly one strict JSON value.
 func Check(data []byte, lim Limits) error {
+	_, err := scan(data, lim, false, false)
+	return err
+}
+
+// Decoded is a document that passed the checks of Check, decoded by the
+// same pass over its bytes.
+type Decoded struct {
+	// Value is the document as encoding/json decodes it into an any with
+	// UseNumber: map[string]any, []any, string, json.Number, bool or nil.
+	Value any
+	// Members are the original bytes of the top-level members when the
+	// document is an object (nil otherwise), as json.Unmarshal into a
+	// map[string]json.RawMessage gives them.
+	Members map[string]json.RawMessage
+}
+
+// Decode checks data as Check does and decodes it in the same pass.
+func Decode(data []byte, lim Limits) (*Decoded, error) {
+	return scan(data, lim, true, true)
+}
+
+func scan(data []byte, lim Limits, build, members bool) (*Decoded, error) {
 	if lim.MaxBytes <= 0 {
 		lim.MaxBytes = DefaultMaxBytes
 	}
@@ -64,18 +87,19 @@ func Check(data []byte, lim Limits) error {
 		lim.MaxDepth = DefaultMaxDepth
 	}
 	if len(data) > lim.MaxBytes {
-		return fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), lim.MaxBytes)
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), lim.MaxBytes)
 	}
-	s := scanner{data: data, maxDepth: lim.MaxDepth}
+	s := scanner{data: data, maxDepth: lim.MaxDepth, build: build, wantMembers: members}
 	s.ws()
-	if err := s.value("$", 0); err != nil {
-		return err
+	v, err := s.value(0)
+	if err != nil {
+		return nil, err
 	}
 	s.ws()
 	if s.pos != len(s.data) {
-		return s.fail("$", "unexpected data after the JSON value")
+		return nil, s.fail("unexpected data after the JSON value")
 	}
-	return nil
+	return &Decoded{Value: v, Members: s.members}, nil
 }
 
 type scanner struct {
@@ -85,10 +109,43 @@ type scanner struct {
 	// inContext counts the @context members being read: JSON-LD term
 	// definitions may differ only in case ("Achievement", "achievement").
 	inContext int
+	// build: decode the values; wantMembers: keep the top-level members'
+	// bytes.
+	build, wantMembers bool
+	members            map[string]json.RawMessage
+	// path is where the scanner is, rendered only for an error.
+	path []pathSeg
+	// keys and vals are stacks shared by the objects and arrays being read.
+	keys []string
+	vals []any
+	buf  []byte
 }
 
-func (s *scanner) fail(path, format string, args ...any) error {
-	return &SyntaxError{Offset: s.pos, Path: path, Msg: fmt.Sprintf(format, args...)}
+// pathSeg is one step of a JSON path: a member name, or an array index
+// when key is "" and index >= 0.
+type pathSeg struct {
+	key   string
+	index int
+}
+
+func (s *scanner) fail(format string, args ...any) error {
+	return &SyntaxError{Offset: s.pos, Path: s.pathString(), Msg: fmt.Sprintf(format, args...)}
+}
+
+func (s *scanner) pathString() string {
+	var b strings.Builder
+	b.WriteByte('$')
+	for _, p := range s.path {
+		if p.index >= 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(p.index))
+			b.WriteByte(']')
+			continue
+		}
+		b.WriteByte('.')
+		b.WriteString(p.key)
+	}
+	return b.String()
 }
 
 func (s *scanner) ws() {
@@ -102,149 +159,265 @@ func (s *scanner) ws() {
 	}
 }
 
-func (s *scanner) value(path string, depth int) error {
+func (s *scanner) value(depth int) (any, error) {
 	if s.pos >= len(s.data) {
-		return s.fail(path, "unexpected end of input")
+		return nil, s.fail("unexpected end of input")
 	}
 	switch c := s.data[s.pos]; {
 	case c == '{':
-		return s.object(path, depth+1)
+		return s.object(depth + 1)
 	case c == '[':
-		return s.array(path, depth+1)
+		return s.array(depth + 1)
 	case c == '"':
-		_, err := s.str(path)
-		return err
+		str, err := s.str(s.build)
+		if err != nil || !s.build {
+			return nil, err
+		}
+		return str, nil
 	case c == '-' || c >= '0' && c <= '9':
-		return s.number(path)
+		return s.number()
 	default:
-		for _, lit := range []string{"true", "false", "null"} {
-			if len(s.data)-s.pos >= len(lit) && string(s.data[s.pos:s.pos+len(lit)]) == lit {
-				s.pos += len(lit)
-				return nil
+		for _, lit := range [...]struct {
+			text string
+			v    any
+		}{{"true", true}, {"false", false}, {"null", nil}} {
+			if len(s.data)-s.pos >= len(lit.text) && string(s.data[s.pos:s.pos+len(lit.text)]) == lit.text {
+				s.pos += len(lit.text)
+				return lit.v, nil
 			}
 		}
-		return s.fail(path, "unexpected character %q", c)
+		return nil, s.fail("unexpected character %q", c)
 	}
 }
 
-func (s *scanner) object(path string, depth int) error {
+// smallObject is the number of members up to which an object's keys are
+// compared with each other directly; larger objects use maps, so the cost
+// stays linear.
+const smallObject = 16
+
+func (s *scanner) object(depth int) (any, error) {
 	if depth > s.maxDepth {
-		return s.fail(path, "nesting deeper than %d", s.maxDepth)
+		return nil, s.fail("nesting deeper than %d", s.maxDepth)
+	}
+	top := depth == 1 && s.wantMembers
+	if top {
+		s.members = map[string]json.RawMessage{}
 	}
 	s.pos++ // {
 	s.ws()
 	if s.pos < len(s.data) && s.data[s.pos] == '}' {
 		s.pos++
-		return nil
+		if !s.build {
+			return nil, nil
+		}
+		return map[string]any{}, nil
 	}
-	seen := map[string]bool{}
-	folded := map[string]string{}
+	base, vbase := len(s.keys), len(s.vals)
+	defer func() { s.keys, s.vals = s.keys[:base], s.vals[:vbase] }()
+	var seen map[string]bool
+	var folded map[string]string
 	for {
 		s.ws()
 		if s.pos >= len(s.data) || s.data[s.pos] != '"' {
-			return s.fail(path, "expected a string key")
+			return nil, s.fail("expected a string key")
 		}
 		keyPos := s.pos
-		key, err := s.str(path)
+		key, err := s.str(true)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		child := path + "." + key
-		if seen[key] {
-			s.pos = keyPos
-			return s.fail(child, "duplicate key %q", key)
-		}
-		seen[key] = true
-		if s.inContext == 0 {
-			f := foldKey(key)
-			if other, ok := folded[f]; ok {
-				s.pos = keyPos
-				return s.fail(child, "keys %q and %q differ only in case", other, key)
+		s.path = append(s.path, pathSeg{key: key, index: -1})
+		n := len(s.keys) - base
+		if n == smallObject {
+			seen, folded = map[string]bool{}, map[string]string{}
+			for _, k := range s.keys[base:] {
+				seen[k] = true
+				folded[foldKey(k)] = k
 			}
-			folded[f] = key
 		}
+		if other, dup := s.clash(key, base, seen, folded); dup {
+			s.pos = keyPos
+			if other == key {
+				return nil, s.fail("duplicate key %q", key)
+			}
+			return nil, s.fail("keys %q and %q differ only in case", other, key)
+		}
+		s.keys = append(s.keys, key)
 		s.ws()
 		if s.pos >= len(s.data) || s.data[s.pos] != ':' {
-			return s.fail(child, "expected ':'")
+			return nil, s.fail("expected ':'")
 		}
 		s.pos++
 		s.ws()
 		if key == "@context" {
 			s.inContext++
 		}
-		err = s.value(child, depth)
+		start := s.pos
+		v, err := s.value(depth)
 		if key == "@context" {
 			s.inContext--
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
+		if top {
+			s.members[key] = json.RawMessage(s.data[start:s.pos])
+		}
+		s.vals = append(s.vals, v)
+		s.path = s.path[:len(s.path)-1]
 		s.ws()
 		if s.pos >= len(s.data) {
-			return s.fail(path, "unexpected end of input in object")
+			return nil, s.fail("unexpected end of input in object")
 		}
 		switch s.data[s.pos] {
 		case ',':
 			s.pos++
 		case '}':
 			s.pos++
-			return nil
+			if !s.build {
+				return nil, nil
+			}
+			m := make(map[string]any, len(s.keys)-base)
+			for i, k := range s.keys[base:] {
+				m[k] = s.vals[vbase+i]
+			}
+			return m, nil
 		default:
-			return s.fail(path, "expected ',' or '}'")
+			return nil, s.fail("expected ',' or '}'")
 		}
 	}
 }
 
-func (s *scanner) array(path string, depth int) error {
+// clash reports a key of the object being read (its keys from base on, or
+// seen and folded once it is large) that equals key or differs from it
+// only in case (outside @context), and records key in the maps.
+func (s *scanner) clash(key string, base int, seen map[string]bool, folded map[string]string) (string, bool) {
+	if seen == nil {
+		for _, k := range s.keys[base:] {
+			if k == key {
+				return k, true
+			}
+		}
+		if s.inContext == 0 {
+			for _, k := range s.keys[base:] {
+				if strings.EqualFold(k, key) {
+					return k, true
+				}
+			}
+		}
+		return "", false
+	}
+	if seen[key] {
+		return key, true
+	}
+	seen[key] = true
+	if s.inContext == 0 {
+		f := foldKey(key)
+		if other, ok := folded[f]; ok {
+			return other, true
+		}
+		folded[f] = key
+	}
+	return "", false
+}
+
+func (s *scanner) array(depth int) (any, error) {
 	if depth > s.maxDepth {
-		return s.fail(path, "nesting deeper than %d", s.maxDepth)
+		return nil, s.fail("nesting deeper than %d", s.maxDepth)
 	}
 	s.pos++ // [
 	s.ws()
 	if s.pos < len(s.data) && s.data[s.pos] == ']' {
 		s.pos++
-		return nil
+		if !s.build {
+			return nil, nil
+		}
+		return []any{}, nil
 	}
+	base := len(s.vals)
+	defer func() { s.vals = s.vals[:base] }()
 	for i := 0; ; i++ {
 		s.ws()
-		if err := s.value(path+"["+strconv.Itoa(i)+"]", depth); err != nil {
-			return err
+		s.path = append(s.path, pathSeg{index: i})
+		v, err := s.value(depth)
+		if err != nil {
+			return nil, err
 		}
+		s.path = s.path[:len(s.path)-1]
+		s.vals = append(s.vals, v)
 		s.ws()
 		if s.pos >= len(s.data) {
-			return s.fail(path, "unexpected end of input in array")
+			return nil, s.fail("unexpected end of input in array")
 		}
 		switch s.data[s.pos] {
 		case ',':
 			s.pos++
 		case ']':
 			s.pos++
-			return nil
+			if !s.build {
+				return nil, nil
+			}
+			return append([]any(nil), s.vals[base:]...), nil
 		default:
-			return s.fail(path, "expected ',' or ']'")
+			return nil, s.fail("expected ',' or ']'")
 		}
 	}
 }
 
 // str reads a string, checking UTF-8 and escapes, and returns its value
-// (only needed for keys; values are decoded by encoding/json later).
-func (s *scanner) str(path string) (string, error) {
+// when decode is set.
+func (s *scanner) str(decode bool) (string, error) {
 	s.pos++ // opening quote
-	var out []byte
+	start := s.pos
+	// The common case: no escape, so the value is the bytes as they are.
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			s.pos++
+			if !decode {
+				return "", nil
+			}
+			return string(s.data[start : s.pos-1]), nil
+		case c == '\\':
+			return s.escaped(start, decode)
+		case c < 0x20:
+			return "", s.fail("control character 0x%02x in string", c)
+		case c < utf8.RuneSelf:
+			s.pos++
+		default:
+			r, n := utf8.DecodeRune(s.data[s.pos:])
+			if r == utf8.RuneError && n <= 1 {
+				return "", s.fail("invalid UTF-8")
+			}
+			s.pos += n
+		}
+	}
+	return "", s.fail("unterminated string")
+}
+
+// escaped reads the rest of a string from its first escape at s.pos; start
+// is where the string's value begins.
+func (s *scanner) escaped(start int, decode bool) (string, error) {
+	out := append(s.buf[:0], s.data[start:s.pos]...)
+	defer func() { s.buf = out[:0] }()
 	for {
 		if s.pos >= len(s.data) {
-			return "", s.fail(path, "unterminated string")
+			return "", s.fail("unterminated string")
 		}
 		c := s.data[s.pos]
 		switch {
 		case c == '"':
 			s.pos++
+			if !decode {
+				return "", nil
+			}
 			return string(out), nil
 		case c < 0x20:
-			return "", s.fail(path, "control character 0x%02x in string", c)
+			return "", s.fail("control character 0x%02x in string", c)
 		case c == '\\':
 			if s.pos+1 >= len(s.data) {
-				return "", s.fail(path, "unterminated escape")
+				return "", s.fail("unterminated escape")
 			}
 			e := s.data[s.pos+1]
 			switch e {
@@ -267,29 +440,29 @@ func (s *scanner) str(path string) (string, error) {
 				out = append(out, '\t')
 				s.pos += 2
 			case 'u':
-				r, err := s.hex4(path)
+				r, err := s.hex4()
 				if err != nil {
 					return "", err
 				}
 				if utf16.IsSurrogate(r) {
 					if r >= 0xdc00 {
-						return "", s.fail(path, "lone low surrogate \\u%04x", r)
+						return "", s.fail("lone low surrogate \\u%04x", r)
 					}
 					if s.pos+1 >= len(s.data) || s.data[s.pos] != '\\' || s.data[s.pos+1] != 'u' {
-						return "", s.fail(path, "lone high surrogate \\u%04x", r)
+						return "", s.fail("lone high surrogate \\u%04x", r)
 					}
-					r2, err := s.hex4(path)
+					r2, err := s.hex4()
 					if err != nil {
 						return "", err
 					}
 					if r2 < 0xdc00 || r2 > 0xdfff {
-						return "", s.fail(path, "high surrogate \\u%04x not followed by a low surrogate", r)
+						return "", s.fail("high surrogate \\u%04x not followed by a low surrogate", r)
 					}
 					r = utf16.DecodeRune(r, r2)
 				}
 				out = utf8.AppendRune(out, r)
 			default:
-				return "", s.fail(path, "invalid escape \\%c", e)
+				return "", s.fail("invalid escape \\%c", e)
 			}
 		case c < utf8.RuneSelf:
 			out = append(out, c)
@@ -297,7 +470,7 @@ func (s *scanner) str(path string) (string, error) {
 		default:
 			r, n := utf8.DecodeRune(s.data[s.pos:])
 			if r == utf8.RuneError && n <= 1 {
-				return "", s.fail(path, "invalid UTF-8")
+				return "", s.fail("invalid UTF-8")
 			}
 			out = append(out, s.data[s.pos:s.pos+n]...)
 			s.pos += n
@@ -306,19 +479,19 @@ func (s *scanner) str(path string) (string, error) {
 }
 
 // hex4 reads \uXXXX at s.pos and advances past it.
-func (s *scanner) hex4(path string) (rune, error) {
+func (s *scanner) hex4() (rune, error) {
 	if s.pos+6 > len(s.data) {
-		return 0, s.fail(path, "truncated \\u escape")
+		return 0, s.fail("truncated \\u escape")
 	}
 	v, err := strconv.ParseUint(string(s.data[s.pos+2:s.pos+6]), 16, 32)
 	if err != nil {
-		return 0, s.fail(path, "invalid \\u escape")
+		return 0, s.fail("invalid \\u escape")
 	}
 	s.pos += 6
 	return rune(v), nil
 }
 
-func (s *scanner) number(path string) error {
+func (s *scanner) number() (any, error) {
 	start := s.pos
 	if s.data[s.pos] == '-' {
 		s.pos++
@@ -334,12 +507,12 @@ func (s *scanner) number(path string) error {
 	if s.pos < len(s.data) && s.data[s.pos] == '0' {
 		s.pos++
 	} else if digits() == 0 {
-		return s.fail(path, "invalid number")
+		return nil, s.fail("invalid number")
 	}
 	if s.pos < len(s.data) && s.data[s.pos] == '.' {
 		s.pos++
 		if digits() == 0 {
-			return s.fail(path, "invalid number")
+			return nil, s.fail("invalid number")
 		}
 	}
 	if s.pos < len(s.data) && (s.data[s.pos] == 'e' || s.data[s.pos] == 'E') {
@@ -348,17 +521,21 @@ func (s *scanner) number(path string) error {
 			s.pos++
 		}
 		if digits() == 0 {
-			return s.fail(path, "invalid number")
+			return nil, s.fail("invalid number")
 		}
 	}
 	if s.pos-start > 64 {
-		return s.fail(path, "number longer than 64 characters")
+		return nil, s.fail("number longer than 64 characters")
 	}
-	if msg := inexact(string(s.data[start:s.pos])); msg != "" {
+	text := string(s.data[start:s.pos])
+	if msg := inexact(text); msg != "" {
 		s.pos = start
-		return s.fail(path, "%s", msg)
+		return nil, s.fail("%s", msg)
 	}
-	return nil
+	if !s.build {
+		return nil, nil
+	}
+	return json.Number(text), nil
 }
 
 // maxSafeInteger is the largest integer of the I-JSON range (RFC 7493).
@@ -369,6 +546,9 @@ const maxSafeInteger = 1<<53 - 1
 // beyond the doubles' range (or below their precision), or an integer
 // literal outside the I-JSON range. It returns "" for a good number.
 func inexact(text string) string {
+	if len(text) <= 15 && !strings.ContainsAny(text, ".eE") {
+		return "" // an integer of at most 15 digits: below 2^53, exact
+	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil || math.IsInf(f, 0) {
 		return fmt.Sprintf("number %s is outside the range of a double", text)

@@ -5,6 +5,9 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -108,8 +111,8 @@ func Validate(doc []byte) error {
 // ValidateDecoded is Validate for a document already decoded by
 // encoding/json into an any with numbers as json.Number (a Decoder with
 // UseNumber), for callers that check one document in several ways and
-// decode it once. It changes v: single values are wrapped into arrays in
-// place where the schema demands arrays.
+// decode it once. v is not changed (single values are wrapped into arrays
+// in a copy of what contains them), so it may be shared.
 func ValidateDecoded(v any) error {
 	if _, ok := v.(map[string]any); !ok {
 		return fmt.Errorf("%w: want a JSON object", ErrMalformed)
@@ -169,8 +172,8 @@ const maxWrapDepth = 64
 
 // wrapArrays wraps single values into arrays wherever sch (followed through
 // $ref, properties, items, allOf and oneOf) declares type "array", and
-// returns v or its wrapped form. Arrays and objects are changed in place: v
-// is Validate's own decoding of the input.
+// returns v or its wrapped form. v is not changed: an object or array with
+// a changed member is copied, so callers may share v (ValidateDecoded).
 func (cs *compiledSchema) wrapArrays(v any, sch map[string]any, depth int) any {
 	sch = cs.resolve(sch)
 	if sch == nil || depth > maxWrapDepth {
@@ -184,23 +187,63 @@ func (cs *compiledSchema) wrapArrays(v any, sch map[string]any, depth int) any {
 	switch x := v.(type) {
 	case []any:
 		if items, _ := sch["items"].(map[string]any); items != nil {
+			var out []any
 			for i, e := range x {
-				x[i] = cs.wrapArrays(e, items, depth+1)
+				w := cs.wrapArrays(e, items, depth+1)
+				if out == nil && !same(w, e) {
+					out = slices.Clone(x)
+				}
+				if out != nil {
+					out[i] = w
+				}
+			}
+			if out != nil {
+				return out
 			}
 		}
 	case map[string]any:
+		var out map[string]any
 		for _, s := range cs.objectSchemas(sch) {
 			props, _ := s["properties"].(map[string]any)
 			for k, ps := range props {
-				if e, ok := x[k]; ok {
+				cur := x
+				if out != nil {
+					cur = out
+				}
+				if e, ok := cur[k]; ok {
 					if m, ok := ps.(map[string]any); ok {
-						x[k] = cs.wrapArrays(e, m, depth+1)
+						w := cs.wrapArrays(e, m, depth+1)
+						if !same(w, e) {
+							if out == nil {
+								out = maps.Clone(x)
+							}
+							out[k] = w
+						}
 					}
 				}
 			}
 		}
+		if out != nil {
+			return out
+		}
 	}
 	return v
+}
+
+// same reports whether wrapArrays returned its input unchanged: the same
+// scalar, or the same array or object (not a copy).
+func same(a, b any) bool {
+	switch x := a.(type) {
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		return ok && reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
+	}
+	_, isArr := b.([]any)
+	_, isMap := b.(map[string]any)
+	return !isArr && !isMap
 }
 
 // objectSchemas returns sch and the object-typed members of its allOf and

@@ -142,3 +142,29 @@ func FuzzValidate(f *testing.F) {
 		}
 	})
 }
+
+// ValidateDecoded leaves the decoding it is given as it was, so the format
+// check can share one decoding with the JCS of the document: the single
+// proof and the single subject stay single.
+func TestValidateDecodedLeavesInputUnchanged(t *testing.T) {
+	for _, name := range []string{"eddsa-rdfc-2022-testvector/obv3p0-signed-credential.json", "spec_example_complete_openbadgecredential.json"} {
+		decode := func() any {
+			dec := json.NewDecoder(bytes.NewReader(read(t, name)))
+			dec.UseNumber()
+			var v any
+			if err := dec.Decode(&v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		v, want := decode(), decode()
+		if err := ValidateDecoded(v); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, _ := json.Marshal(v)
+		orig, _ := json.Marshal(want)
+		if !bytes.Equal(got, orig) {
+			t.Errorf("%s: ValidateDecoded changed its input:\n%s\nwas\n%s", name, got, orig)
+		}
+	}
+}
