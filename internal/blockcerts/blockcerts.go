@@ -180,11 +180,12 @@ func V3TargetHash(doc []byte, index int) ([32]byte, error) {
 }
 
 func check(ctx context.Context, b *budget.Budget, hashed map[string]any, target [32]byte, path []merkle.Step, root [32]byte, anchors []anchor.Ref) (*Result, error) {
-	nq, err := rdfc.Options{DetectUnmapped: true, Budget: b}.CanonicalizeObjectContext(ctx, dropNodeLanguage(hashed).(map[string]any))
-	if err != nil {
+	h := sha256.New()
+	if err := (rdfc.Options{DetectUnmapped: true, Budget: b}).CanonicalizeObjectTo(ctx, h, dropNodeLanguage(hashed).(map[string]any)); err != nil {
 		return nil, fmt.Errorf("blockcerts: canonicalizing the certificate: %w", err)
 	}
-	computed := sha256.Sum256(nq)
+	var computed [32]byte
+	h.Sum(computed[:0])
 	if computed != target {
 		return nil, &HashMismatchError{Expected: target, Computed: computed}
 	}

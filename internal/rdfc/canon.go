@@ -113,29 +113,44 @@ func canonicalizeDataset(ctx context.Context, b *budget.Budget, ds *ld.RDFDatase
 // canonicalizeDatasetIssued is canonicalizeDataset that also returns the
 // canonical identifier of each input blank node ("_:b0" -> "_:c14n3").
 func canonicalizeDatasetIssued(ctx context.Context, b *budget.Budget, ds *ld.RDFDataset) (string, map[string]string, error) {
+	lines, s, err := canonicalLines(ctx, b, ds)
+	if err != nil {
+		return "", nil, err
+	}
+	return text(lines), s.canonical.issued(), nil
+}
+
+// canonicalLines returns the canonical N-Quads of ds as sorted lines.
+func canonicalLines(ctx context.Context, b *budget.Budget, ds *ld.RDFDataset) ([]line, *canonState, error) {
 	s := &canonState{ctx: ctx, budget: b, info: map[string]*bnodeInfo{}, canonical: newIssuer("_:c14n", true)}
 	graphs := make([]string, 0, len(ds.Graphs))
-	for g := range ds.Graphs {
+	n := 0
+	for g, quads := range ds.Graphs {
 		graphs = append(graphs, g)
+		n += len(quads)
 	}
 	slices.Sort(graphs)
+	copies := make([]ld.Quad, 0, n)
+	s.quads = make([]*ld.Quad, 0, n)
 	for _, g := range graphs {
 		name := g
 		if name == "@default" {
 			name = ""
 		}
+		var graph ld.Node
+		switch {
+		case name == "":
+		case strings.HasPrefix(name, "_:"):
+			graph = ld.NewBlankNode(name)
+		default:
+			graph = ld.NewIRI(name)
+		}
 		for _, q := range ds.Graphs[g] {
-			q := *q
-			switch {
-			case name == "":
-				q.Graph = nil
-			case strings.HasPrefix(name, "_:"):
-				q.Graph = ld.NewBlankNode(name)
-			default:
-				q.Graph = ld.NewIRI(name)
-			}
-			s.quads = append(s.quads, &q)
-			for _, n := range []ld.Node{q.Subject, q.Object, q.Graph} {
+			copies = append(copies, *q)
+			q := &copies[len(copies)-1]
+			q.Graph = graph
+			s.quads = append(s.quads, q)
+			for _, n := range [3]ld.Node{q.Subject, q.Object, q.Graph} {
 				if n != nil && ld.IsBlankNode(n) {
 					id := n.GetValue()
 					in := s.info[id]
@@ -143,12 +158,12 @@ func canonicalizeDatasetIssued(ctx context.Context, b *budget.Budget, ds *ld.RDF
 						in = &bnodeInfo{}
 						s.info[id] = in
 					}
-					in.quads = append(in.quads, &q)
+					in.quads = append(in.quads, q)
 				}
 			}
 		}
 		if err := s.spend(len(ds.Graphs[g])); err != nil {
-			return "", nil, err
+			return nil, nil, err
 		}
 	}
 
@@ -166,7 +181,7 @@ func canonicalizeDatasetIssued(ctx context.Context, b *budget.Budget, ds *ld.RDF
 		for _, id := range pending {
 			h, err := s.firstDegree(id)
 			if err != nil {
-				return "", nil, err
+				return nil, nil, err
 			}
 			byHash[h] = append(byHash[h], id)
 		}
@@ -203,7 +218,7 @@ func canonicalizeDatasetIssued(ctx context.Context, b *budget.Budget, ds *ld.RDF
 			tmp.issue(id)
 			hash, is, err := s.nDegree(id, tmp)
 			if err != nil {
-				return "", nil, err
+				return nil, nil, err
 			}
 			results = append(results, result{hash, is})
 		}
@@ -215,15 +230,15 @@ func canonicalizeDatasetIssued(ctx context.Context, b *budget.Budget, ds *ld.RDF
 		}
 	}
 
-	lines := make([]string, len(s.quads))
+	lines := make([]line, len(s.quads))
 	for i, q := range s.quads {
-		lines[i] = nquad(s.relabel(q.Subject), q.Predicate, s.relabel(q.Object), s.relabel(q.Graph))
+		lines[i] = newLine(s.relabel(q.Subject), q.Predicate, s.relabel(q.Object), s.relabel(q.Graph))
 	}
 	if err := s.spend(len(lines)); err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
-	slices.Sort(lines)
-	return strings.Join(lines, ""), s.canonical.issued(), nil
+	slices.SortFunc(lines, compareLines)
+	return lines, s, nil
 }
 
 func (s *canonState) relabel(n ld.Node) ld.Node {
@@ -248,22 +263,23 @@ func (s *canonState) firstDegree(id string) (string, error) {
 			return n
 		}
 		if n.GetValue() == id {
-			return ld.NewBlankNode("_:a")
+			return markA
 		}
-		return ld.NewBlankNode("_:z")
+		return markZ
 	}
-	lines := make([]string, len(in.quads))
+	lines := make([]line, len(in.quads))
 	for i, q := range in.quads {
-		lines[i] = nquad(mark(q.Subject), q.Predicate, mark(q.Object), mark(q.Graph))
+		lines[i] = newLine(mark(q.Subject), q.Predicate, mark(q.Object), mark(q.Graph))
 	}
-	slices.Sort(lines)
+	slices.SortFunc(lines, compareLines)
 	h := sha256.New()
-	for _, l := range lines {
-		h.Write([]byte(l))
-	}
+	writeLines(h, lines)
 	in.hash = hex.EncodeToString(h.Sum(nil))
 	return in.hash, nil
 }
+
+// The blank nodes of Hash First Degree Quads.
+var markA, markZ ld.Node = ld.NewBlankNode("_:a"), ld.NewBlankNode("_:z")
 
 // related is Hash Related Blank Node.
 func (s *canonState) related(rel string, q *ld.Quad, is *issuer, position string) (string, error) {

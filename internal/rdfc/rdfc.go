@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/badgeproof/badgeproof/internal/budget"
@@ -152,7 +153,35 @@ func (o Options) CanonicalizeObjectContext(ctx context.Context, v map[string]any
 	return o.canonicalize(ctx, v)
 }
 
+// CanonicalizeObjectTo writes the canonical N-Quads of v, as
+// CanonicalizeObjectContext returns them, to w: typically a hash, so that
+// a large document's canonical form is never held whole. Nothing is
+// written when canonicalization fails.
+func (o Options) CanonicalizeObjectTo(ctx context.Context, w io.Writer, v map[string]any) error {
+	if v == nil {
+		return fmt.Errorf("%w: nil document", ErrInvalidJSON)
+	}
+	lines, err := o.canonicalLines(ctx, v)
+	if err != nil {
+		return err
+	}
+	return writeLines(w, lines)
+}
+
 func (o Options) canonicalize(ctx context.Context, v map[string]any) ([]byte, error) {
+	lines, err := o.canonicalLines(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for i := range lines {
+		n += lines[i].len()
+	}
+	return appendLines(make([]byte, 0, n), lines), nil
+}
+
+// canonicalLines returns the canonical N-Quads of v, sorted.
+func (o Options) canonicalLines(ctx context.Context, v map[string]any) ([]line, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -174,16 +203,41 @@ func (o Options) canonicalize(ctx context.Context, v map[string]any) ([]byte, er
 		return nil, classify(err)
 	}
 	// json-gold's own canonicalization has no work limit; ours is budgeted.
-	s, err := canonicalizeDataset(ctx, b, dataset)
+	lines, s, err := canonicalLines(ctx, b, dataset)
 	if err != nil {
 		return nil, err
 	}
-	if o.DetectUnmapped {
-		if terms := fallbackTerms(s); len(terms) > 0 {
+	if o.DetectUnmapped && usesFallback(s.quads) {
+		if terms := fallbackTerms(text(lines)); len(terms) > 0 {
 			return nil, fmt.Errorf("%w: %s", ErrFallbackVocab, strings.Join(terms, ", "))
 		}
 	}
-	return []byte(s), nil
+	return lines, nil
+}
+
+// usesFallback reports whether the N-Quads of quads may contain
+// "<"+FallbackVocab: an IRI (a datatype's too) that starts with it, or
+// any IRI or literal that contains it. fallbackTerms then reads the text.
+func usesFallback(quads []*ld.Quad) bool {
+	const open = "<" + FallbackVocab
+	iri := func(v string) bool { return strings.HasPrefix(v, FallbackVocab) || strings.Contains(v, open) }
+	for _, q := range quads {
+		for _, n := range [4]ld.Node{q.Subject, q.Predicate, q.Object, q.Graph} {
+			switch {
+			case n == nil || ld.IsBlankNode(n):
+			case ld.IsIRI(n):
+				if iri(n.GetValue()) {
+					return true
+				}
+			default:
+				lit := n.(ld.Literal)
+				if strings.Contains(lit.GetValue(), open) || iri(lit.Datatype) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func classify(err error) error {
