@@ -54,7 +54,7 @@ func (e *DataModelError) Unwrap() error { return ErrMalformed }
 // refreshService and proof objects (each with a type), name and
 // description (a string or language value objects of @value, @language
 // and @direction only), relatedResource (objects with a unique URL id and
-// a digestSRI or digestMultibase), and a presentation's holder (a URL, or
+// a digestSRI or digestMultibase of valid syntax), and a presentation's holder (a URL, or
 // an object whose id is one) and verifiableCredential (objects: embedded
 // credentials, each checked in turn, or EnvelopedVerifiableCredential
 // objects whose id is a data: URL). It returns nil or a *DataModelError.
@@ -444,9 +444,17 @@ func (c *dmCheck) relatedResource(ptr string, m map[string]any) {
 			c.add(p, "a relatedResource MUST have a digestSRI or a digestMultibase")
 		}
 		for _, k := range []string{"digestSRI", "digestMultibase", "mediaType"} {
-			if x, ok := o[k]; ok {
-				if s, isStr := x.(string); !isStr || s == "" {
-					c.add(p+"/"+k, "MUST be a non-empty string")
+			x, ok := o[k]
+			if !ok {
+				continue
+			}
+			s, isStr := x.(string)
+			switch {
+			case !isStr || s == "":
+				c.add(p+"/"+k, "MUST be a non-empty string")
+			case k != "mediaType":
+				if bad := digestSyntax(k, s); bad != "" {
+					c.add(p+"/"+k, "MUST be a %s digest: %s", map[string]string{"digestSRI": "Subresource Integrity", "digestMultibase": "multibase"}[k], bad)
 				}
 			}
 		}

@@ -40,6 +40,9 @@ type Signer struct {
 	// mandatory are the JSON pointers every ecdsa-sd-2023 disclosure
 	// reveals (WithMandatoryPointers).
 	mandatory []string
+	// related is the content of related resources by id
+	// (WithRelatedResources).
+	related map[string][]byte
 }
 
 // SignerOption configures a Signer.

@@ -1,6 +1,7 @@
 package issuer
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -119,7 +120,37 @@ func (s *Signer) checkStructure(members map[string]json.RawMessage) ([]byte, err
 	if err := badge.CheckDataModel(raw); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDataModel, err)
 	}
+	if err := badge.CheckRelatedResources(raw, s.related); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDataModel, err)
+	}
 	return raw, nil
+}
+
+// WithRelatedResources gives the content of resources a credential may
+// pin in relatedResource, by id: the signer refuses (ErrDataModel) a
+// credential whose digestSRI or digestMultibase for one of them does not
+// match. Resources not given are never fetched, and their digests are
+// checked for syntax only. Given more than once, the maps are merged; an
+// id given twice is an error.
+func WithRelatedResources(content map[string][]byte) SignerOption {
+	return func(s *Signer) error {
+		if len(content) == 0 {
+			return errors.New("issuer: WithRelatedResources: no resource given")
+		}
+		if s.related == nil {
+			s.related = map[string][]byte{}
+		}
+		for id, b := range content {
+			if !badge.IsURL(id) {
+				return fmt.Errorf("issuer: WithRelatedResources: %q is not a URL", id)
+			}
+			if _, dup := s.related[id]; dup {
+				return fmt.Errorf("issuer: WithRelatedResources: %s given twice", id)
+			}
+			s.related[id] = bytes.Clone(b)
+		}
+		return nil
+	}
 }
 
 // checkTerms checks the document's JSON-LD terms against its contexts.

@@ -2,6 +2,7 @@ package issuer_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
+	"github.com/multiformats/go-multibase"
 	"github.com/stretchr/testify/require"
 )
 
@@ -109,6 +111,32 @@ func TestSignerRefusesDataModelViolations(t *testing.T) {
 		require.True(t, errors.As(err, &dm))
 		require.Equal(t, "/issuer", dm.Violations[0].Pointer)
 	}
+}
+
+// The signer checks relatedResource digests against the content it is
+// given, and the syntax of every digest.
+func TestSignerChecksRelatedResources(t *testing.T) {
+	k, _ := keys.Generate(keys.Ed25519)
+	ctxDoc := []byte(`{"@context":{"ex":"https://example.org/#"}}`)
+	sum := sha256.Sum256(ctxDoc)
+	good, err := multibase.Encode(multibase.Base58BTC, append([]byte{0x12, 0x20}, sum[:]...))
+	require.NoError(t, err)
+	s, err := issuer.NewSigner(k, issuer.WithRelatedResources(map[string][]byte{"https://example.org/ctx.json": ctxDoc}))
+	require.NoError(t, err)
+	doc := func(digest string) *badge.Credential {
+		c, err := badge.ParseCredential([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:i","credentialSubject":{"id":"did:example:subject"},"relatedResource":{"id":"https://example.org/ctx.json","digestMultibase":"`+digest+`"}}`), badge.Limits{})
+		require.NoError(t, err)
+		return c
+	}
+	_, err = s.SignCredential(doc(good))
+	require.NoError(t, err)
+	_, err = s.SignCredential(doc("uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"))
+	require.ErrorIs(t, err, issuer.ErrDataModel)
+	require.ErrorContains(t, err, "does not match the content of https://example.org/ctx.json")
+	_, err = s.SignCredential(doc("not-multibase"))
+	require.ErrorIs(t, err, issuer.ErrDataModel)
+	_, err = issuer.NewSigner(k, issuer.WithRelatedResources(map[string][]byte{"relative/ctx.json": ctxDoc}))
+	require.Error(t, err)
 }
 
 // A presentation of no credential is valid: it signs and verifies.

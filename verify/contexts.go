@@ -1,9 +1,11 @@
 package verify
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
+	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
 )
 
@@ -24,6 +26,33 @@ func WithContexts(docs map[string][]byte) Option {
 		}
 		if c.contexts, err = c.contexts.Merge(add); err != nil {
 			return fmt.Errorf("verify: WithContexts: %w", err)
+		}
+		return nil
+	}
+}
+
+// WithRelatedResources gives the content of resources a credential may
+// pin in relatedResource (a transcript, an image, a context), by id: a
+// credential whose digestSRI or digestMultibase for one of them does not
+// match fails at format (badge.CheckRelatedResources). Resources not given
+// are never fetched, and their digests are checked for syntax only. Given
+// more than once, the maps are merged; an id given twice is an error.
+func WithRelatedResources(content map[string][]byte) Option {
+	return func(c *config) error {
+		if len(content) == 0 {
+			return errors.New("verify: WithRelatedResources: no resource given")
+		}
+		if c.related == nil {
+			c.related = map[string][]byte{}
+		}
+		for id, b := range content {
+			if !badge.IsURL(id) {
+				return fmt.Errorf("verify: WithRelatedResources: %q is not a URL", id)
+			}
+			if _, dup := c.related[id]; dup {
+				return fmt.Errorf("verify: WithRelatedResources: %s given twice", id)
+			}
+			c.related[id] = bytes.Clone(b)
 		}
 		return nil
 	}

@@ -56,6 +56,9 @@ func (v *Verifier) dataModelCheckDecoded(ctx context.Context, raw []byte, doc an
 	if err := badge.CheckDataModelDecoded(doc); err != nil {
 		return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 	}
+	if err := badge.CheckRelatedResourcesDecoded(doc, v.cfg.related); err != nil {
+		return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
+	}
 	if err := checkTerms(ctx, raw, doc, v.terms); err != nil {
 		return &Check{ID: CheckFormat, Status: StatusFailed, Err: fmt.Errorf("%w: %w", ErrMalformed, err), Message: err.Error()}
 	}

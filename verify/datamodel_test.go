@@ -2,6 +2,8 @@ package verify
 
 import (
 	"context"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -93,4 +95,44 @@ func TestPresentationDataModel(t *testing.T) {
 	require.Equal(t, StatusPassed, r.Check(CheckSignature).Status, "%s", reportText(r))
 	r = v.Verify(context.Background(), sign(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":{"name":"Acme"}}`), b)
 	require.Equal(t, StatusFailed, r.Check(CheckFormat).Status, "%s", reportText(r))
+}
+
+// A relatedResource digest is checked against the content the caller
+// gives; a resource not given is never fetched.
+func TestRelatedResources(t *testing.T) {
+	k, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	did := k.PublicKey().DID()
+	transcript := []byte("%PDF-1.7 transcript of Kim Minji")
+	sum := sha512.Sum384(transcript)
+	sri := "sha384-" + base64.StdEncoding.EncodeToString(sum[:])
+	doc := signRaw(t, k, `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"`+did+`","credentialSubject":{"id":"did:example:subject"},"relatedResource":[{"id":"https://school.example/transcripts/1.pdf","mediaType":"application/pdf","digestSRI":"`+sri+`"}]}`)
+	ctx := context.Background()
+	for name, tc := range map[string]struct {
+		content map[string][]byte
+		status  Status
+	}{
+		"not given":        {nil, StatusVerified},
+		"matching content": {map[string][]byte{"https://school.example/transcripts/1.pdf": transcript}, StatusVerified},
+		"changed content":  {map[string][]byte{"https://school.example/transcripts/1.pdf": []byte("%PDF-1.7 forged")}, StatusFailed},
+		"another resource": {map[string][]byte{"https://school.example/transcripts/2.pdf": []byte("x")}, StatusVerified},
+	} {
+		opts := []Option{WithTrustedKey(did), WithOffline()}
+		if tc.content != nil {
+			opts = append(opts, WithRelatedResources(tc.content))
+		}
+		r := newVerifier(t, opts...).Verify(ctx, doc, Binding{})
+		require.Equal(t, tc.status, r.Status, "%s: %s", name, reportText(r))
+		if tc.status == StatusFailed {
+			f := r.Check(CheckFormat)
+			require.Equal(t, "malformed", f.Code)
+			require.Contains(t, f.Message, "/relatedResource/0/digestSRI: does not match the content of https://school.example/transcripts/1.pdf")
+		}
+	}
+	_, err = New(WithRelatedResources(nil))
+	require.Error(t, err)
+	_, err = New(WithRelatedResources(map[string][]byte{"not a url": nil}))
+	require.Error(t, err)
+	_, err = New(WithRelatedResources(map[string][]byte{"https://a.example/x": nil}), WithRelatedResources(map[string][]byte{"https://a.example/x": nil}))
+	require.Error(t, err)
 }

@@ -30,7 +30,10 @@ type config struct {
 	statusDocs map[string][]byte
 	// credSchemas are the caller's JSON schemas by id
 	// (WithCredentialSchemas).
-	credSchemas      map[string]*jsonschema.Schema
+	credSchemas map[string]*jsonschema.Schema
+	// related is the content of related resources by id
+	// (WithRelatedResources).
+	related          map[string][]byte
 	limits           badge.Limits
 	trust            *TrustList
 	trustedKeys      []string

@@ -9,10 +9,10 @@ import (
 	"github.com/badgeproof/badgeproof/verify"
 )
 
-// documentOptions turns --issuer-profile, --revocation-list and --context
-// into verifier options: documents the verifier would otherwise fetch (or,
-// for contexts, not know), read from files, so that a certificate can be
-// decided offline.
+// documentOptions turns --issuer-profile, --revocation-list, --context and
+// --related-resource into verifier options: documents the verifier would
+// otherwise fetch (or, for contexts and related resources, not know), read
+// from files, so that a certificate can be decided offline.
 func (f *verifierFlags) documentOptions() ([]verify.Option, error) {
 	var opts []verify.Option
 	var profiles, controllers [][]byte
@@ -49,31 +49,48 @@ func (f *verifierFlags) documentOptions() ([]verify.Option, error) {
 	if len(controllers) > 0 {
 		opts = append(opts, verify.WithControllerDocuments(controllers...))
 	}
-	for _, kv := range f.revocationLists {
+	lists, err := readURLFiles("--revocation-list", f.revocationLists)
+	if err != nil {
+		return nil, err
+	}
+	for url, b := range lists {
+		opts = append(opts, verify.WithBlockcertsRevocationList(url, b))
+	}
+	for _, files := range []struct {
+		flag   string
+		values []string
+		option func(map[string][]byte) verify.Option
+	}{
+		{"--context", f.contexts, verify.WithContexts},
+		{"--related-resource", f.relatedResources, verify.WithRelatedResources},
+	} {
+		docs, err := readURLFiles(files.flag, files.values)
+		if err != nil {
+			return nil, err
+		}
+		if len(docs) > 0 {
+			opts = append(opts, files.option(docs))
+		}
+	}
+	return opts, nil
+}
+
+// readURLFiles reads the files of a repeatable URL=FILE flag, by URL.
+func readURLFiles(flag string, values []string) (map[string][]byte, error) {
+	docs := map[string][]byte{}
+	for _, kv := range values {
 		url, path, ok := strings.Cut(kv, "=")
 		if !ok {
-			return nil, fmt.Errorf("--revocation-list wants URL=FILE, got %q", kv)
+			return nil, fmt.Errorf("%s wants URL=FILE, got %q", flag, kv)
+		}
+		if _, dup := docs[url]; dup {
+			return nil, fmt.Errorf("%s: %s given twice", flag, url)
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("--revocation-list: %w", err)
+			return nil, fmt.Errorf("%s: %w", flag, err)
 		}
-		opts = append(opts, verify.WithBlockcertsRevocationList(url, b))
+		docs[url] = b
 	}
-	if len(f.contexts) > 0 {
-		docs := map[string][]byte{}
-		for _, kv := range f.contexts {
-			url, path, ok := strings.Cut(kv, "=")
-			if !ok {
-				return nil, fmt.Errorf("--context wants URL=FILE, got %q", kv)
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return nil, fmt.Errorf("--context: %w", err)
-			}
-			docs[url] = b
-		}
-		opts = append(opts, verify.WithContexts(docs))
-	}
-	return opts, nil
+	return docs, nil
 }

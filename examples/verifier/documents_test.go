@@ -1,10 +1,15 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/stretchr/testify/require"
 )
 
@@ -40,5 +45,35 @@ func TestVerifyBlockcertsOfflineWithDocuments(t *testing.T) {
 
 	// A file that is neither a profile nor a controller document is a usage error.
 	code, _ = runVerify(t, "--issuer-profile", net("v2-testnet-revocation-list.json"), cert)
+	require.Equal(t, 2, code)
+}
+
+// --related-resource gives the content a credential pins by digest: the
+// matching file verifies, another file fails at format.
+func TestVerifyRelatedResource(t *testing.T) {
+	dir := t.TempDir()
+	k, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	transcript := []byte("%PDF-1.7 transcript")
+	sum := sha256.Sum256(transcript)
+	sri := "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+	s, err := issuer.NewSigner(k)
+	require.NoError(t, err)
+	c, err := badge.ParseCredential([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"`+k.PublicKey().DID()+`","credentialSubject":{"id":"did:example:subject"},"relatedResource":{"id":"https://school.example/t.pdf","digestSRI":"`+sri+`"}}`), badge.Limits{})
+	require.NoError(t, err)
+	signed, err := s.SignCredential(c)
+	require.NoError(t, err)
+	cred := filepath.Join(dir, "cred.json")
+	require.NoError(t, os.WriteFile(cred, signed, 0o644))
+	good, forged := filepath.Join(dir, "t.pdf"), filepath.Join(dir, "forged.pdf")
+	require.NoError(t, os.WriteFile(good, transcript, 0o644))
+	require.NoError(t, os.WriteFile(forged, []byte("%PDF-1.7 forged"), 0o644))
+
+	code, reps := runVerify(t, "--offline", "--trust-key", k.PublicKey().DID(), "--related-resource", "https://school.example/t.pdf="+good, cred)
+	require.Equal(t, exitVerified, code, "%+v", reps["cred.json"].Checks)
+	code, reps = runVerify(t, "--offline", "--trust-key", k.PublicKey().DID(), "--related-resource", "https://school.example/t.pdf="+forged, cred)
+	require.Equal(t, exitFailed, code)
+	require.Equal(t, "failed", reps["cred.json"].Check("format"))
+	code, _ = runVerify(t, "--related-resource", "https://school.example/t.pdf", cred)
 	require.Equal(t, 2, code)
 }

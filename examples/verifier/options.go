@@ -33,6 +33,7 @@ type verifierFlags struct {
 	issuerProfiles   listFlag // Blockcerts issuer profiles and controller documents
 	revocationLists  listFlag // URL=FILE
 	contexts         listFlag // URL=FILE
+	relatedResources listFlag // URL=FILE
 	// wrapAnchors, when set, wraps the anchor resolver (serve's metrics).
 	wrapAnchors func(anchor.Resolver) (anchor.Resolver, error)
 }
@@ -49,6 +50,7 @@ func (f *verifierFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.issuerProfiles, "issuer-profile", "an issuer's profile or controller document `FILE` (Blockcerts and Open Badges issuer profiles, DID documents), used instead of fetching it; repeatable")
 	fs.Var(&f.revocationLists, "revocation-list", "a Blockcerts revocation list as `URL=FILE`, used instead of fetching URL; repeatable")
 	fs.Var(&f.contexts, "context", "a JSON-LD context as `URL=FILE`, beside the ones the verifier holds; repeatable")
+	fs.Var(&f.relatedResources, "related-resource", "the content of a resource credentials pin in relatedResource, as `URL=FILE`: a digest that does not match fails; repeatable")
 	fs.Uint64Var(&f.ethConfirmations, "eth-confirmations", 1, "`N` confirmations an Ethereum anchor needs; fewer is indeterminate (12 or more on public chains)")
 }
 
