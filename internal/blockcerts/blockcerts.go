@@ -75,7 +75,7 @@ func (r *Result) MockOnly() bool {
 // DataIntegrityProof with cryptosuite merkle-proof-2019, and
 // ChainedProof2021 with chainedProofType MerkleProof2019.
 func MerkleProofIndexes(doc []byte) ([]int, error) {
-	d, err := decode(doc)
+	d, _, err := decode(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ type Doc struct {
 
 // Decode parses a Blockcerts v3 certificate and its proof set.
 func Decode(doc []byte) (*Doc, error) {
-	d, err := decode(doc)
+	d, _, err := decode(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func V3TargetHash(doc []byte, index int) ([32]byte, error) {
 
 func check(ctx context.Context, b *budget.Budget, hashed map[string]any, target [32]byte, path []merkle.Step, root [32]byte, anchors []anchor.Ref) (*Result, error) {
 	h := sha256.New()
-	if err := (rdfc.Options{DetectUnmapped: true, Budget: b}).CanonicalizeObjectTo(ctx, h, dropNodeLanguage(hashed).(map[string]any)); err != nil {
+	if err := (rdfc.Options{DetectUnmapped: true, Budget: b}).CanonicalizeObjectTo(ctx, h, hashed); err != nil {
 		return nil, fmt.Errorf("blockcerts: canonicalizing the certificate: %w", err)
 	}
 	var computed [32]byte
@@ -218,15 +218,14 @@ func VerifyV2(doc []byte) (*Result, error) {
 // VerifyV2Context is VerifyV2 with the canonicalization charged to b (nil:
 // rdfc's default per call) and stopped when ctx ends.
 func VerifyV2Context(ctx context.Context, b *budget.Budget, doc []byte) (*Result, error) {
-	d, err := decode(doc)
+	d, members, err := decode(doc)
 	if err != nil {
 		return nil, err
 	}
-	raw, ok := d["signature"]
+	rb, ok := members["signature"]
 	if !ok {
 		return nil, fmt.Errorf("%w: no signature receipt", ErrNotMerkleProof)
 	}
-	rb, _ := json.Marshal(raw)
 	var r receipt
 	if err := json.Unmarshal(rb, &r); err != nil {
 		return nil, fmt.Errorf("%w: signature: %v", ErrMalformed, err)
@@ -337,21 +336,22 @@ func BitcoinNetwork(address string) string {
 	return ""
 }
 
-func decode(doc []byte) (map[string]any, error) {
-	if err := jsonx.Check(doc, jsonx.Limits{MaxBytes: MaxDocumentSize}); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+// decode checks and decodes a certificate in one pass (jsonx.Decode) and
+// prepares it for hashing. members holds the top-level members' bytes.
+func decode(doc []byte) (d map[string]any, members map[string]json.RawMessage, err error) {
+	dec, err := jsonx.Decode(doc, jsonx.Limits{MaxBytes: MaxDocumentSize})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	var d map[string]any
-	if err := json.Unmarshal(doc, &d); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if d == nil {
-		return nil, fmt.Errorf("%w: want a JSON object", ErrMalformed)
+	d, ok := dec.Value.(map[string]any)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: want a JSON object", ErrMalformed)
 	}
 	if _, ok := d["@context"].([]any); !ok {
-		return nil, fmt.Errorf("%w: @context must be an array", ErrMalformed)
+		return nil, nil, fmt.Errorf("%w: @context must be an array", ErrMalformed)
 	}
-	return d, nil
+	prepare(d, false)
+	return d, dec.Members, nil
 }
 
 func proofSet(d map[string]any) ([]map[string]any, error) {

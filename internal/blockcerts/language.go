@@ -1,34 +1,43 @@
 package blockcerts
 
-// dropNodeLanguage returns v with every "@language" member of a node
-// object (an object without "@value") left out, as jsonld.js, which
-// Blockcerts issuers hash with, ignores it: a certificate whose
-// credentialSubject objects carry "@language" (one subject per language)
-// then hashes as its issuer hashed it. json-gold rejects such objects. v is
-// not modified; value objects keep their "@language".
-func dropNodeLanguage(v any) any {
+import (
+	"encoding/json"
+	"strconv"
+)
+
+// prepare readies a freshly decoded certificate for hashing, in place:
+//
+//   - every "@language" member of a node object (an object without
+//     "@value") outside @context is removed, as jsonld.js, which Blockcerts
+//     issuers hash with, ignores it: a certificate whose credentialSubject
+//     objects carry "@language" (one subject per language) then hashes as
+//     its issuer hashed it. json-gold rejects such objects. Value objects
+//     keep their "@language", and so do contexts (a default language);
+//   - every number becomes the float64 encoding/json gives it, which is
+//     what JSON-LD processing reads (a context's "@version": 1.1 too).
+//
+// Both are idempotent, so a certificate prepared once serves every proof.
+func prepare(v any, inContext bool) any {
 	switch x := v.(type) {
 	case map[string]any:
-		_, isValue := x["@value"]
-		_, hasLang := x["@language"]
-		out := make(map[string]any, len(x))
-		for k, c := range x {
-			switch {
-			case k == "@context":
-				out[k] = c
-			case k == "@language" && !isValue && hasLang:
-				// dropped
-			default:
-				out[k] = dropNodeLanguage(c)
+		if !inContext {
+			if _, isValue := x["@value"]; !isValue {
+				delete(x, "@language")
 			}
 		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, c := range x {
-			out[i] = dropNodeLanguage(c)
+		for k, c := range x {
+			x[k] = prepare(c, inContext || k == "@context")
 		}
-		return out
+	case []any:
+		for i, c := range x {
+			x[i] = prepare(c, inContext)
+		}
+	case json.Number:
+		// jsonx.Decode has refused numbers no float64 holds exactly.
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err == nil {
+			return f
+		}
 	}
 	return v
 }
