@@ -185,6 +185,17 @@ func TestPresentation(t *testing.T) {
 	bad2 := `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"verifiableCredential":[{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"]}]}`
 	_, err = ParsePresentation([]byte(bad2), Limits{})
 	require.ErrorContains(t, err, "verifiableCredential[0].issuer: missing")
+
+	// The holder is a URL or an object whose id is one.
+	for holder, want := range map[string]string{`"did:example:h"`: "did:example:h", `{"id":"did:example:h","name":"Kim"}`: "did:example:h"} {
+		p, err := ParsePresentation([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":`+holder+`}`), Limits{})
+		require.NoError(t, err, holder)
+		require.Equal(t, want, p.Holder)
+	}
+	for _, holder := range []string{`{"name":"Kim"}`, `7`, `["did:example:h"]`} {
+		_, err := ParsePresentation([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":`+holder+`}`), Limits{})
+		require.ErrorIs(t, err, ErrMalformed, holder)
+	}
 }
 
 func FuzzParseCredential(f *testing.F) {

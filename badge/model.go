@@ -409,9 +409,11 @@ func (c *Credential) Achievement() *Achievement {
 
 // Presentation is a parsed VerifiablePresentation.
 type Presentation struct {
-	Context     []json.RawMessage
-	ID          string
-	Type        Strings
+	Context []json.RawMessage
+	ID      string
+	Type    Strings
+	// Holder is the holder's id: the holder member, a URL or an object
+	// whose id it is.
 	Holder      string
 	Credentials []*Credential
 	Proofs      []Proof

@@ -308,7 +308,7 @@ func presentationFromMembers(data []byte, m map[string]json.RawMessage, doc map[
 	for _, f := range []struct {
 		name string
 		v    any
-	}{{"id", &p.ID}, {"type", &p.Type}, {"holder", &p.Holder}} {
+	}{{"id", &p.ID}, {"type", &p.Type}, {"holder", (*holderID)(&p.Holder)}} {
 		if _, err := decodeField(m, f.name, f.v); err != nil {
 			return nil, err
 		}
