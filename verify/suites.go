@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/canon"
+	"github.com/badgeproof/badgeproof/internal/decoded"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/disuite"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
@@ -107,7 +109,7 @@ func (v *Verifier) checkSignatureProof(ctx context.Context, st *credState, i int
 		fail(suiteError(err), "%s cannot be checked with %s, a %s key", name, p.VerificationMethod, key.Public.Type())
 		return
 	}
-	if err := s.Verify(ctx, v.suiteEnv(st), key.Public, doc, p.Members()); err != nil {
+	if err := verifySuite(ctx, v.suiteEnv(st), s, key, st.cred, i, doc); err != nil {
 		if status, e, ok := workFailure(err); ok {
 			st.report.set(Check{ID: CheckSignature, Status: status, Err: e, Message: fmt.Sprintf("proof[%d]: %s: stopped: %v", i, name, err)})
 			return
@@ -120,6 +122,62 @@ func (v *Verifier) checkSignatureProof(ctx context.Context, st *credState, i int
 		return
 	}
 	v.recordSigner(st, i, name, key)
+}
+
+// verifySuite checks proof i of c over doc, the document it covers, with
+// suite s. A JCS suite is given the JCS forms from the parse's decoding
+// (canonicalJCS) when there are any, so the document is not read again.
+func verifySuite(ctx context.Context, env disuite.Env, s disuite.Suite, key *Key, c *badge.Credential, i int, doc map[string]json.RawMessage) error {
+	if js, ok := s.(dataintegrity.JCS); ok {
+		if cj := canonicalJCS(c, i); cj != nil {
+			return js.VerifyCanonical(key.Public, doc["@context"], c.Proofs[i].Members(), *cj)
+		}
+	}
+	return s.Verify(ctx, env, key.Public, doc, c.Proofs[i].Members())
+}
+
+// canonicalJCS returns the JCS forms of the document proof i of c covers
+// and of the proof's configuration, computed from the decoding of c's
+// parse; nil when c has none (a Credential not made by badge's parsers) or
+// the proof is chained (it covers earlier proofs too: coveredDocument) or
+// the decoding cannot be serialized, and the members are canonicalized as
+// they are then.
+func canonicalJCS(c *badge.Credential, i int) *dataintegrity.Canonical {
+	doc := decoded.Value(c)
+	if doc == nil {
+		return nil
+	}
+	proof := nthProof(doc["proof"], i, len(c.Proofs))
+	if proof == nil {
+		return nil
+	}
+	if _, chained := proof["previousProof"]; chained {
+		return nil
+	}
+	d, err := canon.AppendJCS(nil, doc, "proof")
+	if err != nil {
+		return nil
+	}
+	p, err := canon.AppendJCS(nil, proof, "proofValue")
+	if err != nil {
+		return nil
+	}
+	return &dataintegrity.Canonical{Document: d, ProofConfig: p}
+}
+
+// nthProof is proof i of a decoded proof member holding n proofs (one
+// object, or an array of them).
+func nthProof(v any, i, n int) map[string]any {
+	if a, ok := v.([]any); ok {
+		if len(a) != n || i >= n {
+			return nil
+		}
+		v = a[i]
+	} else if n != 1 || i != 0 {
+		return nil
+	}
+	m, _ := v.(map[string]any)
+	return m
 }
 
 // recordSigner records a verified signature and who made it. A key of the

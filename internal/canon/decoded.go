@@ -3,38 +3,43 @@ package canon
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
 	"github.com/gowebpki/jcs"
 )
 
-// AppendDecoded appends the JCS form of v, a value decoded by encoding/json
-// into an any (objects as map[string]any, arrays as []any, numbers as
-// float64 or json.Number, strings, booleans and nil), to buf. It gives the
-// same bytes as JCS of the text v was decoded from, provided that text
-// passed jsonx.Check (valid UTF-8, no lone surrogates, no duplicate keys,
-// numbers a double holds exactly), without serializing v and parsing it
-// again.
-func AppendDecoded(buf []byte, v any) ([]byte, error) {
+// AppendJCS appends the JCS form of v, a document decoded by jsonx.Decode
+// (map[string]any, []any, string, json.Number, bool or nil; float64 is
+// accepted too), to buf. It gives the bytes JCS gives for the document the
+// decoding came from, without reading those bytes again; members of the
+// outermost object named in skip are left out (a document without its
+// proof, a proof without its proofValue). Numbers are serialized by the
+// same ES6 formatter as JCS.
+func AppendJCS(buf []byte, v any, skip ...string) ([]byte, error) {
 	switch x := v.(type) {
-	case nil:
-		return append(buf, "null"...), nil
-	case bool:
-		if x {
-			return append(buf, "true"...), nil
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			if !slices.Contains(skip, k) {
+				keys = append(keys, k)
+			}
 		}
-		return append(buf, "false"...), nil
-	case string:
-		return appendString(buf, x), nil
-	case float64:
-		return appendNumber(buf, x)
-	case json.Number:
-		f, err := strconv.ParseFloat(string(x), 64)
-		if err != nil {
-			return nil, fmt.Errorf("jcs: number %s: %w", x, err)
+		slices.SortFunc(keys, compareKeys)
+		buf = append(buf, '{')
+		for i, k := range keys {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, k)
+			buf = append(buf, ':')
+			var err error
+			if buf, err = AppendJCS(buf, x[k]); err != nil {
+				return nil, err
+			}
 		}
-		return appendNumber(buf, f)
+		return append(buf, '}'), nil
 	case []any:
 		buf = append(buf, '[')
 		for i, e := range x {
@@ -42,58 +47,37 @@ func AppendDecoded(buf []byte, v any) ([]byte, error) {
 				buf = append(buf, ',')
 			}
 			var err error
-			if buf, err = AppendDecoded(buf, e); err != nil {
+			if buf, err = AppendJCS(buf, e); err != nil {
 				return nil, err
 			}
 		}
 		return append(buf, ']'), nil
-	case map[string]any:
-		return AppendDecodedMembers(buf, x, SortedKeys(x))
-	default:
-		return nil, fmt.Errorf("jcs: cannot canonicalize a %T", v)
-	}
-}
-
-// SortedKeys returns the names of m's members in JCS order.
-func SortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, compareUTF16)
-	return keys
-}
-
-// AppendDecodedMembers appends the JCS form of the object made of the
-// members of m named by keys, which must be in JCS order (SortedKeys, or a
-// part of it).
-func AppendDecodedMembers(buf []byte, m map[string]any, keys []string) ([]byte, error) {
-	buf = append(buf, '{')
-	for i, k := range keys {
-		if i > 0 {
-			buf = append(buf, ',')
+	case string:
+		return appendString(buf, x), nil
+	case json.Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil {
+			return nil, fmt.Errorf("jcs: number %s: %w", x, err)
 		}
-		buf = appendString(buf, k)
-		buf = append(buf, ':')
-		var err error
-		if buf, err = AppendDecoded(buf, m[k]); err != nil {
-			return nil, fmt.Errorf("%q: %w", k, err)
+		return appendNumber(buf, f)
+	case float64:
+		return appendNumber(buf, x)
+	case bool:
+		if x {
+			return append(buf, "true"...), nil
 		}
+		return append(buf, "false"...), nil
+	case nil:
+		return append(buf, "null"...), nil
 	}
-	return append(buf, '}'), nil
+	return nil, fmt.Errorf("jcs: cannot serialize a %T", v)
 }
-
-// AppendString appends s as a JCS string.
-func AppendString(buf []byte, s string) []byte { return appendString(buf, s) }
-
-// CompareKeys orders member names as JCS does (by their UTF-16 code units).
-func CompareKeys(a, b string) int { return compareUTF16(a, b) }
 
 func appendNumber(buf []byte, f float64) ([]byte, error) {
-	// Integers a double holds exactly print as themselves in ES6 form.
-	if f > -1<<53 && f < 1<<53 && f == float64(int64(f)) {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		// An integer below 10^15: ES6 writes its digits (and 0 for -0).
 		if f == 0 {
-			return append(buf, '0'), nil // also -0
+			return append(buf, '0'), nil
 		}
 		return strconv.AppendInt(buf, int64(f), 10), nil
 	}
@@ -102,4 +86,23 @@ func appendNumber(buf []byte, f float64) ([]byte, error) {
 		return nil, fmt.Errorf("jcs: %w", err)
 	}
 	return append(buf, s...), nil
+}
+
+// compareKeys is compareUTF16, comparing bytes where that gives the same
+// order: UTF-8 byte order is code point order, which differs from UTF-16
+// order only between U+E000..U+FFFF (lead bytes 0xEE, 0xEF) and the
+// supplementary planes.
+func compareKeys(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	if i == n {
+		return len(a) - len(b)
+	}
+	if a[i] >= 0xee || b[i] >= 0xee {
+		return compareUTF16(a, b)
+	}
+	return int(a[i]) - int(b[i])
 }

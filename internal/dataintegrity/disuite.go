@@ -40,6 +40,15 @@ func (s JCS) Verify(_ context.Context, _ disuite.Env, pk *keys.PublicKey, docume
 	return Verify(pk, document, proof)
 }
 
+// VerifyCanonical is Verify for a caller that has the document and the
+// proof configuration in JCS form already (dataintegrity.VerifyCanonical).
+func (s JCS) VerifyCanonical(pk *keys.PublicKey, docContext json.RawMessage, proof map[string]json.RawMessage, c Canonical) error {
+	if cs, err := stringMember(proof, "cryptosuite"); err != nil || cs != s.name {
+		return fmt.Errorf("%w: cryptosuite %q, want %s", disuite.ErrMalformed, cs, s.name)
+	}
+	return VerifyCanonical(pk, docContext, proof, c)
+}
+
 // Sign signs document under config (the proof without proofValue).
 func (s JCS) Sign(_ context.Context, _ disuite.Env, signer crypto.Signer, pub *keys.PublicKey, document, config map[string]json.RawMessage) (map[string]json.RawMessage, error) {
 	if err := s.CheckKey(pub.Type()); err != nil {

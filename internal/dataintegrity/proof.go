@@ -83,6 +83,30 @@ func SignObject(signer crypto.Signer, pub *keys.PublicKey, doc *canon.Object, do
 // over document (its members, without the proof) with pk. The proof's
 // cryptosuite must agree with the key's type.
 func Verify(pk *keys.PublicKey, document, proof map[string]json.RawMessage) error {
+	return verify(pk, document["@context"], proof, func(config map[string]json.RawMessage) (*Intermediates, error) {
+		return Compute(pk.Type(), document, config)
+	})
+}
+
+// Canonical is a document and a proof configuration in their JCS form, as
+// a caller that decoded them once computes them (canon.AppendJCS).
+type Canonical struct {
+	Document    []byte // the document without the proof
+	ProofConfig []byte // the proof without proofValue
+}
+
+// VerifyCanonical is Verify for a caller that has the JCS forms already:
+// proof's members are checked as Verify checks them (type, cryptosuite,
+// proofValue, @context a prefix of docContext, the document's), and c
+// must be the JCS form of the same document and of proof without its
+// proofValue.
+func VerifyCanonical(pk *keys.PublicKey, docContext json.RawMessage, proof map[string]json.RawMessage, c Canonical) error {
+	return verify(pk, docContext, proof, func(map[string]json.RawMessage) (*Intermediates, error) {
+		return hashCanonical(pk.Type(), c.Document, c.ProofConfig), nil
+	})
+}
+
+func verify(pk *keys.PublicKey, docContext json.RawMessage, proof map[string]json.RawMessage, compute func(config map[string]json.RawMessage) (*Intermediates, error)) error {
 	typ, err := stringMember(proof, "type")
 	if err != nil {
 		return err
@@ -112,11 +136,11 @@ func Verify(pk *keys.PublicKey, document, proof map[string]json.RawMessage) erro
 		}
 	}
 	if pc, ok := config["@context"]; ok {
-		if err := contextPrefix(pc, document["@context"]); err != nil {
+		if err := contextPrefix(pc, docContext); err != nil {
 			return err
 		}
 	}
-	in, err := Compute(pk.Type(), document, config)
+	in, err := compute(config)
 	if err != nil {
 		return err
 	}

@@ -91,11 +91,17 @@ func Compute(t keys.Type, document, proofConfig map[string]json.RawMessage) (*In
 
 // compute is Compute for a document already in canonical form.
 func compute(t keys.Type, canonDocument []byte, proofConfig map[string]json.RawMessage) (*Intermediates, error) {
-	in := Intermediates{CanonDocument: canonDocument}
-	var err error
-	if in.CanonProof, err = canon.JCSMembers(proofConfig); err != nil {
+	canonProof, err := canon.JCSMembers(proofConfig)
+	if err != nil {
 		return nil, fmt.Errorf("%w: proof: %v", ErrMalformed, err)
 	}
+	return hashCanonical(t, canonDocument, canonProof), nil
+}
+
+// hashCanonical hashes the JCS forms of a document and of a proof
+// configuration into the data that is signed.
+func hashCanonical(t keys.Type, canonDocument, canonProof []byte) *Intermediates {
+	in := Intermediates{CanonDocument: canonDocument, CanonProof: canonProof}
 	h := hasher(t)
 	d := h()
 	d.Write(in.CanonDocument)
@@ -104,7 +110,7 @@ func compute(t keys.Type, canonDocument []byte, proofConfig map[string]json.RawM
 	p.Write(in.CanonProof)
 	in.ProofHash = p.Sum(nil)
 	in.HashData = append(append([]byte{}, in.ProofHash...), in.DocHash...)
-	return &in, nil
+	return &in
 }
 
 // SignHashData signs hashData as the suite for keys of type t prescribes,
