@@ -9,8 +9,8 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/canon"
-	"github.com/badgeproof/badgeproof/internal/decoded"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
+	"github.com/badgeproof/badgeproof/internal/decoded"
 	"github.com/badgeproof/badgeproof/internal/disuite"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
 )
