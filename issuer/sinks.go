@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -17,7 +18,9 @@ import (
 // subdirectories named by the first hex digits of a hash of the name
 // (Dir/3f/a2/<name>.json), so that millions of badges do not share one
 // folder. Each file is written to a temporary name and renamed, so a file
-// that exists is complete.
+// that exists is complete; Commit makes the batch's files durable (on
+// Linux with one sync of the file system, elsewhere each file and its
+// directory are synced as they are written), so a batch reported as written survives a crash.
 type DirSink struct {
 	Dir   string
 	Shard bool
@@ -38,11 +41,22 @@ func (d *DirSink) Put(b Issued) error {
 			return err
 		}
 	}
-	return writeFileAtomic(filepath.Join(dir, name), b.Doc)
+	if err := writeFileAtomic(filepath.Join(dir, name), b.Doc, !syncFSAvailable); err != nil {
+		return err
+	}
+	if !syncFSAvailable {
+		return syncDir(dir)
+	}
+	return nil
 }
 
-// Commit does nothing: every file is complete when Put returns.
-func (d *DirSink) Commit(int) error { return nil }
+// Commit makes the files of the batch durable.
+func (d *DirSink) Commit(int) error {
+	if !syncFSAvailable {
+		return nil // Put synced each file and its directory
+	}
+	return syncFS(d.Dir)
+}
 
 // Path returns where Put writes b.
 func (d *DirSink) Path(b Issued) string {
@@ -112,10 +126,19 @@ func (s *JSONLinesSink) Begin(n int) error {
 	return nil
 }
 
-// Put appends one badge as a line.
+// Put appends one badge as a line. A badge already on one line (a
+// Stream writes each badge in JCS form) is written as it is; another is
+// compacted first.
 func (s *JSONLinesSink) Put(b Issued) error {
+	doc := bytes.TrimRight(b.Doc, " \t\r\n")
+	if bytes.IndexByte(doc, '\n') < 0 && bytes.IndexByte(doc, '\r') < 0 {
+		if _, err := s.w.Write(doc); err != nil {
+			return err
+		}
+		return s.w.WriteByte('\n')
+	}
 	s.line.Reset()
-	if err := json.Compact(&s.line, b.Doc); err != nil {
+	if err := json.Compact(&s.line, doc); err != nil {
 		return err
 	}
 	s.line.WriteByte('\n')
@@ -134,13 +157,43 @@ func (s *JSONLinesSink) Commit(n int) error {
 	if err := s.f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(s.BatchFile(n)+".partial", s.BatchFile(n))
+	if err := os.Rename(s.BatchFile(n)+".partial", s.BatchFile(n)); err != nil {
+		return err
+	}
+	return syncDir(s.Dir) // the new name, too, survives a crash
 }
 
-func writeFileAtomic(path string, data []byte) error {
+// writeFileAtomic writes data to a temporary file and renames it to path,
+// syncing the file first if sync is set.
+func writeFileAtomic(path string, data []byte, sync bool) error {
 	tmp := path + ".partial"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil && sync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// syncDir makes the names in dir durable. Where a directory cannot be
+// synced (Windows), renames are durable once they return.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil && runtime.GOOS != "windows" {
+		return err
+	}
+	return nil
 }

@@ -21,7 +21,6 @@ import (
 
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/filelock"
 	"github.com/badgeproof/badgeproof/internal/merkle"
@@ -289,7 +288,7 @@ func (s *Stream) runBatch(ctx context.Context, j *journal, batch int, first int6
 	src Source, sink Sink, prog *StreamProgress) (*BatchRecord, error) {
 	spoolPath := filepath.Join(s.state, fmt.Sprintf("batch-%06d.spool", batch))
 	var rec *BatchRecord
-	var leaves [][32]byte
+	var tree *merkle.Tree
 	if prev != nil { // signed or anchored by an earlier run: its spool holds the badges
 		sum, n, err := s.skip(src, prev.Count)
 		if err != nil {
@@ -298,24 +297,24 @@ func (s *Stream) runBatch(ctx context.Context, j *journal, batch int, first int6
 		if n != prev.Count || sum != prev.Inputs {
 			return nil, fmt.Errorf("issuer: batch %d: the input differs from the run being resumed", batch)
 		}
-		if leaves, err = spoolLeaves(spoolPath, prev.Count); err != nil {
+		leaves, err := spoolLeaves(spoolPath, prev.Count)
+		if err != nil {
 			return nil, fmt.Errorf("issuer: batch %d: spool: %w", batch, err)
+		}
+		if tree, err = merkle.Build(leaves); err != nil {
+			return nil, err
 		}
 		rec = prev
 	} else {
 		created := s.signer.now().UTC().Truncate(time.Second)
 		var err error
-		rec, leaves, err = s.signBatch(ctx, batch, first, created, spoolPath, src, prog)
+		rec, tree, err = s.signBatch(ctx, batch, first, created, spoolPath, src, prog)
 		if err != nil || rec == nil {
 			return nil, err
 		}
 		if err := j.append(*rec); err != nil {
 			return nil, err
 		}
-	}
-	tree, err := merkle.Build(leaves)
-	if err != nil {
-		return nil, err
 	}
 	root := tree.Root()
 	if hex.EncodeToString(root[:]) != rec.Root {
@@ -334,6 +333,7 @@ func (s *Stream) runBatch(ctx context.Context, j *journal, batch int, first int6
 			return nil, err
 		}
 	}
+	var err error
 	if rec.Ref, err = anchor.ParseRef(rec.Anchor); err != nil {
 		return nil, fmt.Errorf("issuer: batch %d: journal anchor: %w", batch, err)
 	}
@@ -357,17 +357,17 @@ type signed struct {
 }
 
 // signBatch reads up to batchSize items, signs them on the workers in a
-// bounded window, and writes them in order to the spool. It returns nil
-// when src had no item left.
+// bounded window, writes them in order to the spool and builds the batch's
+// Merkle tree. It returns nil when src had no item left.
 func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created time.Time, spoolPath string,
-	src Source, prog *StreamProgress) (*BatchRecord, [][32]byte, error) {
+	src Source, prog *StreamProgress) (*BatchRecord, *merkle.Tree, error) {
 	f, err := os.Create(spoolPath)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
-	marker, err := newMarker()
+	bs, err := newBatchSigning(created)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -390,7 +390,7 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 	}
 	var leaves [][32]byte
 	work := func(it Item) (signed, error) {
-		out, err := s.signItem(it, created, marker)
+		out, err := s.signItem(it, bs)
 		if err != nil {
 			return out, fmt.Errorf("issuer: %s: %w", it.Name, err)
 		}
@@ -428,7 +428,7 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 	root := tree.Root()
 	rec := &BatchRecord{Batch: batch, First: first, Count: len(leaves), Inputs: hex.EncodeToString(h.Sum(nil)),
 		Root: hex.EncodeToString(root[:]), Created: created.Format(time.RFC3339), State: stateSigned}
-	return rec, leaves, nil
+	return rec, tree, nil
 }
 
 // pipeline calls work on the items next yields, on up to workers
@@ -511,80 +511,6 @@ func newMarker() (string, error) {
 		return "", err
 	}
 	return "badgeproof-batch-proof-" + hex.EncodeToString(b[:]), nil
-}
-
-// signItem prepares and signs one credential and returns its id, the
-// badge with the placeholder in its proof set, the placeholder's offset and
-// the Merkle leaf (the hash of the badge with the proofs before the batch
-// proof).
-func (s *Stream) signItem(it Item, created time.Time, marker string) (signed, error) {
-	id, doc, at, leaf, err := s.signMembers(it, created, marker)
-	return signed{id: id, doc: doc, at: at, leaf: leaf}, err
-}
-
-func (s *Stream) signMembers(it Item, created time.Time, marker string) (string, []byte, int, [32]byte, error) {
-	c, err := s.prepare(it)
-	if err != nil {
-		return "", nil, 0, [32]byte{}, err
-	}
-	members := c.Members()
-	// The same refusals as Signer.SignCredential: nothing that breaks the
-	// data model is signed (the JSON-LD terms are checked once per shape
-	// of credential, see rdfc.TermCache).
-	raw, err := s.signer.checkStructure(members)
-	if err != nil {
-		return "", nil, 0, [32]byte{}, err
-	}
-	if err := s.signer.checkTerms(raw); err != nil {
-		return "", nil, 0, [32]byte{}, err
-	}
-	var proofs []json.RawMessage
-	for _, p := range c.Proofs {
-		proofs = append(proofs, p.Raw())
-	}
-	delete(members, "proof")
-	var doc *canon.Object
-	var sig json.RawMessage
-	if s.signer.jcsSuite() {
-		// The JCS suites sign the canonical document the leaf is made of.
-		if doc, err = canon.NewObject(members); err != nil {
-			return "", nil, 0, [32]byte{}, err
-		}
-		sig, err = s.signer.proofObject(doc, members["@context"], dataintegrity.Options{}, created)
-	} else {
-		if sig, err = s.signer.proofAt(members, dataintegrity.Options{}, created); err == nil {
-			doc, err = canon.NewObject(members)
-		}
-	}
-	if err != nil {
-		return "", nil, 0, [32]byte{}, err
-	}
-	proofs = append(proofs, sig)
-	// The leaf is the badge with the proofs before the batch proof: the
-	// canonical document gains its proof member without being
-	// canonicalized again.
-	list, err := json.Marshal(proofs)
-	if err != nil {
-		return "", nil, 0, [32]byte{}, err
-	}
-	withProofs, err := doc.With("proof", list)
-	if err != nil {
-		return "", nil, 0, [32]byte{}, err
-	}
-	leaf := sha256.Sum256(withProofs.Bytes())
-	quoted, _ := json.Marshal(marker)
-	if members["proof"], err = json.Marshal(append(proofs, quoted)); err != nil {
-		return "", nil, 0, [32]byte{}, err
-	}
-	out, err := MarshalDocument(members)
-	if err != nil {
-		return "", nil, 0, [32]byte{}, err
-	}
-	at := bytes.Index(out, quoted)
-	if at < 0 || bytes.Count(out, quoted) != 1 {
-		return "", nil, 0, [32]byte{}, errors.New("issuer: batch proof placeholder not found once")
-	}
-	return c.ID, out, at, leaf, nil
 }
 
 // The spool holds each signed badge of a batch, in order: the input name,
@@ -696,6 +622,10 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 		i++
 		return e, true, nil
 	}
+	bp, err := newBatchProofJCS(rec, s.signer.vm)
+	if err != nil {
+		return err
+	}
 	work := func(e spoolEntry) ([]byte, error) {
 		path, err := tree.Path(e.index)
 		if err != nil {
@@ -705,24 +635,12 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 		if err != nil {
 			return nil, err
 		}
-		proof, err := json.Marshal(batchProof{Type: dataintegrity.ProofType, Cryptosuite: BatchCryptosuite, Created: rec.Created,
-			VerificationMethod: s.signer.vm, ProofPurpose: "assertionMethod", ProofValue: pv})
-		if err != nil {
-			return nil, err
+		if e.doc[e.at] == '"' {
+			// A spool an earlier version wrote: a placeholder string
+			// stands where the batch proof goes.
+			return s.replacePlaceholder(rec, e, pv)
 		}
-		end := bytes.IndexByte(e.doc[e.at+1:], '"') // the placeholder is a JSON string without escapes
-		if end < 0 {
-			return nil, fmt.Errorf("issuer: batch %d: spool record %d: placeholder not closed", rec.Batch, e.index)
-		}
-		end += e.at + 2
-		var out bytes.Buffer
-		out.Grow(len(e.doc) + 2*len(proof))
-		out.Write(e.doc[:e.at])
-		if err := json.Indent(&out, proof, indentAt(e.doc, e.at), "  "); err != nil {
-			return nil, err
-		}
-		out.Write(e.doc[end:])
-		return out.Bytes(), nil
+		return bp.insert(e.doc, e.at, pv), nil
 	}
 	emit := func(e spoolEntry, doc []byte) error {
 		if err := sink.Put(Issued{Seq: rec.First + int64(e.index), Name: e.name, ID: e.id, Doc: doc}); err != nil {
@@ -739,6 +657,29 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 	}
 	s.progress(*prog)
 	return sink.Commit(rec.Batch)
+}
+
+// replacePlaceholder writes the batch proof in place of the placeholder
+// string of a spool record, indented as the line that holds it.
+func (s *Stream) replacePlaceholder(rec *BatchRecord, e spoolEntry, pv string) ([]byte, error) {
+	proof, err := json.Marshal(batchProof{Type: dataintegrity.ProofType, Cryptosuite: BatchCryptosuite, Created: rec.Created,
+		VerificationMethod: s.signer.vm, ProofPurpose: "assertionMethod", ProofValue: pv})
+	if err != nil {
+		return nil, err
+	}
+	end := bytes.IndexByte(e.doc[e.at+1:], '"') // the placeholder is a JSON string without escapes
+	if end < 0 {
+		return nil, fmt.Errorf("issuer: batch %d: spool record %d: placeholder not closed", rec.Batch, e.index)
+	}
+	end += e.at + 2
+	var out bytes.Buffer
+	out.Grow(len(e.doc) + 2*len(proof))
+	out.Write(e.doc[:e.at])
+	if err := json.Indent(&out, proof, indentAt(e.doc, e.at), "  "); err != nil {
+		return nil, err
+	}
+	out.Write(e.doc[end:])
+	return out.Bytes(), nil
 }
 
 // indentAt returns the indentation of the line holding offset at.

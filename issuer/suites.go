@@ -126,6 +126,24 @@ func (s *Signer) checkStructure(members map[string]json.RawMessage) ([]byte, err
 	return raw, nil
 }
 
+// checkDecoded is checkStructure and checkTerms for a credential given as
+// its bytes and their decoding (by encoding/json or jsonx.Decode into an
+// any), which it reads without changing: a Stream checks each badge so,
+// without serializing or decoding it again. Keep it in step with
+// checkStructure.
+func (s *Signer) checkDecoded(raw []byte, doc any) error {
+	if err := badge.CheckDataModelDecoded(doc); err != nil {
+		return fmt.Errorf("%w: %w", ErrDataModel, err)
+	}
+	if err := badge.CheckRelatedResourcesDecoded(doc, s.related); err != nil {
+		return fmt.Errorf("%w: %w", ErrDataModel, err)
+	}
+	if err := s.terms.CheckCredentialTermsDecoded(context.Background(), raw, doc); err != nil {
+		return fmt.Errorf("%w: %w", ErrDataModel, err)
+	}
+	return nil
+}
+
 // WithRelatedResources gives the content of resources a credential may
 // pin in relatedResource, by id: the signer refuses (ErrDataModel) a
 // credential whose digestSRI or digestMultibase for one of them does not
