@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -63,6 +64,19 @@ func checkBytes(data []byte, lim Limits) (*jsonx.Decoded, error) {
 	return d, nil
 }
 
+// decodeMember decodes member name into v: from doc, the parse's
+// decoding, when it has the shape a well-formed credential has, else from
+// the member's bytes (decodeField), which also words any error.
+func decodeMember(m map[string]json.RawMessage, doc map[string]any, name string, v any) (bool, error) {
+	if dv, ok := doc[name]; ok {
+		if fromDecoded(dv, v) {
+			return true, nil
+		}
+		reflect.ValueOf(v).Elem().SetZero()
+	}
+	return decodeField(m, name, v)
+}
+
 // decodeField decodes member name into v, naming the property on error.
 func decodeField(m map[string]json.RawMessage, name string, v any) (bool, error) {
 	raw, ok := m[name]
@@ -97,9 +111,9 @@ func goTypeName(t string) string {
 	return "an object (" + t + ")"
 }
 
-func parseTime(m map[string]json.RawMessage, name string) (*time.Time, error) {
+func parseTime(m map[string]json.RawMessage, doc map[string]any, name string) (*time.Time, error) {
 	var s string
-	ok, err := decodeField(m, name, &s)
+	ok, err := decodeMember(m, doc, name, &s)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -129,7 +143,7 @@ func parseContext(m map[string]json.RawMessage) ([]json.RawMessage, error) {
 	return ctx, nil
 }
 
-func parseProofs(m map[string]json.RawMessage) ([]Proof, error) {
+func parseProofs(m map[string]json.RawMessage, doc map[string]any) ([]Proof, error) {
 	raw, ok := m["proof"]
 	if !ok {
 		return nil, nil
@@ -144,14 +158,24 @@ func parseProofs(m map[string]json.RawMessage) ([]Proof, error) {
 		if len(bytes.TrimSpace(it)) == 0 || bytes.TrimSpace(it)[0] != '{' {
 			return nil, fieldErr(path, "want an object")
 		}
-		if err := json.Unmarshal(it, &proofs[i]); err != nil {
-			return nil, fieldErr(path, "%v", err)
+		// The decoding and the members' bytes of the parse, when they have
+		// the shapes of a well-formed proof; else encoding/json, which also
+		// words any error.
+		p := &proofs[i]
+		dp, _ := nthItem(doc["proof"], i, len(items)).(map[string]any)
+		if dp == nil || !fromDecoded(dp, p) {
+			*p = Proof{}
+			if err := json.Unmarshal(it, p); err != nil {
+				return nil, fieldErr(path, "%v", err)
+			}
 		}
-		if err := json.Unmarshal(it, &proofs[i].members); err != nil {
-			return nil, fieldErr(path, "%v", err)
+		if p.members = jsonx.Members(it); p.members == nil {
+			if err := json.Unmarshal(it, &p.members); err != nil {
+				return nil, fieldErr(path, "%v", err)
+			}
 		}
-		proofs[i].raw = it
-		if proofs[i].Type == "" {
+		p.raw = it
+		if p.Type == "" {
 			return nil, fieldErr(path+".type", "missing")
 		}
 	}
@@ -185,22 +209,22 @@ func credentialFromMembers(data []byte, m map[string]json.RawMessage, doc map[st
 		{"evidence", (*List[Evidence])(&c.Evidence)},
 	}
 	for _, f := range fields {
-		if _, err := decodeField(m, f.name, f.v); err != nil {
+		if _, err := decodeMember(m, doc, f.name, f.v); err != nil {
 			return nil, err
 		}
 	}
-	if c.Proofs, err = parseProofs(m); err != nil {
+	if c.Proofs, err = parseProofs(m, doc); err != nil {
 		return nil, err
 	}
 	for _, d := range []struct {
 		dst         **time.Time
 		name, alias string
 	}{{&c.ValidFrom, "validFrom", "issuanceDate"}, {&c.ValidUntil, "validUntil", "expirationDate"}} {
-		if *d.dst, err = parseTime(m, d.name); err != nil {
+		if *d.dst, err = parseTime(m, doc, d.name); err != nil {
 			return nil, err
 		}
 		if *d.dst == nil {
-			if *d.dst, err = parseTime(m, d.alias); err != nil {
+			if *d.dst, err = parseTime(m, doc, d.alias); err != nil {
 				return nil, err
 			}
 		}
@@ -288,7 +312,7 @@ func Parse(data []byte, lim Limits) (*Credential, *Presentation, error) {
 	}
 	m, doc := d.Members, d.Value.(map[string]any)
 	var typ Strings
-	if _, err := decodeField(m, "type", &typ); err != nil {
+	if _, err := decodeMember(m, doc, "type", &typ); err != nil {
 		return nil, nil, err
 	}
 	if typ.Has("VerifiablePresentation") {
@@ -309,14 +333,14 @@ func presentationFromMembers(data []byte, m map[string]json.RawMessage, doc map[
 		name string
 		v    any
 	}{{"id", &p.ID}, {"type", &p.Type}, {"holder", (*holderID)(&p.Holder)}} {
-		if _, err := decodeField(m, f.name, f.v); err != nil {
+		if _, err := decodeMember(m, doc, f.name, f.v); err != nil {
 			return nil, err
 		}
 	}
 	if !p.Type.Has("VerifiablePresentation") {
 		return nil, fieldErr("type", "must include VerifiablePresentation, got %v", []string(p.Type))
 	}
-	if p.Proofs, err = parseProofs(m); err != nil {
+	if p.Proofs, err = parseProofs(m, doc); err != nil {
 		return nil, err
 	}
 	if raw, ok := m["verifiableCredential"]; ok {
@@ -346,14 +370,23 @@ func presentationFromMembers(data []byte, m map[string]json.RawMessage, doc map[
 // nthObject is item i of a one-or-many value of n items, when it is an
 // object.
 func nthObject(v any, i, n int) map[string]any {
+	m, _ := nthItem(v, i, n).(map[string]any)
+	return m
+}
+
+// nthItem is item i of a decoded one-or-many value of n items (nil when it
+// has a different number).
+func nthItem(v any, i, n int) any {
 	if a, ok := v.([]any); ok {
-		if len(a) != n {
+		if len(a) != n || i >= n {
 			return nil
 		}
-		v = a[i]
+		return a[i]
 	}
-	m, _ := v.(map[string]any)
-	return m
+	if n != 1 || i != 0 {
+		return nil
+	}
+	return v
 }
 
 // Kind tells what a document is without fully parsing it.

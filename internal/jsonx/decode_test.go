@@ -47,6 +47,34 @@ func checkDecode(t testing.TB, data []byte) {
 			t.Fatalf("Decode(%q) member %q = %s, encoding/json %s", data, k, d.Members[k], raw)
 		}
 	}
+	// Members splits the document and each object in it alike.
+	checkMembers(t, data)
+	for _, raw := range m {
+		checkMembers(t, raw)
+	}
+	if a, ok := v.([]any); ok && len(a) > 0 {
+		var items []json.RawMessage
+		if err := json.Unmarshal(data, &items); err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			checkMembers(t, it)
+		}
+	}
+}
+
+func checkMembers(t testing.TB, data []byte) {
+	var want map[string]json.RawMessage
+	if json.Unmarshal(data, &want) != nil || want == nil {
+		if got := Members(data); got != nil {
+			t.Fatalf("Members(%q) = %q, not an object", data, got)
+		}
+		return
+	}
+	got := Members(data)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Members(%q) = %q, encoding/json %q", data, got, want)
+	}
 }
 
 func TestDecodeAgreesWithEncodingJSON(t *testing.T) {

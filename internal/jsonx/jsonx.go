@@ -590,3 +590,99 @@ func foldKey(k string) string {
 	}
 	return string(b)
 }
+
+// Members splits data, one JSON object that passed Check (a part of a
+// checked document), into its members' bytes as json.Unmarshal into a
+// map[string]json.RawMessage gives them, without checking it again. It
+// returns nil when data is not an object.
+func Members(data []byte) map[string]json.RawMessage {
+	s := scanner{data: data}
+	s.ws()
+	if s.pos >= len(data) || data[s.pos] != '{' {
+		return nil
+	}
+	s.pos++
+	out := map[string]json.RawMessage{}
+	for {
+		s.ws()
+		if s.pos >= len(data) {
+			return nil
+		}
+		switch data[s.pos] {
+		case '}':
+			return out
+		case ',':
+			s.pos++
+			continue
+		case '"':
+		default:
+			return nil
+		}
+		key, err := s.str(true)
+		if err != nil {
+			return nil
+		}
+		s.ws()
+		if s.pos >= len(data) || data[s.pos] != ':' {
+			return nil
+		}
+		s.pos++
+		s.ws()
+		start := s.pos
+		if !s.skip() {
+			return nil
+		}
+		out[key] = json.RawMessage(data[start:s.pos])
+	}
+}
+
+// skip moves past one value of checked JSON.
+func (s *scanner) skip() bool {
+	depth := 0
+	for s.pos < len(s.data) {
+		switch c := s.data[s.pos]; c {
+		case '"':
+			s.pos++
+			for s.pos < len(s.data) && s.data[s.pos] != '"' {
+				if s.data[s.pos] == '\\' {
+					s.pos++
+				}
+				s.pos++
+			}
+			s.pos++
+		case '{', '[':
+			depth++
+			s.pos++
+			continue
+		case '}', ']':
+			depth--
+			s.pos++
+		default:
+			for s.pos < len(s.data) {
+				switch s.data[s.pos] {
+				case ',', '}', ']', ' ', '\t', '\n', '\r':
+				default:
+					s.pos++
+					continue
+				}
+				break
+			}
+		}
+		if depth == 0 {
+			return s.pos <= len(s.data)
+		}
+		if depth < 0 {
+			return false
+		}
+		// Inside a container: move to the next value.
+		for s.pos < len(s.data) {
+			switch s.data[s.pos] {
+			case ' ', '\t', '\n', '\r', ',', ':':
+				s.pos++
+				continue
+			}
+			break
+		}
+	}
+	return false
+}
