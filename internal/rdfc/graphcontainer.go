@@ -155,22 +155,66 @@ func restoreGraphContainers(v any) {
 // toDataset converts the JSON-LD document v to an RDF dataset with the
 // graph-container fix: v's own @context is rewritten as the served
 // contexts are, the document is expanded, the rewrite undone in the
-// expanded form, and the result converted. v is not modified.
-func toDataset(v map[string]any, opts *ld.JsonLdOptions) (*ld.RDFDataset, error) {
+// expanded form, and the result converted. The active context of v's
+// @context comes from the cache (contextcache.go) when it can. opts's
+// loader serves extra. v is not modified.
+func toDataset(v map[string]any, opts *ld.JsonLdOptions, extra *Contexts) (*ld.RDFDataset, error) {
+	var expanded any
+	var err error
 	if c, ok := v["@context"]; ok {
-		if r, changed := rewriteGraphContainers(c); changed {
-			w := make(map[string]any, len(v))
-			for k, x := range v {
-				w[k] = x
-			}
-			w["@context"] = r
-			v = w
+		r, changed := rewriteGraphContainers(c)
+		active, cached, cerr := activeContext(r, opts, extra)
+		if cerr != nil {
+			return nil, cerr
 		}
+		w := v
+		if cached || changed {
+			w = make(map[string]any, len(v))
+			for k, x := range v {
+				if k != "@context" || !cached {
+					w[k] = x
+				}
+			}
+			if !cached {
+				w["@context"] = r
+			}
+		}
+		if cached {
+			expanded, err = expandWith(active, w, opts)
+		} else {
+			expanded, err = ld.NewJsonLdProcessor().Expand(w, opts)
+		}
+	} else {
+		expanded, err = ld.NewJsonLdProcessor().Expand(v, opts)
 	}
-	expanded, err := ld.NewJsonLdProcessor().Expand(v, opts)
 	if err != nil {
 		return nil, err
 	}
 	restoreGraphContainers(expanded)
 	return ld.NewJsonLdApi().ToRDF(expanded, opts)
+}
+
+// expandWith is json-gold's JsonLdProcessor.Expand of a document without
+// @context whose top-level @context processing gave active (see
+// activeContext for when that is the same).
+func expandWith(active *ld.Context, doc map[string]any, opts *ld.JsonLdOptions) ([]any, error) {
+	expanded, err := ld.NewJsonLdApi().Expand(active, "", doc, opts.Copy(), false, nil)
+	if err != nil {
+		return nil, err
+	}
+	// The final steps of JsonLdProcessor.expand.
+	expandedMap, isMap := expanded.(map[string]any)
+	if isMap && len(expandedMap) == 0 {
+		expanded = nil
+	}
+	graph, hasGraph := expandedMap["@graph"]
+	if isMap && hasGraph && len(expandedMap) == 1 {
+		expanded = graph
+	} else if expanded == nil {
+		expanded = make([]any, 0)
+	}
+	if list, isList := expanded.([]any); isList {
+		return list, nil
+	}
+	return []any{expanded}, nil
 }

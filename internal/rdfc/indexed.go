@@ -84,7 +84,8 @@ func IsKnownContext(url string) bool {
 // ones, by URL. Build them with ParseContexts; the zero value and nil hold
 // none. They are read only, so one value may serve many calls at once.
 type Contexts struct {
-	docs map[string]any
+	docs  map[string]any
+	ident uint64 // names these contexts in the active context cache
 }
 
 // maxContextBytes bounds one caller context document.
@@ -94,7 +95,7 @@ const maxContextBytes = 1 << 20
 // object with an "@context" member, and no URL may be one already embedded
 // (an embedded context cannot be replaced).
 func ParseContexts(docs map[string][]byte) (*Contexts, error) {
-	c := &Contexts{docs: make(map[string]any, len(docs))}
+	c := &Contexts{docs: make(map[string]any, len(docs)), ident: nextContextsID()}
 	for url, b := range docs {
 		if url == "" {
 			return nil, fmt.Errorf("rdfc: a context without a URL")
@@ -136,7 +137,7 @@ func (c *Contexts) URLs() []string {
 // Merge returns the union of c and d (nil when both are empty); a URL in
 // both fails.
 func (c *Contexts) Merge(d *Contexts) (*Contexts, error) {
-	out := &Contexts{docs: map[string]any{}}
+	out := &Contexts{docs: map[string]any{}, ident: nextContextsID()}
 	for _, s := range []*Contexts{c, d} {
 		if s == nil {
 			continue

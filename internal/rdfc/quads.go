@@ -20,7 +20,7 @@ func (o Options) ToNQuads(ctx context.Context, v map[string]any) ([]string, erro
 	opts := ld.NewJsonLdOptions("")
 	opts.DocumentLoader = embeddedLoader{extra: o.Contexts}
 	opts.SafeMode = o.Strict
-	dataset, err := toDataset(v, opts)
+	dataset, err := toDataset(v, opts, o.Contexts)
 	if err != nil {
 		return nil, classify(err)
 	}

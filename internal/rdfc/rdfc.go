@@ -198,7 +198,7 @@ func (o Options) canonicalLines(ctx context.Context, v map[string]any) ([]line, 
 	toRDF := ld.NewJsonLdOptions("")
 	toRDF.DocumentLoader = embeddedLoader{extra: o.Contexts}
 	toRDF.SafeMode = o.Strict
-	dataset, err := toDataset(v, toRDF)
+	dataset, err := toDataset(v, toRDF, o.Contexts)
 	if err != nil {
 		return nil, classify(err)
 	}
