@@ -301,7 +301,7 @@ func (s *Stream) runBatch(ctx context.Context, j *journal, batch int, first int6
 		if err != nil {
 			return nil, fmt.Errorf("issuer: batch %d: spool: %w", batch, err)
 		}
-		if tree, err = merkle.Build(leaves); err != nil {
+		if tree, err = merkle.BuildShared(leaves); err != nil {
 			return nil, err
 		}
 		rec = prev
@@ -421,7 +421,7 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 	if err := f.Sync(); err != nil {
 		return nil, nil, err
 	}
-	tree, err := merkle.Build(leaves)
+	tree, err := merkle.BuildShared(leaves)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -627,7 +627,8 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 		return err
 	}
 	work := func(e spoolEntry) ([]byte, error) {
-		path, err := tree.Path(e.index)
+		var steps [merkle.MaxPathLen]merkle.Step
+		path, err := tree.AppendPath(steps[:0], e.index)
 		if err != nil {
 			return nil, err
 		}
