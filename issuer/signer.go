@@ -136,10 +136,14 @@ func (s *Signer) Cryptosuite() string {
 // any proof, as Data Integrity proof sets do. A credential that breaks a
 // MUST of the Verifiable Credentials data model is refused (ErrDataModel).
 func (s *Signer) SignCredential(c *badge.Credential) ([]byte, error) {
-	if err := s.checkDataModel(c.Members()); err != nil {
+	m := c.Members()
+	if err := injectDataIntegrityContext(m); err != nil {
 		return nil, err
 	}
-	return s.sign(c.Members(), dataintegrity.Options{})
+	if err := s.checkDataModel(m); err != nil {
+		return nil, err
+	}
+	return s.sign(m, dataintegrity.Options{})
 }
 
 // SignPresentation adds a proof bound to challenge and domain, with the
@@ -148,10 +152,14 @@ func (s *Signer) SignPresentation(p *badge.Presentation, challenge, domain strin
 	if challenge == "" || domain == "" {
 		return nil, errors.New("issuer: a presentation needs a challenge and a domain")
 	}
-	if err := s.checkDataModel(p.Members()); err != nil {
+	m := p.Members()
+	if err := injectDataIntegrityContext(m); err != nil {
 		return nil, err
 	}
-	return s.sign(p.Members(), dataintegrity.Options{ProofPurpose: "authentication", Challenge: challenge, Domain: domain})
+	if err := s.checkDataModel(m); err != nil {
+		return nil, err
+	}
+	return s.sign(m, dataintegrity.Options{ProofPurpose: "authentication", Challenge: challenge, Domain: domain})
 }
 
 func (s *Signer) sign(members map[string]json.RawMessage, opt dataintegrity.Options) ([]byte, error) {

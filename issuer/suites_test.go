@@ -3,7 +3,9 @@ package issuer_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +55,52 @@ func TestSignWithRDFCSuites(t *testing.T) {
 			changed := strings.Replace(string(signed), "25201001234A", "25201001234B", 1)
 			r = v.Verify(context.Background(), []byte(changed), verify.Binding{})
 			require.Equal(t, "bad_signature", r.Check(verify.CheckSignature).Code)
+		})
+	}
+}
+
+// A VC 1.1 credential gets the Data Integrity context before it is signed
+// (its own context does not define DataIntegrityProof), with every suite;
+// the verifier accepts it. One that carries a proof already keeps its
+// context, so that proof still verifies.
+func TestSignVC11InjectsDataIntegrityContext(t *testing.T) {
+	v11 := `{"@context":["https://www.w3.org/2018/credentials/v1"],"id":"urn:uuid:86294362-4254-4f36-854f-3952fe42555d","type":["VerifiableCredential"],"issuer":"%s","issuanceDate":"2020-03-16T22:37:26.544Z","credentialSubject":{"id":"did:example:subject"}}`
+	for _, tc := range []struct {
+		suite string
+		typ   keys.Type
+	}{{issuer.EdDSARDFC2022, keys.Ed25519}, {issuer.ECDSARDFC2019, keys.P256}, {issuer.EdDSAJCS2022, keys.Ed25519}, {issuer.ECDSAJCS2019, keys.P384}} {
+		t.Run(tc.suite+"/"+string(tc.typ), func(t *testing.T) {
+			k, err := keys.Generate(tc.typ)
+			require.NoError(t, err)
+			s, err := issuer.NewSigner(k, issuer.WithCryptosuite(tc.suite), issuer.WithClock(fixedClock))
+			require.NoError(t, err)
+			c, err := badge.ParseCredential([]byte(fmt.Sprintf(v11, s.DID())), badge.Limits{})
+			require.NoError(t, err)
+			signed, err := s.SignCredential(c)
+			require.NoError(t, err)
+			var doc struct {
+				Context []string `json:"@context"`
+			}
+			require.NoError(t, json.Unmarshal(signed, &doc))
+			require.Equal(t, []string{badge.ContextV1, issuer.DataIntegrityContext}, doc.Context)
+			v, err := verify.New(verify.WithTrustedKey(s.DID()), verify.WithOffline(), verify.WithClock(fixedClock))
+			require.NoError(t, err)
+			r := v.Verify(context.Background(), signed, verify.Binding{})
+			require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
+
+			// A second signer adds its proof without touching the context.
+			k2, err := keys.Generate(tc.typ)
+			require.NoError(t, err)
+			s2, err := issuer.NewSigner(k2, issuer.WithCryptosuite(tc.suite), issuer.WithClock(fixedClock))
+			require.NoError(t, err)
+			c2, err := badge.ParseCredential(signed, badge.Limits{})
+			require.NoError(t, err)
+			twice, err := s2.SignCredential(c2)
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(twice, &doc))
+			require.Equal(t, []string{badge.ContextV1, issuer.DataIntegrityContext}, doc.Context)
+			r = v.Verify(context.Background(), twice, verify.Binding{})
+			require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
 		})
 	}
 }

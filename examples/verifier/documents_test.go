@@ -49,7 +49,8 @@ func TestVerifyBlockcertsOfflineWithDocuments(t *testing.T) {
 }
 
 // --related-resource gives the content a credential pins by digest: the
-// matching file verifies, another file fails at format.
+// matching file verifies, another file fails at format. The same
+// credential decides with --without-issuer-trust-unsafe.
 func TestVerifyRelatedResource(t *testing.T) {
 	dir := t.TempDir()
 	k, err := keys.Generate(keys.Ed25519)
@@ -75,5 +76,18 @@ func TestVerifyRelatedResource(t *testing.T) {
 	require.Equal(t, exitFailed, code)
 	require.Equal(t, "failed", reps["cred.json"].Check("format"))
 	code, _ = runVerify(t, "--related-resource", "https://school.example/t.pdf", cred)
+	require.Equal(t, 2, code)
+
+	// No trust given: undecided; --without-issuer-trust-unsafe accepts any
+	// issuer and says so, every other check still running.
+	code, reps = runVerify(t, "--offline", cred)
+	require.Equal(t, exitIndeterminate, code)
+	code, reps = runVerify(t, "--offline", "--without-issuer-trust-unsafe", cred)
+	require.Equal(t, exitVerified, code, "%+v", reps["cred.json"].Checks)
+	require.Equal(t, "skipped", reps["cred.json"].Check("issuer"))
+	code, reps = runVerify(t, "--offline", "--without-issuer-trust-unsafe", "--related-resource", "https://school.example/t.pdf="+forged, cred)
+	require.Equal(t, exitFailed, code)
+	require.Equal(t, "failed", reps["cred.json"].Check("format"))
+	code, _ = runVerify(t, "--without-issuer-trust-unsafe", "--trust-key", k.PublicKey().DID(), cred)
 	require.Equal(t, 2, code)
 }

@@ -34,6 +34,7 @@ type verifierFlags struct {
 	revocationLists  listFlag // URL=FILE
 	contexts         listFlag // URL=FILE
 	relatedResources listFlag // URL=FILE
+	anyIssuer        bool     // --without-issuer-trust-unsafe
 	// wrapAnchors, when set, wraps the anchor resolver (serve's metrics).
 	wrapAnchors func(anchor.Resolver) (anchor.Resolver, error)
 }
@@ -50,6 +51,7 @@ func (f *verifierFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.issuerProfiles, "issuer-profile", "an issuer's profile or controller document `FILE` (Blockcerts and Open Badges issuer profiles, DID documents), used instead of fetching it; repeatable")
 	fs.Var(&f.revocationLists, "revocation-list", "a Blockcerts revocation list as `URL=FILE`, used instead of fetching URL; repeatable")
 	fs.Var(&f.contexts, "context", "a JSON-LD context as `URL=FILE`, beside the ones the verifier holds; repeatable")
+	fs.BoolVar(&f.anyIssuer, "without-issuer-trust-unsafe", false, "accept any issuer whose signature verifies (every other check still runs): for inspecting credentials and running conformance suites, never for decisions")
 	fs.Var(&f.relatedResources, "related-resource", "the content of a resource credentials pin in relatedResource, as `URL=FILE`: a digest that does not match fails; repeatable")
 	fs.Uint64Var(&f.ethConfirmations, "eth-confirmations", 1, "`N` confirmations an Ethereum anchor needs; fewer is indeterminate (12 or more on public chains)")
 }
@@ -75,6 +77,9 @@ func (f *verifierFlags) build() ([]verify.Option, func(), error) {
 	for _, k := range f.trustKeys {
 		opts = append(opts, verify.WithTrustedKey(k))
 	}
+	if f.anyIssuer && (f.trust != "" || len(f.trustKeys) > 0) {
+		return nil, closeAll, errors.New("--without-issuer-trust-unsafe conflicts with --trust and --trust-key")
+	}
 	switch {
 	case f.trust != "" && len(f.trustKeys) > 0:
 		// Root keys given: the list must be signed by one of them.
@@ -89,6 +94,8 @@ func (f *verifierFlags) build() ([]verify.Option, func(), error) {
 			return nil, closeAll, err
 		}
 		opts = append(opts, verify.WithTrustList(tl))
+	case f.anyIssuer:
+		opts = append(opts, verify.WithoutIssuerTrustUnsafe())
 	case len(f.trustKeys) == 0:
 		// Nothing trusted: every check runs, and the issuer check says so.
 		opts = append(opts, verify.WithoutTrustList())
