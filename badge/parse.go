@@ -124,20 +124,27 @@ func parseTime(m map[string]json.RawMessage, doc map[string]any, name string) (*
 	return &t, nil
 }
 
-func parseContext(m map[string]json.RawMessage) ([]json.RawMessage, error) {
+func parseContext(m map[string]json.RawMessage, doc map[string]any) ([]json.RawMessage, error) {
 	raw, ok := m["@context"]
 	if !ok {
 		return nil, fieldErr("@context", "missing")
 	}
 	var ctx []json.RawMessage
-	if err := oneOrMany(raw, &ctx); err != nil {
-		return nil, fieldErr("@context", "%v", err)
+	if doc != nil && len(raw) > 0 && raw[0] == '[' {
+		ctx = jsonx.Elements(raw) // the parse checked it
+	} else if doc != nil && len(raw) > 0 {
+		ctx = []json.RawMessage{raw}
+	}
+	if ctx == nil {
+		if err := oneOrMany(raw, &ctx); err != nil {
+			return nil, fieldErr("@context", "%v", err)
+		}
 	}
 	if len(ctx) == 0 {
 		return nil, fieldErr("@context", "empty")
 	}
-	var first string
-	if json.Unmarshal(ctx[0], &first) != nil || (first != ContextV2 && first != ContextV1) {
+	first, ok := nthItem(doc["@context"], 0, len(ctx)).(string)
+	if !ok && json.Unmarshal(ctx[0], &first) != nil || (first != ContextV2 && first != ContextV1) {
 		return nil, fieldErr("@context", "first entry must be %s or %s, got %s", ContextV2, ContextV1, ctx[0])
 	}
 	return ctx, nil
@@ -195,7 +202,7 @@ func ParseCredential(data []byte, lim Limits) (*Credential, error) {
 func credentialFromMembers(data []byte, m map[string]json.RawMessage, doc map[string]any, lim Limits) (*Credential, error) {
 	c := &Credential{raw: data, members: m, decoded: doc}
 	var err error
-	if c.Context, err = parseContext(m); err != nil {
+	if c.Context, err = parseContext(m, doc); err != nil {
 		return nil, err
 	}
 	fields := []struct {
@@ -326,7 +333,7 @@ func Parse(data []byte, lim Limits) (*Credential, *Presentation, error) {
 func presentationFromMembers(data []byte, m map[string]json.RawMessage, doc map[string]any, lim Limits) (*Presentation, error) {
 	var err error
 	p := &Presentation{raw: data, members: m, decoded: doc}
-	if p.Context, err = parseContext(m); err != nil {
+	if p.Context, err = parseContext(m, doc); err != nil {
 		return nil, err
 	}
 	for _, f := range []struct {

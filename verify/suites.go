@@ -154,11 +154,12 @@ func canonicalJCS(c *badge.Credential, i int) *dataintegrity.Canonical {
 	if _, chained := proof["previousProof"]; chained {
 		return nil
 	}
-	d, err := canon.AppendJCS(nil, doc, "proof")
+	// The JCS form is about as long as the bytes.
+	d, err := canon.AppendJCS(make([]byte, 0, len(c.Raw())), doc, "proof")
 	if err != nil {
 		return nil
 	}
-	p, err := canon.AppendJCS(nil, proof, "proofValue")
+	p, err := canon.AppendJCS(make([]byte, 0, len(c.Proofs[i].Raw())), proof, "proofValue")
 	if err != nil {
 		return nil
 	}

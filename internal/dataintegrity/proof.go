@@ -1,10 +1,12 @@
 package dataintegrity
 
 import (
+	"bytes"
 	"crypto"
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/keys"
@@ -149,6 +151,9 @@ func verify(pk *keys.PublicKey, docContext json.RawMessage, proof map[string]jso
 
 // contextPrefix checks that the document's @context starts with the proof's.
 func contextPrefix(proofCtx, docCtx json.RawMessage) error {
+	if bytes.Equal(proofCtx, docCtx) {
+		return nil // the same value: a prefix of itself
+	}
 	var p, d []json.RawMessage
 	if err := json.Unmarshal(asArray(proofCtx), &p); err != nil {
 		return fmt.Errorf("%w: proof @context: %v", ErrMalformed, err)
@@ -200,6 +205,9 @@ func stringMember(m map[string]json.RawMessage, name string) (string, error) {
 	if !ok {
 		return "", nil
 	}
+	if v, ok := plainString(raw); ok {
+		return v, nil
+	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return "", fmt.Errorf("%w: %s: %v", ErrMalformed, name, err)
@@ -213,4 +221,23 @@ func mustJSON(s string) json.RawMessage {
 		panic(err) // a Go string always marshals
 	}
 	return b
+}
+
+// plainString is the value of a JSON string without escapes, control
+// characters or invalid UTF-8: its bytes between the quotes. ok is false
+// for anything else, which encoding/json decodes.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	in := raw[1 : len(raw)-1]
+	for _, c := range in {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(in) {
+		return "", false
+	}
+	return string(in), true
 }

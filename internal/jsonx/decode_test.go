@@ -51,7 +51,9 @@ func checkDecode(t testing.TB, data []byte) {
 	checkMembers(t, data)
 	for _, raw := range m {
 		checkMembers(t, raw)
+		checkElements(t, raw)
 	}
+	checkElements(t, data)
 	if a, ok := v.([]any); ok && len(a) > 0 {
 		var items []json.RawMessage
 		if err := json.Unmarshal(data, &items); err != nil {
@@ -124,4 +126,17 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkDecode(t, data) })
+}
+
+func checkElements(t testing.TB, data []byte) {
+	var want []json.RawMessage
+	if json.Unmarshal(data, &want) != nil || want == nil {
+		if got := Elements(data); got != nil {
+			t.Fatalf("Elements(%q) = %q, not an array", data, got)
+		}
+		return
+	}
+	if got := Elements(data); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Elements(%q) = %q, encoding/json %q", data, got, want)
+	}
 }

@@ -686,3 +686,35 @@ func (s *scanner) skip() bool {
 	}
 	return false
 }
+
+// Elements splits data, one JSON array that passed Check (a part of a
+// checked document), into its elements' bytes as json.Unmarshal into a
+// []json.RawMessage gives them, without checking it again. It returns nil
+// when data is not an array.
+func Elements(data []byte) []json.RawMessage {
+	s := scanner{data: data}
+	s.ws()
+	if s.pos >= len(data) || data[s.pos] != '[' {
+		return nil
+	}
+	s.pos++
+	out := []json.RawMessage{}
+	for {
+		s.ws()
+		if s.pos >= len(data) {
+			return nil
+		}
+		switch data[s.pos] {
+		case ']':
+			return out
+		case ',':
+			s.pos++
+			continue
+		}
+		start := s.pos
+		if !s.skip() {
+			return nil
+		}
+		out = append(out, json.RawMessage(data[start:s.pos]))
+	}
+}
