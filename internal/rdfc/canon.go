@@ -34,6 +34,7 @@ type canonState struct {
 	// first-degree hash, once computed.
 	info      map[string]*bnodeInfo
 	canonical *issuer
+	sw        stringWriter // hashes lines
 }
 
 type bnodeInfo struct {
@@ -273,7 +274,7 @@ func (s *canonState) firstDegree(id string) (string, error) {
 	}
 	slices.SortFunc(lines, compareLines)
 	h := sha256.New()
-	writeLines(h, lines)
+	s.sw.writeLines(h, lines)
 	in.hash = hex.EncodeToString(h.Sum(nil))
 	return in.hash, nil
 }

@@ -10,16 +10,24 @@ import (
 // A line is one quad serialized as N-Quads, with json-gold's rules
 // (toNQuad and escape in serialize_nquads.go). A short line is held whole.
 // A line with a long term, typically an image embedded as a data URL or a
-// page of HTML, is held in parts that share the dataset's own strings: the
-// term is never copied, neither to sort the lines nor to hash or write
-// them, so a certificate with megabytes of images costs no more than one
-// copy of them.
+// page of HTML, is held in parts that share the dataset's own strings, a
+// long value unescaped: the term is never copied, neither to sort the
+// lines nor to hash or write them, so a certificate with megabytes of
+// images costs no more than one copy of them.
 type line struct {
-	whole string   // the line, when short
-	parts []string // the line in pieces, when whole is ""
+	whole string // the line, when short
+	parts []part // the line in pieces, when whole is ""
+	n     int    // the length of the line's text
 }
 
-// maxWholeLine is the longest line held whole.
+// A part is a piece of a line's text: s, escaped when esc is set.
+type part struct {
+	s   string
+	esc bool
+}
+
+// maxWholeLine is the longest line held whole, and the longest value
+// escaped when its line is built.
 const maxWholeLine = 512
 
 // maxParts is the most pieces a line has: a subject IRI (3), a predicate
@@ -27,70 +35,151 @@ const maxWholeLine = 512
 // separators.
 const maxParts = 19
 
+// escapable are the bytes N-Quads escapes; escapes holds their escapes.
+const escapable = "\\\"\n\r\t"
+
+var escapes = [256]string{'\\': `\\`, '"': `\"`, '\n': `\n`, '\r': `\r`, '\t': `\t`}
+
 // newLine serializes the quad (s, p, o, g); g is nil in the default graph.
 func newLine(s, p, o, g ld.Node) line {
-	var buf [maxParts]string
+	var buf [maxParts]part
 	parts := buf[:0]
 	parts = appendTerm(parts, s)
-	parts = append(parts, " ")
+	parts = append(parts, part{s: " "})
 	parts = appendTerm(parts, p)
-	parts = append(parts, " ")
+	parts = append(parts, part{s: " "})
 	parts = appendTerm(parts, o)
 	if g != nil {
-		parts = append(parts, " ")
+		parts = append(parts, part{s: " "})
 		parts = appendTerm(parts, g)
 	}
-	parts = append(parts, " .\n")
-	n := 0
+	parts = append(parts, part{s: " .\n"})
+	n, whole := 0, true
 	for _, x := range parts {
-		n += len(x)
+		if x.esc {
+			n += escapedLen(x.s)
+			whole = false
+		} else {
+			n += len(x.s)
+		}
 	}
-	if n > maxWholeLine {
-		return line{parts: append([]string(nil), parts...)}
+	if !whole || n > maxWholeLine {
+		return line{parts: append([]part(nil), parts...), n: n}
 	}
 	var b strings.Builder
 	b.Grow(n)
 	for _, x := range parts {
-		b.WriteString(x)
+		b.WriteString(x.s)
 	}
-	return line{whole: b.String()}
+	return line{whole: b.String(), n: n}
 }
 
 // appendTerm appends the pieces of one term.
-func appendTerm(parts []string, n ld.Node) []string {
+func appendTerm(parts []part, n ld.Node) []part {
 	switch {
 	case ld.IsIRI(n):
-		return append(parts, "<", escape(n.GetValue()), ">")
+		return append(parts, part{s: "<"}, value(n.GetValue()), part{s: ">"})
 	case ld.IsBlankNode(n):
-		return append(parts, n.GetValue())
+		return append(parts, part{s: n.GetValue()})
 	}
 	lit := n.(ld.Literal)
-	parts = append(parts, "\"", escape(lit.GetValue()), "\"")
+	parts = append(parts, part{s: "\""}, value(lit.GetValue()), part{s: "\""})
 	switch {
 	case lit.Datatype == ld.RDFLangString:
-		parts = append(parts, "@", lit.Language)
+		parts = append(parts, part{s: "@"}, part{s: lit.Language})
 	case lit.Datatype != ld.XSDString:
-		parts = append(parts, "^^<", escape(lit.Datatype), ">")
+		parts = append(parts, part{s: "^^<"}, value(lit.Datatype), part{s: ">"})
 	}
 	return parts
 }
 
-func (l *line) pieces() []string {
-	if l.parts != nil {
-		return l.parts
+// value is the part of an IRI or a literal's value: escaped now when
+// short, else later, piece by piece, if it needs it at all.
+func value(v string) part {
+	if len(v) <= maxWholeLine {
+		return part{s: escape(v)}
 	}
-	return []string{l.whole}
+	for i := 0; i < len(escapable); i++ {
+		if strings.IndexByte(v, escapable[i]) >= 0 {
+			return part{s: v, esc: true}
+		}
+	}
+	return part{s: v}
 }
 
-func (l *line) len() int {
-	if l.parts == nil {
-		return len(l.whole)
-	}
-	n := 0
-	for _, x := range l.parts {
-		n += len(x)
+// escapedLen is len(escape(s)).
+func escapedLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(escapable); i++ {
+		n += strings.Count(s, escapable[i:i+1])
 	}
 	return n
+}
+
+// cursor reads a line's text chunk by chunk.
+type cursor struct {
+	parts []part
+	cur   string
+	esc   bool
+	// next holds, when esc, the position in cur of the first of each
+	// escapable byte, len(cur) if there is none.
+	next [len(escapable)]int
+}
+
+func (l *line) cursor() cursor {
+	if l.parts == nil {
+		return cursor{cur: l.whole}
+	}
+	return cursor{parts: l.parts}
+}
+
+// chunk returns the next chunk of text, "" at the end.
+func (c *cursor) chunk() string {
+	for c.cur == "" {
+		if len(c.parts) == 0 {
+			return ""
+		}
+		c.cur, c.esc = c.parts[0].s, c.parts[0].esc
+		c.parts = c.parts[1:]
+		if c.esc {
+			for k := range c.next {
+				c.next[k] = indexOr(c.cur, escapable[k])
+			}
+		}
+	}
+	if !c.esc {
+		x := c.cur
+		c.cur = ""
+		return x
+	}
+	m := len(c.cur)
+	for _, i := range c.next {
+		m = min(m, i)
+	}
+	if m > 0 {
+		x := c.cur[:m]
+		c.advance(m)
+		return x
+	}
+	x := escapes[c.cur[0]]
+	c.advance(1)
+	return x
+}
+
+func (c *cursor) advance(m int) {
+	c.cur = c.cur[m:]
+	for k := range c.next {
+		if c.next[k] -= m; c.next[k] < 0 {
+			c.next[k] = indexOr(c.cur, escapable[k])
+		}
+	}
+}
+
+func indexOr(s string, b byte) int {
+	if i := strings.IndexByte(s, b); i >= 0 {
+		return i
+	}
+	return len(s)
 }
 
 // compareLines orders lines as their texts compare, byte by byte.
@@ -98,14 +187,14 @@ func compareLines(a, b line) int {
 	if a.parts == nil && b.parts == nil {
 		return strings.Compare(a.whole, b.whole)
 	}
-	pa, pb := a.pieces(), b.pieces()
+	ca, cb := a.cursor(), b.cursor()
 	var x, y string
 	for {
-		for x == "" && len(pa) > 0 {
-			x, pa = pa[0], pa[1:]
+		if x == "" {
+			x = ca.chunk()
 		}
-		for y == "" && len(pb) > 0 {
-			y, pb = pb[0], pb[1:]
+		if y == "" {
+			y = cb.chunk()
 		}
 		switch {
 		case x == "" && y == "":
@@ -127,16 +216,13 @@ func compareLines(a, b line) int {
 func text(lines []line) string {
 	n := 0
 	for i := range lines {
-		n += lines[i].len()
+		n += lines[i].n
 	}
 	var b strings.Builder
 	b.Grow(n)
 	for i := range lines {
-		if lines[i].parts == nil {
-			b.WriteString(lines[i].whole)
-			continue
-		}
-		for _, x := range lines[i].parts {
+		c := lines[i].cursor()
+		for x := c.chunk(); x != ""; x = c.chunk() {
 			b.WriteString(x)
 		}
 	}
@@ -146,27 +232,21 @@ func text(lines []line) string {
 // appendLines appends the lines' text to dst.
 func appendLines(dst []byte, lines []line) []byte {
 	for i := range lines {
-		if lines[i].parts == nil {
-			dst = append(dst, lines[i].whole...)
-			continue
-		}
-		for _, x := range lines[i].parts {
+		c := lines[i].cursor()
+		for x := c.chunk(); x != ""; x = c.chunk() {
 			dst = append(dst, x...)
 		}
 	}
 	return dst
 }
 
-// writeLines writes the lines' text to w (a hash, typically) through a
-// small buffer, so that no piece is converted to a []byte of its own.
-func writeLines(w io.Writer, lines []line) error {
-	sw := stringWriter{w: w}
+// writeLines writes the lines' text to w (a hash, typically) through sw's
+// buffer, so that no piece is converted to a []byte of its own.
+func (sw *stringWriter) writeLines(w io.Writer, lines []line) error {
+	sw.w, sw.n, sw.err = w, 0, nil
 	for i := range lines {
-		if lines[i].parts == nil {
-			sw.writeString(lines[i].whole)
-			continue
-		}
-		for _, x := range lines[i].parts {
+		c := lines[i].cursor()
+		for x := c.chunk(); x != ""; x = c.chunk() {
 			sw.writeString(x)
 		}
 	}

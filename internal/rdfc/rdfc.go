@@ -165,7 +165,8 @@ func (o Options) CanonicalizeObjectTo(ctx context.Context, w io.Writer, v map[st
 	if err != nil {
 		return err
 	}
-	return writeLines(w, lines)
+	var sw stringWriter
+	return sw.writeLines(w, lines)
 }
 
 func (o Options) canonicalize(ctx context.Context, v map[string]any) ([]byte, error) {
@@ -175,7 +176,7 @@ func (o Options) canonicalize(ctx context.Context, v map[string]any) ([]byte, er
 	}
 	n := 0
 	for i := range lines {
-		n += lines[i].len()
+		n += lines[i].n
 	}
 	return appendLines(make([]byte, 0, n), lines), nil
 }
