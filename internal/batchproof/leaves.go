@@ -11,6 +11,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/canon"
+	"github.com/badgeproof/badgeproof/internal/decoded"
 )
 
 // Leaves returns the Merkle leaves of the proofs at indexes idx of c's proof
@@ -32,13 +33,25 @@ func Leaves(c *badge.Credential, idx []int) (map[int][32]byte, error) {
 	if slices.Min(idx) < 0 || last > len(c.Proofs) {
 		return nil, fmt.Errorf("batchproof: proof index out of range 0..%d", len(c.Proofs))
 	}
-	base, err := canon.JCSMembers(c.Unsigned())
-	if err != nil {
-		return nil, fmt.Errorf("batchproof: %w", err)
-	}
-	ins, err := proofKeyOffset(base)
-	if err != nil {
-		return nil, err
+	// From the parse's decoding when there is one, else from the members'
+	// bytes: the same canonical forms.
+	doc := decoded.Value(c)
+	proofs := decodedProofs(doc, len(c.Proofs))
+	var base []byte
+	var ins int
+	var err error
+	if proofs != nil {
+		base, ins, err = canon.AppendJCSAt(make([]byte, 0, len(c.Raw())), doc, "proof")
+		if err != nil {
+			return nil, fmt.Errorf("batchproof: %w", err)
+		}
+	} else {
+		if base, err = canon.JCSMembers(c.Unsigned()); err != nil {
+			return nil, fmt.Errorf("batchproof: %w", err)
+		}
+		if ins, err = proofKeyOffset(base); err != nil {
+			return nil, err
+		}
 	}
 	// ins is the start of the first member after "proof" (preceded by '{'
 	// or ','), or the closing brace (preceded by '{' or the last value).
@@ -60,7 +73,12 @@ func Leaves(c *badge.Credential, idx []int) (map[int][32]byte, error) {
 	h.Write(base[:ins])
 	h.Write([]byte(sepBefore + `"proof":[`))
 	for j := 0; j < last; j++ {
-		p, err := canon.JCS(c.Proofs[j].Raw())
+		var p []byte
+		if proofs != nil {
+			p, err = canon.AppendJCS(nil, proofs[j])
+		} else {
+			p, err = canon.JCS(c.Proofs[j].Raw())
+		}
 		if err != nil {
 			return nil, fmt.Errorf("batchproof: proof %d: %w", j, err)
 		}
@@ -77,6 +95,25 @@ func Leaves(c *badge.Credential, idx []int) (map[int][32]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// decodedProofs are the n proofs of a decoded document, or nil when there
+// is no decoding or it does not hold n proofs.
+func decodedProofs(doc map[string]any, n int) []any {
+	if doc == nil {
+		return nil
+	}
+	switch p := doc["proof"].(type) {
+	case []any:
+		if len(p) == n {
+			return p
+		}
+	case map[string]any:
+		if n == 1 {
+			return []any{p}
+		}
+	}
+	return nil
 }
 
 // finish hashes the rest of one document on a copy of h's state.

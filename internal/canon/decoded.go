@@ -20,26 +20,8 @@ import (
 func AppendJCS(buf []byte, v any, skip ...string) ([]byte, error) {
 	switch x := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			if !slices.Contains(skip, k) {
-				keys = append(keys, k)
-			}
-		}
-		slices.SortFunc(keys, compareKeys)
-		buf = append(buf, '{')
-		for i, k := range keys {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = appendString(buf, k)
-			buf = append(buf, ':')
-			var err error
-			if buf, err = AppendJCS(buf, x[k]); err != nil {
-				return nil, err
-			}
-		}
-		return append(buf, '}'), nil
+		buf, _, err := appendObject(buf, x, skip, "")
+		return buf, err
 	case []any:
 		buf = append(buf, '[')
 		for i, e := range x {
@@ -71,6 +53,48 @@ func AppendJCS(buf []byte, v any, skip ...string) ([]byte, error) {
 		return append(buf, "null"...), nil
 	}
 	return nil, fmt.Errorf("jcs: cannot serialize a %T", v)
+}
+
+// AppendJCSAt is AppendJCS for an object m without its member key, and
+// also returns the offset in the result at which that member goes in JCS
+// order: the start of the first member whose name sorts after key, or the
+// closing brace. (A member inserted there needs a comma after it in the
+// first case, and before it in the second unless the object is empty.)
+func AppendJCSAt(buf []byte, m map[string]any, key string) ([]byte, int, error) {
+	return appendObject(buf, m, []string{key}, key)
+}
+
+// appendObject appends the JCS form of m without the members in skip; at
+// is the offset where member at goes ("" for none).
+func appendObject(buf []byte, m map[string]any, skip []string, at string) ([]byte, int, error) {
+	var keysBuf [32]string
+	keys := keysBuf[:0]
+	for k := range m {
+		if !slices.Contains(skip, k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, compareKeys)
+	buf = append(buf, '{')
+	off := -1
+	for i, k := range keys {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		if at != "" && off < 0 && compareKeys(k, at) > 0 {
+			off = len(buf)
+		}
+		buf = appendString(buf, k)
+		buf = append(buf, ':')
+		var err error
+		if buf, err = AppendJCS(buf, m[k]); err != nil {
+			return nil, 0, err
+		}
+	}
+	if off < 0 {
+		off = len(buf)
+	}
+	return append(buf, '}'), off, nil
 }
 
 func appendNumber(buf []byte, f float64) ([]byte, error) {
