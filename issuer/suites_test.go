@@ -101,6 +101,24 @@ func TestSignVC11InjectsDataIntegrityContext(t *testing.T) {
 			require.Equal(t, []string{badge.ContextV1, issuer.DataIntegrityContext}, doc.Context)
 			r = v.Verify(context.Background(), twice, verify.Binding{})
 			require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
+
+			// An undefined type or term would be dropped by JSON-LD
+			// processing, so the RDFC suites refuse it (data loss); the
+			// JCS suites sign the bytes, all of them.
+			rdfcSuite := tc.suite == issuer.EdDSARDFC2022 || tc.suite == issuer.ECDSARDFC2019
+			for _, bad := range []string{
+				strings.Replace(fmt.Sprintf(v11, s.DID()), `"type":["VerifiableCredential"]`, `"type":["VerifiableCredential","InvalidType"]`, 1),
+				strings.Replace(fmt.Sprintf(v11, s.DID()), `"id":"did:example:subject"`, `"id":"did:example:subject","invalidTerm":"x"`, 1),
+			} {
+				c, err := badge.ParseCredential([]byte(bad), badge.Limits{})
+				require.NoError(t, err)
+				_, err = s.SignCredential(c)
+				if rdfcSuite {
+					require.ErrorIs(t, err, issuer.ErrDataModel, bad)
+				} else {
+					require.NoError(t, err, bad)
+				}
+			}
 		})
 	}
 }

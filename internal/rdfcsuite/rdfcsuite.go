@@ -23,6 +23,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/disuite"
+	"github.com/badgeproof/badgeproof/internal/rdfc"
 	"github.com/badgeproof/badgeproof/keys"
 )
 
@@ -87,6 +88,9 @@ func Compute(ctx context.Context, env disuite.Env, t keys.Type, document, config
 	if in.CanonProof, err = canonMembers(ctx, canon, config); err != nil {
 		return nil, err
 	}
+	if err := checkTypes(ctx, canon, document); err != nil {
+		return nil, err
+	}
 	if in.CanonDocument, err = canonMembers(ctx, canon, document); err != nil {
 		return nil, err
 	}
@@ -98,6 +102,34 @@ func Compute(ctx context.Context, env disuite.Env, t keys.Type, document, config
 	in.ProofHash = h.Sum(nil)
 	in.HashData = append(append([]byte{}, in.ProofHash...), in.DocHash...)
 	return &in, nil
+}
+
+// checkTypes fails with rdfc.ErrUndefinedTerm when a type of a document
+// whose context is not VC 2.0 expands to no absolute IRI: RDF has no
+// triple for it, so the canonical form, and the signature, would not
+// cover it (data loss). In a VC 2.0 document the data model check already
+// requires every type to be defined.
+func checkTypes(ctx context.Context, o rdfc.Options, document map[string]json.RawMessage) error {
+	var first []string
+	if json.Unmarshal(document["@context"], &first) == nil && len(first) > 0 && first[0] == rdfc.ContextV2 {
+		return nil
+	}
+	var single string
+	if json.Unmarshal(document["@context"], &single) == nil && single == rdfc.ContextV2 {
+		return nil
+	}
+	b, err := json.Marshal(document)
+	if err != nil {
+		return fmt.Errorf("%w: %v", disuite.ErrMalformed, err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("%w: %v", disuite.ErrMalformed, err)
+	}
+	if err := o.CheckTerms(ctx, m, true); err != nil {
+		return fmt.Errorf("%w: %v", rdfc.ErrUndefinedTerm, err)
+	}
+	return nil
 }
 
 type canonOptions interface {

@@ -183,3 +183,22 @@ func TestWrongProofKind(t *testing.T) {
 	require.ErrorIs(t, EdDSA.Verify(context.Background(), disuite.Env{}, pub, signed, proof), disuite.ErrMalformed)
 	require.ErrorIs(t, Ed25519.Verify(context.Background(), disuite.Env{}, pub, signed, proof), disuite.ErrMalformed)
 }
+
+// A type no context defines has no triple in RDF, so the signature would
+// not cover it: signing refuses it, and a signed VC 1.1 credential given
+// such a type afterwards does not verify (data loss).
+func TestUndefinedTypeIsDataLoss(t *testing.T) {
+	ctx := context.Background()
+	k, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	doc := func(types string) map[string]json.RawMessage {
+		return members(t, []byte(`{"@context":["https://www.w3.org/2018/credentials/v1","https://w3id.org/security/data-integrity/v2"],"type":[`+types+`],"issuer":"did:example:i","issuanceDate":"2020-03-16T22:37:26Z","credentialSubject":{"id":"did:example:s"}}`))
+	}
+	cfg := members(t, []byte(`{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022","created":"2020-03-16T22:37:26Z","verificationMethod":"did:example:i#k","proofPurpose":"assertionMethod"}`))
+	proof, err := EdDSA.Sign(ctx, disuite.Env{}, k, k.PublicKey(), doc(`"VerifiableCredential"`), cfg)
+	require.NoError(t, err)
+	require.NoError(t, EdDSA.Verify(ctx, disuite.Env{}, k.PublicKey(), doc(`"VerifiableCredential"`), proof))
+	require.ErrorIs(t, EdDSA.Verify(ctx, disuite.Env{}, k.PublicKey(), doc(`"VerifiableCredential","InvalidType"`), proof), rdfc.ErrUndefinedTerm)
+	_, err = EdDSA.Sign(ctx, disuite.Env{}, k, k.PublicKey(), doc(`"VerifiableCredential","InvalidType"`), cfg)
+	require.ErrorIs(t, err, rdfc.ErrUndefinedTerm)
+}
