@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
@@ -20,8 +18,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/badgeproof/badgeproof/badge"
-	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
@@ -149,17 +145,17 @@ func TestNationalScale(t *testing.T) {
 }
 
 // signingFloor measures, on all cores, what no issuer can avoid per badge:
-// the JCS form of the document, its SHA-256 and an Ed25519 signature, over
-// n distinct badges rounds times.
+// the JCS form of the document, its SHA-256 and an Ed25519 signature (see
+// floorBadge), over n distinct badges rounds times.
 func signingFloor(t testing.TB, k *keys.PrivateKey, did string, n, rounds int) float64 {
 	src := newTemplateSource(t, did, n)
-	docs := make([]*badge.Credential, n)
-	for i := range docs {
-		it, err := src.Next()
-		require.NoError(t, err)
-		docs[i], err = badge.ParseCredential(it.Data, badge.Limits{})
+	items := make([]issuer.Item, n)
+	for i := range items {
+		var err error
+		items[i], err = src.Next()
 		require.NoError(t, err)
 	}
+	docs := decodedOf(t, items)
 	start := time.Now()
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -172,14 +168,7 @@ func signingFloor(t testing.TB, k *keys.PrivateKey, did string, n, rounds int) f
 				if i >= n*rounds {
 					return
 				}
-				doc, err := canon.JCSMembers(docs[i%n].Unsigned())
-				if err != nil {
-					panic(err)
-				}
-				d := sha256.Sum256(doc)
-				var hashData [64]byte
-				copy(hashData[32:], d[:])
-				ed25519.Sign(k.Ed25519(), hashData[:])
+				floorBadge(k, docs[i%n])
 			}
 		}()
 	}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -297,12 +298,8 @@ func (s *Stream) runBatch(ctx context.Context, j *journal, batch int, first int6
 		if n != prev.Count || sum != prev.Inputs {
 			return nil, fmt.Errorf("issuer: batch %d: the input differs from the run being resumed", batch)
 		}
-		leaves, err := spoolLeaves(spoolPath, prev.Count)
-		if err != nil {
+		if tree, err = spoolTree(spoolPath, prev.Count); err != nil {
 			return nil, fmt.Errorf("issuer: batch %d: spool: %w", batch, err)
-		}
-		if tree, err = merkle.BuildShared(leaves); err != nil {
-			return nil, err
 		}
 		rec = prev
 	} else {
@@ -388,7 +385,10 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 		hashItem(h, it)
 		return it, true, nil
 	}
-	var leaves [][32]byte
+	// The tree grows as the badges are signed, in input order; it keeps
+	// the levels above the leaves (32 bytes per badge), the spool keeps
+	// the leaves.
+	var builder merkle.Builder
 	work := func(it Item) (signed, error) {
 		out, err := s.signItem(it, bs)
 		if err != nil {
@@ -400,7 +400,7 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 		if err := writeSpool(w, it.Name, &out); err != nil {
 			return err
 		}
-		leaves = append(leaves, out.leaf)
+		builder.Add(out.leaf)
 		prog.Signed++
 		if prog.Signed%256 == 0 {
 			s.progress(*prog)
@@ -411,7 +411,7 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 		return nil, nil, err
 	}
 	s.progress(*prog)
-	if len(leaves) == 0 {
+	if builder.Len() == 0 {
 		os.Remove(spoolPath)
 		return nil, nil, nil
 	}
@@ -421,12 +421,12 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 	if err := f.Sync(); err != nil {
 		return nil, nil, err
 	}
-	tree, err := merkle.BuildShared(leaves)
+	tree, err := builder.Tree()
 	if err != nil {
 		return nil, nil, err
 	}
 	root := tree.Root()
-	rec := &BatchRecord{Batch: batch, First: first, Count: len(leaves), Inputs: hex.EncodeToString(h.Sum(nil)),
+	rec := &BatchRecord{Batch: batch, First: first, Count: tree.Len(), Inputs: hex.EncodeToString(h.Sum(nil)),
 		Root: hex.EncodeToString(root[:]), Created: created.Format(time.RFC3339), State: stateSigned}
 	return rec, tree, nil
 }
@@ -536,6 +536,7 @@ type spoolEntry struct {
 	at       int
 	doc      []byte
 	leaf     [32]byte
+	path     []merkle.Step // from leaf to root
 }
 
 func readSpool(r *bufio.Reader, e *spoolEntry) error {
@@ -577,23 +578,23 @@ func readSpool(r *bufio.Reader, e *spoolEntry) error {
 	return nil
 }
 
-// spoolLeaves reads the leaves of a complete spool of n badges.
-func spoolLeaves(path string, n int) ([][32]byte, error) {
+// spoolTree builds the Merkle tree of a complete spool of n badges.
+func spoolTree(path string, n int) (*merkle.Tree, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<20)
-	leaves := make([][32]byte, 0, n)
+	var b merkle.Builder
 	var e spoolEntry
 	for range n {
 		if err := readSpool(r, &e); err != nil {
 			return nil, err
 		}
-		leaves = append(leaves, e.leaf)
+		b.Add(e.leaf)
 	}
-	return leaves, nil
+	return b.Tree()
 }
 
 // writeBatch adds each badge's batch proof in place of its placeholder, on
@@ -609,16 +610,45 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 		return err
 	}
 	root := tree.Root()
+	// The records are read in order, one ahead, so that each leaf's
+	// sibling leaf (the tree keeps none) is at hand for its path.
+	paths := tree.Paths(0)
 	i := 0
-	next := func() (spoolEntry, bool, error) {
+	var ahead *spoolEntry
+	var prevLeaf [32]byte
+	read := func(i int) (*spoolEntry, error) {
+		e := &spoolEntry{index: i}
+		if err := readSpool(r, e); err != nil {
+			return nil, fmt.Errorf("issuer: batch %d: spool record %d: %w", rec.Batch, i, err)
+		}
+		return e, nil
+	}
+	next := func() (*spoolEntry, bool, error) {
 		if i == rec.Count {
-			return spoolEntry{}, false, nil
+			return nil, false, nil
 		}
-		var e spoolEntry
-		if err := readSpool(r, &e); err != nil {
-			return e, false, fmt.Errorf("issuer: batch %d: spool record %d: %w", rec.Batch, i, err)
+		e := ahead
+		ahead = nil
+		if e == nil {
+			var err error
+			if e, err = read(i); err != nil {
+				return nil, false, err
+			}
 		}
-		e.index = i
+		var sibling [32]byte
+		switch {
+		case i%2 == 1:
+			sibling = prevLeaf
+		case i+1 < rec.Count:
+			var err error
+			if ahead, err = read(i + 1); err != nil {
+				return nil, false, err
+			}
+			sibling = ahead.leaf
+		}
+		_, path, _ := paths.NextSibling(sibling)
+		e.path = slices.Clone(path)
+		prevLeaf = e.leaf
 		i++
 		return e, true, nil
 	}
@@ -626,24 +656,19 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 	if err != nil {
 		return err
 	}
-	work := func(e spoolEntry) ([]byte, error) {
-		var steps [merkle.MaxPathLen]merkle.Step
-		path, err := tree.AppendPath(steps[:0], e.index)
-		if err != nil {
-			return nil, err
-		}
-		pv, err := proofvalue.Encode(&proofvalue.MerkleProof{MerkleRoot: root, TargetHash: e.leaf, Anchors: []anchor.Ref{rec.Ref}, Path: path})
+	work := func(e *spoolEntry) ([]byte, error) {
+		pv, err := proofvalue.Encode(&proofvalue.MerkleProof{MerkleRoot: root, TargetHash: e.leaf, Anchors: []anchor.Ref{rec.Ref}, Path: e.path})
 		if err != nil {
 			return nil, err
 		}
 		if e.doc[e.at] == '"' {
 			// A spool an earlier version wrote: a placeholder string
 			// stands where the batch proof goes.
-			return s.replacePlaceholder(rec, e, pv)
+			return s.replacePlaceholder(rec, *e, pv)
 		}
 		return bp.insert(e.doc, e.at, pv), nil
 	}
-	emit := func(e spoolEntry, doc []byte) error {
+	emit := func(e *spoolEntry, doc []byte) error {
 		if err := sink.Put(Issued{Seq: rec.First + int64(e.index), Name: e.name, ID: e.id, Doc: doc}); err != nil {
 			return err
 		}

@@ -247,7 +247,8 @@ func BenchmarkBuildVsRaw(b *testing.B) {
 }
 
 // BenchmarkTreeAndPathsVsRaw builds a tree of a million leaves and walks
-// every leaf's inclusion path, as a batch issuer does (BuildShared, Paths), and reports that
+// every leaf's inclusion path, as a Stream does (a Builder given the
+// leaves in order, then Paths given each sibling leaf), and reports that
 // work's CPU time divided by the CPU time of the n-1 raw SHA-256 calls
 // over 64-byte inputs the tree needs, both measured on one locked thread
 // in the same run (so other load on the machine does not count). 1 means
@@ -260,17 +261,18 @@ func BenchmarkTreeAndPathsVsRaw(b *testing.B) {
 	steps := 0
 	for b.Loop() {
 		t0 := threadCPU()
-		tr, err := BuildShared(leaves)
+		var bl Builder
+		for _, l := range leaves {
+			bl.Add(l)
+		}
+		tr, err := bl.Tree()
 		if err != nil {
 			b.Fatal(err)
 		}
 		build += threadCPU() - t0
 		w := tr.Paths(0)
-		for {
-			_, p, ok := w.Next()
-			if !ok {
-				break
-			}
+		for i := range leaves {
+			_, p, _ := w.NextSibling(leaves[i^1])
 			steps += len(p)
 		}
 		t1 := threadCPU()
@@ -321,5 +323,66 @@ func TestPathsWalk(t *testing.T) {
 				t.Fatalf("n=%d first=%d: stopped at %d", n, first, want)
 			}
 		}
+	}
+}
+
+// A Builder, given the leaves one by one, builds the tree Build builds,
+// and gives every path from the sibling leaves, also across the chunks a
+// level is kept in.
+func TestBuilder(t *testing.T) {
+	sizes := []int{1, 2, 3, 4, 5, 6, 7, 9, 17, 33, 70, chunkNodes - 1, chunkNodes, chunkNodes + 1, 2*chunkNodes + 3, 4*chunkNodes + 5}
+	for _, n := range sizes {
+		leaves := leafHashes(n)
+		var b Builder
+		for _, l := range leaves {
+			b.Add(l)
+		}
+		if b.Len() != n {
+			t.Fatalf("n=%d: Len %d", n, b.Len())
+		}
+		tr, err := b.Tree()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := referenceRoot(leaves); tr.Root() != want {
+			t.Fatalf("n=%d: root %x, reference %x", n, tr.Root(), want)
+		}
+		sibling := func(i int) [32]byte {
+			if i^1 < n {
+				return leaves[i^1]
+			}
+			return [32]byte{}
+		}
+		w := tr.Paths(0)
+		for i := range leaves {
+			if n > 1 && i^1 < n {
+				if _, err := tr.AppendPath(nil, i); !errors.Is(err, ErrNoLeaves) {
+					t.Fatalf("n=%d i=%d: AppendPath without leaves: %v", n, i, err)
+				}
+			}
+			p, err := tr.AppendPathSibling(nil, i, sibling(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := VerifyPath(leaves[i], p, tr.Root()); err != nil {
+				t.Fatalf("n=%d i=%d: %v", n, i, err)
+			}
+			j, q, ok := w.NextSibling(sibling(i))
+			if !ok || j != i || len(q) != len(p) {
+				t.Fatalf("n=%d i=%d: walker gave leaf %d, %d steps, want %d", n, i, j, len(q), len(p))
+			}
+			for k := range p {
+				if p[k] != q[k] {
+					t.Fatalf("n=%d i=%d: walker step %d differs", n, i, k)
+				}
+			}
+		}
+		if _, _, ok := w.NextSibling([32]byte{}); ok {
+			t.Fatalf("n=%d: walker went past the last leaf", n)
+		}
+	}
+	var empty Builder
+	if _, err := empty.Tree(); !errors.Is(err, ErrEmptyTree) {
+		t.Fatalf("empty builder: %v", err)
 	}
 }
