@@ -656,8 +656,12 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 	if err != nil {
 		return err
 	}
+	enc, err := proofvalue.NewBatchEncoder(root, []anchor.Ref{rec.Ref})
+	if err != nil {
+		return fmt.Errorf("issuer: batch %d: %w", rec.Batch, err)
+	}
 	work := func(e *spoolEntry) ([]byte, error) {
-		pv, err := proofvalue.Encode(&proofvalue.MerkleProof{MerkleRoot: root, TargetHash: e.leaf, Anchors: []anchor.Ref{rec.Ref}, Path: e.path})
+		pv, err := enc.Encode(e.leaf, e.path)
 		if err != nil {
 			return nil, err
 		}

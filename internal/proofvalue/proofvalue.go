@@ -397,20 +397,36 @@ func wrappedText(v any, bytesAsHex bool) (string, error) {
 // Encode writes p as a proofValue string. Hashes are written as wrapped
 // 32-byte strings; anchors must pass anchor.ParseRef.
 func Encode(p *MerkleProof) (string, error) {
+	raw, err := encodeRaw(p)
+	if err != nil {
+		return "", err
+	}
+	s, err := multibase.Encode(multibase.Base58BTC, raw)
+	if err != nil {
+		return "", malformed("multibase: %v", err)
+	}
+	if len(s) > MaxLen {
+		return "", malformed("encoded value of %d characters exceeds %d", len(s), MaxLen)
+	}
+	return s, nil
+}
+
+// encodeRaw is the CBOR item Encode writes in base58btc.
+func encodeRaw(p *MerkleProof) ([]byte, error) {
 	if p == nil {
-		return "", malformed("nil proof")
+		return nil, malformed("nil proof")
 	}
 	if len(p.Path) > merkle.MaxPathLen {
-		return "", malformed("path: %d steps, at most %d", len(p.Path), merkle.MaxPathLen)
+		return nil, malformed("path: %d steps, at most %d", len(p.Path), merkle.MaxPathLen)
 	}
 	if len(p.Anchors) == 0 || len(p.Anchors) > MaxAnchors {
-		return "", malformed("anchors: %d, want 1 to %d", len(p.Anchors), MaxAnchors)
+		return nil, malformed("anchors: %d, want 1 to %d", len(p.Anchors), MaxAnchors)
 	}
 	anchors := make([]any, len(p.Anchors))
 	for i, r := range p.Anchors {
 		a, err := encodeAnchor(r)
 		if err != nil {
-			return "", malformed("anchor %d: %v", i, err)
+			return nil, malformed("anchor %d: %v", i, err)
 		}
 		anchors[i] = a
 	}
@@ -430,16 +446,9 @@ func Encode(p *MerkleProof) (string, error) {
 	}
 	raw, err := cbor.Marshal(top)
 	if err != nil {
-		return "", malformed("cbor: %v", err)
+		return nil, malformed("cbor: %v", err)
 	}
-	s, err := multibase.Encode(multibase.Base58BTC, raw)
-	if err != nil {
-		return "", malformed("multibase: %v", err)
-	}
-	if len(s) > MaxLen {
-		return "", malformed("encoded value of %d characters exceeds %d", len(s), MaxLen)
-	}
-	return s, nil
+	return raw, nil
 }
 
 func wrap(v any) []byte {
