@@ -328,6 +328,9 @@ func (r *Report) set(c Check) {
 			return
 		}
 	}
+	if r.Checks == nil {
+		r.Checks = make([]Check, 0, len(checkOrder))
+	}
 	r.Checks = append(r.Checks, c)
 }
 

@@ -151,7 +151,7 @@ func verify(pk *keys.PublicKey, docContext json.RawMessage, proof map[string]jso
 
 // contextPrefix checks that the document's @context starts with the proof's.
 func contextPrefix(proofCtx, docCtx json.RawMessage) error {
-	if bytes.Equal(proofCtx, docCtx) {
+	if sameJSON(proofCtx, docCtx) {
 		return nil // the same value: a prefix of itself
 	}
 	var p, d []json.RawMessage
@@ -175,6 +175,21 @@ func contextPrefix(proofCtx, docCtx json.RawMessage) error {
 		}
 	}
 	return nil
+}
+
+// sameJSON reports whether a and b are the same JSON text but for
+// insignificant white space (then they decode alike).
+func sameJSON(a, b json.RawMessage) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	if a == nil || b == nil {
+		return false
+	}
+	var ca, cb bytes.Buffer
+	ca.Grow(len(a))
+	cb.Grow(len(b))
+	return json.Compact(&ca, a) == nil && json.Compact(&cb, b) == nil && bytes.Equal(ca.Bytes(), cb.Bytes())
 }
 
 func asArray(raw json.RawMessage) json.RawMessage {
