@@ -139,6 +139,12 @@ func TestPresentForeignBadge(t *testing.T) {
 // TestIssuerHelpExitsZero: --help and -h print a command's usage and flags
 // with their defaults on standard output and exit 0.
 func TestIssuerHelpExitsZero(t *testing.T) {
+	// Every command has a synopsis, shown by its --help and in the usage.
+	for name := range commands {
+		_, help, _ := runCLI(t, name, "--help")
+		require.Contains(t, help, "usage: issuer "+name+" ", name)
+		require.Contains(t, usage, "\n  issuer "+name+" ", name)
+	}
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"keygen", "--help"}, {"issue", "--help"}, {"issue", "-h"},
 		{"revoke", "--help"}, {"present", "--help"}} {
 		code, stdout, stderr := runCLI(t, args...)

@@ -21,6 +21,7 @@ var synopses = map[string]string{
 	"bake":        "issuer bake --in BADGE --image IMAGE.png|IMAGE.svg --out FILE",
 	"issue-jwt":   "issuer issue-jwt --key KEYFILE [--format vc+jwt|vc-jwt] [--out FILE] INPUT",
 	"issue-sdjwt": "issuer issue-sdjwt --key KEYFILE --vct VCT [--disclose CLAIM]... [--holder DID] [--out FILE] INPUT",
+	"serve":       "issuer serve --key KEYFILE... [--suite CRYPTOSUITE]... [--addr ADDR] [--status-url URL --status-dir DIR]",
 }
 
 // parseFlags parses args. --help prints the command's flags with their

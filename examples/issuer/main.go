@@ -40,27 +40,31 @@ const usage = `usage:
   issuer bake --in BADGE --image IMAGE.png|IMAGE.svg --out FILE
   issuer issue-jwt --key KEYFILE [--format vc+jwt|vc-jwt] [--out FILE] INPUT
   issuer issue-sdjwt --key KEYFILE --vct VCT [--disclose CLAIM]... [--holder DID] [--out FILE] INPUT
+  issuer serve --key KEYFILE... [--suite CRYPTOSUITE]... [--addr ADDR] [--status-url URL --status-dir DIR]
 
 "issuer COMMAND --help" lists a command's flags with their defaults.
 `
+
+// commands are the issuer's commands by name; each has a synopsis in
+// synopses (help.go).
+var commands = map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+	"keygen":  keygenCmd,
+	"issue":   issueCmd,
+	"revoke":  revokeCmd,
+	"present": presentCmd,
+	"serve":   serveCmd, // serve.go
+
+	"bake":        bakeCmd,       // bake.go
+	"issue-jwt":   issueJWTCmd,   // jose.go
+	"issue-sdjwt": issueSDJWTCmd, // jose.go
+}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"keygen":  keygenCmd,
-		"issue":   issueCmd,
-		"revoke":  revokeCmd,
-		"present": presentCmd,
-		"serve":   serveCmd, // serve.go
-
-		"bake":        bakeCmd,       // bake.go
-		"issue-jwt":   issueJWTCmd,   // jose.go
-		"issue-sdjwt": issueSDJWTCmd, // jose.go
-	}
-	cmd, ok := cmds[args[0]]
+	cmd, ok := commands[args[0]]
 	if !ok {
 		if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 			fmt.Fprint(stdout, usage)
