@@ -191,7 +191,7 @@ func toDataset(v map[string]any, opts *ld.JsonLdOptions, extra *Contexts) (*ld.R
 		return nil, err
 	}
 	restoreGraphContainers(expanded)
-	return ld.NewJsonLdApi().ToRDF(expanded, opts)
+	return toRDF(expanded, opts)
 }
 
 // expandWith is json-gold's JsonLdProcessor.Expand of a document without
