@@ -83,10 +83,12 @@ func TestStreamedIssueKilledAndResumed(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Kill it once some badges are out but not all.
+	// Kill it once a batch is reported written (its files are durable and
+	// the journal says so) but not all.
+	journal := filepath.Join(out, ".issue-state", "journal.jsonl")
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
-		if c := countBadges(t, out); c >= batch {
+		if b, _ := os.ReadFile(journal); strings.Contains(string(b), `"state":"written"`) {
 			break
 		}
 		time.Sleep(2 * time.Millisecond)

@@ -224,14 +224,14 @@ func prepare(in input, did string, name badge.Text) (*badge.Credential, error) {
 		return nil, fmt.Errorf("%s: %w", in.src, err)
 	}
 	data := in.data
-	changed := false
+	changed, added := false, false
 	if _, ok := m["issuer"]; !ok {
 		profile := map[string]any{"id": did, "type": []string{"Profile"}}
 		if !name.IsZero() {
 			profile["name"] = name
 		}
 		m["issuer"], _ = json.Marshal(profile)
-		changed = true
+		changed, added = true, true
 	} else if !name.IsZero() {
 		var profile map[string]json.RawMessage
 		if json.Unmarshal(m["issuer"], &profile) == nil && profile != nil {
@@ -244,7 +244,7 @@ func prepare(in input, did string, name badge.Text) (*badge.Credential, error) {
 	}
 	if changed {
 		var err error
-		if data, err = issuer.MarshalDocument(m); err != nil {
+		if data, err = withIssuer(in.data, m, added); err != nil {
 			return nil, err
 		}
 	}
@@ -256,6 +256,23 @@ func prepare(in input, did string, name badge.Text) (*badge.Credential, error) {
 		return nil, fmt.Errorf("%s: issuer is %s, but the key is %s's", in.src, c.Issuer.ID, did)
 	}
 	return c, nil
+}
+
+// withIssuer returns data, a JSON object whose members are m, with the
+// issuer member m now holds. An issuer added to data is put first without
+// rewriting the other members; a replaced one rewrites the document.
+func withIssuer(data []byte, m map[string]json.RawMessage, added bool) ([]byte, error) {
+	body := bytes.TrimSpace(data)
+	if !added || len(m) == 1 || len(body) < 2 || body[0] != '{' {
+		// Rewrite the whole document: the issuer member is replaced, or it
+		// is the only one.
+		return issuer.MarshalDocument(m)
+	}
+	out := make([]byte, 0, len(body)+len(m["issuer"])+16)
+	out = append(out, `{"issuer":`...)
+	out = append(out, m["issuer"]...)
+	out = append(out, ',')
+	return append(out, body[1:]...), nil
 }
 
 // checkOutDir refuses an --out directory that holds files, unless told
