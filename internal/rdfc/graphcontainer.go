@@ -155,43 +155,50 @@ func restoreGraphContainers(v any) {
 // toDataset converts the JSON-LD document v to an RDF dataset with the
 // graph-container fix: v's own @context is rewritten as the served
 // contexts are, the document is expanded, the rewrite undone in the
-// expanded form, and the result converted. The active context of v's
-// @context comes from the cache (contextcache.go) when it can. opts's
-// loader serves extra. v is not modified.
+// expanded form, and the result converted. opts's loader serves extra. v
+// is not modified.
 func toDataset(v map[string]any, opts *ld.JsonLdOptions, extra *Contexts) (*ld.RDFDataset, error) {
-	var expanded any
-	var err error
-	if c, ok := v["@context"]; ok {
-		r, changed := rewriteGraphContainers(c)
-		active, cached, cerr := activeContext(r, opts, extra)
-		if cerr != nil {
-			return nil, cerr
-		}
-		w := v
-		if cached || changed {
-			w = make(map[string]any, len(v))
-			for k, x := range v {
-				if k != "@context" || !cached {
-					w[k] = x
-				}
-			}
-			if !cached {
-				w["@context"] = r
-			}
-		}
-		if cached {
-			expanded, err = expandWith(active, w, opts)
-		} else {
-			expanded, err = ld.NewJsonLdProcessor().Expand(w, opts)
-		}
-	} else {
-		expanded, err = ld.NewJsonLdProcessor().Expand(v, opts)
-	}
+	expanded, err := expand(v, opts, extra, true)
 	if err != nil {
 		return nil, err
 	}
 	restoreGraphContainers(expanded)
 	return toRDF(expanded, opts)
+}
+
+// expand is json-gold's JsonLdProcessor.Expand of v, with v's own
+// @context rewritten as the served contexts are when rewrite is set, its
+// active context taken from the cache (contextcache.go) when it can. v is
+// not modified.
+func expand(v map[string]any, opts *ld.JsonLdOptions, extra *Contexts, rewrite bool) ([]any, error) {
+	c, ok := v["@context"]
+	if !ok {
+		return ld.NewJsonLdProcessor().Expand(v, opts)
+	}
+	r, changed := c, false
+	if rewrite {
+		r, changed = rewriteGraphContainers(c)
+	}
+	active, cached, err := activeContext(r, opts, extra)
+	if err != nil {
+		return nil, err
+	}
+	w := v
+	if cached || changed {
+		w = make(map[string]any, len(v))
+		for k, x := range v {
+			if k != "@context" || !cached {
+				w[k] = x
+			}
+		}
+		if !cached {
+			w["@context"] = r
+		}
+	}
+	if cached {
+		return expandWith(active, w, opts)
+	}
+	return ld.NewJsonLdProcessor().Expand(w, opts)
 }
 
 // expandWith is json-gold's JsonLdProcessor.Expand of a document without

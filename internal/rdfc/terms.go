@@ -31,7 +31,7 @@ func (o Options) CheckTerms(ctx context.Context, v map[string]any, types bool) e
 	}
 	opts := ld.NewJsonLdOptions("")
 	opts.DocumentLoader = embeddedLoader{extra: o.Contexts}
-	out, err := ld.NewJsonLdProcessor().Expand(v, opts)
+	out, err := expand(v, opts, o.Contexts, false)
 	if err != nil {
 		var uc *UnknownContextError
 		if errors.As(err, &uc) {
