@@ -540,7 +540,7 @@ type spoolEntry struct {
 }
 
 func readSpool(r *bufio.Reader, e *spoolEntry) error {
-	get := func() ([]byte, error) {
+	get := func(spare int) ([]byte, error) {
 		n, err := binary.ReadUvarint(r)
 		if err != nil {
 			return nil, err
@@ -548,15 +548,15 @@ func readSpool(r *bufio.Reader, e *spoolEntry) error {
 		if n > 64<<20 {
 			return nil, errors.New("spool record too large")
 		}
-		b := make([]byte, n)
+		b := make([]byte, n, int(n)+spare)
 		_, err = io.ReadFull(r, b)
 		return b, err
 	}
-	name, err := get()
+	name, err := get(0)
 	if err != nil {
 		return err
 	}
-	id, err := get()
+	id, err := get(0)
 	if err != nil {
 		return err
 	}
@@ -564,7 +564,7 @@ func readSpool(r *bufio.Reader, e *spoolEntry) error {
 	if err != nil {
 		return err
 	}
-	doc, err := get()
+	doc, err := get(spoolSpare) // room for the batch proof
 	if err != nil {
 		return err
 	}
@@ -577,6 +577,10 @@ func readSpool(r *bufio.Reader, e *spoolEntry) error {
 	e.name, e.id, e.at, e.doc = string(name), string(id), int(at), doc
 	return nil
 }
+
+// spoolSpare is the room left after a spooled badge for its batch proof:
+// enough for a path of 32 steps (four billion badges).
+const spoolSpare = 2560
 
 // spoolTree builds the Merkle tree of a complete spool of n badges.
 func spoolTree(path string, n int) (*merkle.Tree, error) {

@@ -143,7 +143,7 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 		withMarker[k] = x
 	}
 	withMarker["proof"] = bs.marker
-	full, err := canon.AppendJCS(make([]byte, 0, len(raw)+len(raw)/2+2048), withMarker)
+	full, err := canon.AppendJCS(make([]byte, 0, len(raw)+2048), withMarker)
 	if err != nil {
 		return signed{}, fmt.Errorf("%w: %v", ErrDataModel, err)
 	}
@@ -234,13 +234,15 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 	var leaf [32]byte
 	lh.Sum(leaf[:0])
 
-	out := make([]byte, 0, len(a)+len(member)+len(b)+2)
-	out = append(out, a...)
-	out = append(out, member...)
-	out = append(out, ',')
-	at := len(out)
-	out = append(out, ']')
-	out = append(out, b...)
+	// The badge: the placeholder member becomes member + ",]", in place.
+	tail := len(b)
+	out := splice(full, i, len(placeholder), len(member)+2)
+	copy(out[i:], member)
+	at := i + len(member) + 1
+	out[at-1], out[at] = ',', ']'
+	if len(out) != i+len(member)+2+tail {
+		return signed{}, errors.New("issuer: badge assembled to the wrong length")
+	}
 	return signed{id: c.ID, doc: out, at: at, leaf: leaf}, nil
 }
 
@@ -269,14 +271,31 @@ func newBatchProofJCS(rec *BatchRecord, vm string) (*batchProofJCS, error) {
 	return &batchProofJCS{head: p[:at], tail: p[at+len(quoted):]}, nil
 }
 
-// insert writes doc with the batch proof whose proofValue is pv at offset at.
+// insert puts the batch proof whose proofValue is pv into doc at offset
+// at, in doc's spare capacity when it has enough.
 func (b *batchProofJCS) insert(doc []byte, at int, pv string) []byte {
-	out := make([]byte, 0, len(doc)+len(b.head)+len(pv)+len(b.tail)+2)
-	out = append(out, doc[:at]...)
-	out = append(out, b.head...)
-	out = append(out, '"')
-	out = append(out, pv...)
-	out = append(out, '"')
-	out = append(out, b.tail...)
-	return append(out, doc[at:]...)
+	out := splice(doc, at, 0, len(b.head)+len(pv)+2+len(b.tail))
+	w := out[at:at]
+	w = append(w, b.head...)
+	w = append(w, '"')
+	w = append(w, pv...)
+	w = append(w, '"')
+	_ = append(w, b.tail...)
+	return out
+}
+
+// splice returns buf with its n bytes at offset at replaced by room for m
+// bytes (their content is unspecified), moving what follows; it works in
+// buf's capacity when it can.
+func splice(buf []byte, at, n, m int) []byte {
+	size := len(buf) - n + m
+	out := buf
+	if cap(buf) < size {
+		out = make([]byte, len(buf), size+size/8)
+		copy(out, buf)
+	}
+	end := len(buf)
+	out = out[:max(end, size)]
+	copy(out[at+m:], out[at+n:end])
+	return out[:size]
 }
