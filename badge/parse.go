@@ -156,8 +156,15 @@ func parseProofs(m map[string]json.RawMessage, doc map[string]any) ([]Proof, err
 		return nil, nil
 	}
 	var items []json.RawMessage
-	if err := oneOrMany(raw, &items); err != nil {
-		return nil, fieldErr("proof", "%v", err)
+	if doc != nil && len(raw) > 0 && raw[0] == '[' {
+		items = jsonx.Elements(raw) // the parse checked it
+	} else if doc != nil && len(raw) > 0 {
+		items = []json.RawMessage{raw}
+	}
+	if items == nil {
+		if err := oneOrMany(raw, &items); err != nil {
+			return nil, fieldErr("proof", "%v", err)
+		}
 	}
 	proofs := make([]Proof, len(items))
 	for i, it := range items {

@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -25,6 +26,9 @@ func decodeForTest(t testing.TB, b []byte) any {
 func sameVerdict(t testing.TB, cs *compiledSchema, v any, what string) (valid bool) {
 	t.Helper()
 	w := cs.wrapArrays(v, cs.raw, 0)
+	if planned := cs.plan.apply(v, 0); !reflect.DeepEqual(planned, w) {
+		t.Fatalf("%s: the compiled wrap plan differs from wrapArrays", what)
+	}
 	lib := cs.schema.Validate(w) == nil
 	fast := cs.fast.valid(w, 0)
 	if fast && !lib {

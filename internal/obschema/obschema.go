@@ -81,6 +81,7 @@ var compiled = sync.OnceValues(func() (*compiledSchema, error) {
 		return nil, errors.New("obschema: embedded schema is not a JSON object")
 	}
 	cs := &compiledSchema{schema: s, raw: raw}
+	cs.plan = cs.compileWrap(raw, map[uintptr]*wrapPlan{})
 	defs, _ := raw["$defs"].(map[string]any)
 	if f, err := compileFast(raw, defs, map[string]*fastSchema{}); err == nil {
 		cs.fast = f
@@ -91,6 +92,8 @@ var compiled = sync.OnceValues(func() (*compiledSchema, error) {
 type compiledSchema struct {
 	schema *jsonschema.Schema
 	raw    map[string]any
+	// plan is wrapArrays compiled (wrapplan.go).
+	plan *wrapPlan
 	// fast answers "valid" for most documents at a fraction of the
 	// library's cost (fast.go); nil if the schema has a keyword it does
 	// not know.
@@ -130,7 +133,7 @@ func ValidateDecoded(v any) error {
 	if err != nil {
 		return fmt.Errorf("obschema: embedded schema: %w", err)
 	}
-	v = cs.wrapArrays(v, cs.raw, 0)
+	v = cs.plan.apply(v, 0)
 	if cs.fast != nil && cs.fast.valid(v, 0) {
 		return nil
 	}
@@ -184,7 +187,8 @@ const maxWrapDepth = 64
 
 // wrapArrays wraps single values into arrays wherever sch (followed through
 // $ref, properties, items, allOf and oneOf) declares type "array", and
-// returns v or its wrapped form. v is not changed: an object or array with
+// returns v or its wrapped form. ValidateDecoded applies it compiled
+// (wrapPlan); this is its definition, which the tests hold the plan to. v is not changed: an object or array with
 // a changed member is copied, so callers may share v (ValidateDecoded).
 func (cs *compiledSchema) wrapArrays(v any, sch map[string]any, depth int) any {
 	sch = cs.resolve(sch)
