@@ -180,7 +180,24 @@ func compileFast(sch any, defs map[string]any, done map[string]*fastSchema) (*fa
 }
 
 // valid reports whether v satisfies f, within depth.
-func (f *fastSchema) valid(v any, depth int) bool {
+func (f *fastSchema) valid(v any, depth int) bool { return f.validWrapped(v, nil, 0, depth) }
+
+// validWrapped reports whether v, wrapped by plan p as wrapArrays wraps it
+// (v is at depth d of the document), satisfies f: the wrapping is applied
+// where the validation reaches, without copying the document. p must be
+// single (wrapPlan.single).
+func (f *fastSchema) validWrapped(v any, p *wrapPlan, d, depth int) bool {
+	if p != nil && d <= maxWrapDepth && p.wrap {
+		if _, isArr := v.([]any); !isArr && v != nil {
+			v = []any{v}
+		}
+	}
+	return f.check(v, p, d, depth)
+}
+
+// check is validWrapped for v already wrapped at its own place; depth
+// counts the schemas followed.
+func (f *fastSchema) check(v any, p *wrapPlan, d, depth int) bool {
 	if depth > maxWrapDepth*4 {
 		return false // the library decides
 	}
@@ -191,24 +208,30 @@ func (f *fastSchema) valid(v any, depth int) bool {
 	if f.enum != nil && !inEnum(v, f.enum) {
 		return false
 	}
-	if f.ref != nil && !f.ref.valid(v, depth) {
+	if f.ref != nil && !f.ref.check(v, p, d, depth) {
 		return false
 	}
 	for _, s := range f.allOf {
-		if !s.valid(v, depth) {
+		if !s.check(v, p, d, depth) {
 			return false
 		}
 	}
 	if f.oneOf != nil {
 		n := 0
 		for _, s := range f.oneOf {
-			if s.valid(v, depth) {
+			if s.check(v, p, d, depth) {
 				n++
 			}
 		}
 		if n != 1 {
 			return false
 		}
+	}
+	// The plans of the values inside v.
+	var items *wrapPlan
+	var props map[string][]*wrapPlan
+	if p != nil {
+		items, props = p.items, p.props
 	}
 	switch x := v.(type) {
 	case string:
@@ -222,13 +245,17 @@ func (f *fastSchema) valid(v any, depth int) bool {
 			}
 		}
 		for k, e := range x {
+			var cp *wrapPlan
+			if pl := props[k]; len(pl) > 0 {
+				cp = pl[0]
+			}
 			if ps, ok := f.properties[k]; ok {
-				if !ps.valid(e, depth) {
+				if !ps.validWrapped(e, cp, d+1, depth) {
 					return false
 				}
 				continue
 			}
-			if f.noAdditional || f.additional != nil && !f.additional.valid(e, depth) {
+			if f.noAdditional || f.additional != nil && !f.additional.validWrapped(e, cp, d+1, depth) {
 				return false
 			}
 		}
@@ -246,14 +273,14 @@ func (f *fastSchema) valid(v any, depth int) bool {
 			default:
 				s = f.items
 			}
-			if s != nil && !s.valid(e, depth) {
+			if s != nil && !s.validWrapped(e, items, d+1, depth) {
 				return false
 			}
 		}
 		if f.contains != nil {
 			found := false
 			for _, e := range x {
-				if f.contains.valid(e, depth) {
+				if f.contains.validWrapped(e, items, d+1, depth) {
 					found = true
 					break
 				}

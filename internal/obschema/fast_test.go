@@ -31,6 +31,9 @@ func sameVerdict(t testing.TB, cs *compiledSchema, v any, what string) (valid bo
 	}
 	lib := cs.schema.Validate(w) == nil
 	fast := cs.fast.valid(w, 0)
+	if lazy := cs.fast.validWrapped(v, cs.plan, 0, 0); lazy != fast {
+		t.Fatalf("%s: validating while wrapping says %v, after wrapping %v", what, lazy, fast)
+	}
 	if fast && !lib {
 		b, _ := json.Marshal(w)
 		t.Fatalf("%s: the fast path calls valid what the library refuses: %.400s", what, b)

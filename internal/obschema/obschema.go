@@ -83,7 +83,7 @@ var compiled = sync.OnceValues(func() (*compiledSchema, error) {
 	cs := &compiledSchema{schema: s, raw: raw}
 	cs.plan = cs.compileWrap(raw, map[uintptr]*wrapPlan{})
 	defs, _ := raw["$defs"].(map[string]any)
-	if f, err := compileFast(raw, defs, map[string]*fastSchema{}); err == nil {
+	if f, err := compileFast(raw, defs, map[string]*fastSchema{}); err == nil && cs.plan.single() {
 		cs.fast = f
 	}
 	return cs, nil
@@ -133,10 +133,10 @@ func ValidateDecoded(v any) error {
 	if err != nil {
 		return fmt.Errorf("obschema: embedded schema: %w", err)
 	}
-	v = cs.plan.apply(v, 0)
-	if cs.fast != nil && cs.fast.valid(v, 0) {
+	if cs.fast != nil && cs.fast.validWrapped(v, cs.plan, 0, 0) {
 		return nil
 	}
+	v = cs.plan.apply(v, 0)
 	err = cs.schema.Validate(v)
 	if err == nil {
 		return nil

@@ -104,3 +104,32 @@ func (p *wrapPlan) apply(v any, depth int) any {
 	}
 	return v
 }
+
+// single reports whether no member has more than one plan anywhere in p:
+// then a member's wrapping is its one plan's, which the fast path applies
+// as it validates (fastSchema.validWrapped).
+func (p *wrapPlan) single() bool {
+	seen := map[*wrapPlan]bool{}
+	var walk func(*wrapPlan) bool
+	walk = func(q *wrapPlan) bool {
+		if q == nil || seen[q] {
+			return true
+		}
+		seen[q] = true
+		if !walk(q.items) {
+			return false
+		}
+		for _, plans := range q.props {
+			if len(plans) > 1 {
+				return false
+			}
+			for _, pp := range plans {
+				if !walk(pp) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return walk(p)
+}
