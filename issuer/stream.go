@@ -400,6 +400,7 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 		if err := writeSpool(w, it.Name, &out); err != nil {
 			return err
 		}
+		putBuffer(out.doc)
 		builder.Add(out.leaf)
 		prog.Signed++
 		if prog.Signed%256 == 0 {

@@ -143,7 +143,7 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 		withMarker[k] = x
 	}
 	withMarker["proof"] = bs.marker
-	full, err := canon.AppendJCS(make([]byte, 0, len(raw)+2048), withMarker)
+	full, err := canon.AppendJCS(getBuffer(len(raw)+2048), withMarker)
 	if err != nil {
 		return signed{}, fmt.Errorf("%w: %v", ErrDataModel, err)
 	}
@@ -244,6 +244,24 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 		return signed{}, errors.New("issuer: badge assembled to the wrong length")
 	}
 	return signed{id: c.ID, doc: out, at: at, leaf: leaf}, nil
+}
+
+// buffers holds the buffers badges are assembled in while they are signed,
+// given back once a badge is in the spool.
+var buffers sync.Pool
+
+// getBuffer returns an empty buffer of at least size bytes' capacity.
+func getBuffer(size int) []byte {
+	if b, ok := buffers.Get().(*[]byte); ok && cap(*b) >= size {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, size)
+}
+
+// putBuffer gives b back for another badge; b must not be used afterwards.
+func putBuffer(b []byte) {
+	b = b[:0]
+	buffers.Put(&b)
 }
 
 // batchProofJCS is a batch proof in JCS form, cut around its proofValue's
