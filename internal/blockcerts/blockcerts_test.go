@@ -263,3 +263,17 @@ func TestV2AnchorChains(t *testing.T) {
 		}
 	}
 }
+
+// A certificate that makes json-gold panic (a member named "" of a node
+// without a type, read as its @type) fails its check with an error, in v2
+// and v3 alike.
+func TestJSONGoldPanicFailsTheCheck(t *testing.T) {
+	v2 := strings.Replace(string(readFixture(t, "v2/mocknet-valid-2.0.json")), `"@context"`, `"evidence": {"": [true]}, "@context"`, 1)
+	if _, err := VerifyV2([]byte(v2)); !errors.Is(err, rdfc.ErrCanonicalize) {
+		t.Errorf("v2: err = %v, want rdfc.ErrCanonicalize", err)
+	}
+	v3 := strings.Replace(string(readFixture(t, "v3/testnet-v3-did.json")), `"issuanceDate"`, `"evidence": {"": [true]}, "issuanceDate"`, 1)
+	if _, err := VerifyV3([]byte(v3), 0); !errors.Is(err, rdfc.ErrCanonicalize) {
+		t.Errorf("v3: err = %v, want rdfc.ErrCanonicalize", err)
+	}
+}

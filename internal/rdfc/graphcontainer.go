@@ -1,6 +1,7 @@
 package rdfc
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/piprate/json-gold/ld"
@@ -170,7 +171,8 @@ func toDataset(v map[string]any, opts *ld.JsonLdOptions, extra *Contexts) (*ld.R
 // @context rewritten as the served contexts are when rewrite is set, its
 // active context taken from the cache (contextcache.go) when it can. v is
 // not modified.
-func expand(v map[string]any, opts *ld.JsonLdOptions, extra *Contexts, rewrite bool) ([]any, error) {
+func expand(v map[string]any, opts *ld.JsonLdOptions, extra *Contexts, rewrite bool) (out []any, err error) {
+	defer recoverJSONGold(&err)
 	c, ok := v["@context"]
 	if !ok {
 		return ld.NewJsonLdProcessor().Expand(v, opts)
@@ -179,9 +181,9 @@ func expand(v map[string]any, opts *ld.JsonLdOptions, extra *Contexts, rewrite b
 	if rewrite {
 		r, changed = rewriteGraphContainers(c)
 	}
-	active, cached, err := activeContext(r, opts, extra)
-	if err != nil {
-		return nil, err
+	active, cached, cerr := activeContext(r, opts, extra)
+	if cerr != nil {
+		return nil, cerr
 	}
 	w := v
 	if cached || changed {
@@ -224,4 +226,16 @@ func expandWith(active *ld.Context, doc map[string]any, opts *ld.JsonLdOptions) 
 		return list, nil
 	}
 	return []any{expanded}, nil
+}
+
+// recoverJSONGold turns a panic of json-gold into an error in *err.
+// json-gold asserts the types of what it reads in places that hostile input
+// reaches: a node object with a member named "" whose value is not a
+// string, for one, is read as the value of its @type. No state outlives
+// the call (the context cache holds only contexts built without a panic),
+// so the panic is the input's failure, not the process's.
+func recoverJSONGold(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("json-gold cannot process this document: %v", p)
+	}
 }

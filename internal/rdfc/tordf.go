@@ -21,13 +21,14 @@ import (
 // so their results are remembered across calls (iriFacts). A graph holding
 // a JSON literal (rdf:JSON), which needs json-gold's own JSON
 // canonicalization, is converted by json-gold.
-func toRDF(expanded any, opts *ld.JsonLdOptions) (*ld.RDFDataset, error) {
+func toRDF(expanded any, opts *ld.JsonLdOptions) (ds *ld.RDFDataset, err error) {
+	defer recoverJSONGold(&err)
 	issuer := ld.NewIdentifierIssuer("_:b")
 	nodeMap := map[string]any{"@default": map[string]any{}}
 	if _, err := ld.NewJsonLdApi().GenerateNodeMap(expanded, nodeMap, "@default", issuer, "", "", nil); err != nil {
 		return nil, err
 	}
-	ds := ld.NewRDFDataset()
+	ds = ld.NewRDFDataset()
 	for graphName, graphVal := range nodeMap {
 		if isRelativeIRI(graphName) {
 			continue
