@@ -101,25 +101,31 @@ var dataModelCases = []struct {
 
 func TestCheckDataModel(t *testing.T) {
 	for _, tc := range dataModelCases {
-		err := CheckDataModel([]byte(tc.doc))
-		if tc.pointer == "" {
-			if err != nil {
-				t.Errorf("%s: %v", tc.name, err)
-			}
-			continue
+		checkViolation(t, tc.name, CheckDataModel([]byte(tc.doc)), tc.pointer, false)
+	}
+}
+
+// checkViolation checks that err is nil when pointer is empty, else a
+// *DataModelError with a violation at pointer (its only one when only).
+func checkViolation(t *testing.T, name string, err error, pointer string, only bool) {
+	t.Helper()
+	if pointer == "" {
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
 		}
-		var dm *DataModelError
-		if !errors.As(err, &dm) || !errors.Is(err, ErrMalformed) {
-			t.Errorf("%s: err = %v, want a *DataModelError", tc.name, err)
-			continue
-		}
-		found := false
-		for _, v := range dm.Violations {
-			found = found || v.Pointer == tc.pointer
-		}
-		if !found {
-			t.Errorf("%s: no violation at %s: %v", tc.name, tc.pointer, err)
-		}
+		return
+	}
+	var dm *DataModelError
+	if !errors.As(err, &dm) || !errors.Is(err, ErrMalformed) {
+		t.Errorf("%s: err = %v, want a *DataModelError", name, err)
+		return
+	}
+	found := false
+	for _, v := range dm.Violations {
+		found = found || v.Pointer == pointer
+	}
+	if !found || only && len(dm.Violations) != 1 {
+		t.Errorf("%s: violations %v, want one at %s", name, dm.Violations, pointer)
 	}
 }
 

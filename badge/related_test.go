@@ -55,21 +55,7 @@ func TestCheckRelatedResources(t *testing.T) {
 		{"no content, nothing checked", cred(fmt.Sprintf(`{"id":%q,"digestSRI":%q}`, id, wrong256)), nil, ""},
 		{"a credential in a presentation", `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"verifiableCredential":[` + cred(fmt.Sprintf(`{"id":%q,"digestSRI":%q}`, id, wrong256)) + `]}`, held, "/verifiableCredential/0/relatedResource/digestSRI"},
 	} {
-		err := CheckRelatedResources([]byte(tc.doc), tc.content)
-		if tc.pointer == "" {
-			if err != nil {
-				t.Errorf("%s: %v", tc.name, err)
-			}
-			continue
-		}
-		var dm *DataModelError
-		if !errors.As(err, &dm) || !errors.Is(err, ErrMalformed) {
-			t.Errorf("%s: err = %v, want a *DataModelError", tc.name, err)
-			continue
-		}
-		if len(dm.Violations) != 1 || dm.Violations[0].Pointer != tc.pointer {
-			t.Errorf("%s: violations %v, want one at %s", tc.name, dm.Violations, tc.pointer)
-		}
+		checkViolation(t, tc.name, CheckRelatedResources([]byte(tc.doc), tc.content), tc.pointer, true)
 	}
 	if err := CheckRelatedResources([]byte(`{"a":`), held); !errors.Is(err, ErrMalformed) {
 		t.Errorf("truncated JSON: %v", err)

@@ -1,7 +1,6 @@
 package issuer
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"github.com/badgeproof/badgeproof/internal/ecdsasd"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
 	"github.com/badgeproof/badgeproof/internal/rdfcsuite"
+	"github.com/badgeproof/badgeproof/internal/urlmap"
 )
 
 // The Data Integrity cryptosuites a Signer signs with (WithCryptosuite).
@@ -152,20 +152,9 @@ func (s *Signer) checkDecoded(raw []byte, doc any) error {
 // id given twice is an error.
 func WithRelatedResources(content map[string][]byte) SignerOption {
 	return func(s *Signer) error {
-		if len(content) == 0 {
-			return errors.New("issuer: WithRelatedResources: no resource given")
-		}
-		if s.related == nil {
-			s.related = map[string][]byte{}
-		}
-		for id, b := range content {
-			if !badge.IsURL(id) {
-				return fmt.Errorf("issuer: WithRelatedResources: %q is not a URL", id)
-			}
-			if _, dup := s.related[id]; dup {
-				return fmt.Errorf("issuer: WithRelatedResources: %s given twice", id)
-			}
-			s.related[id] = bytes.Clone(b)
+		var err error
+		if s.related, err = urlmap.Merge(s.related, content); err != nil {
+			return fmt.Errorf("issuer: WithRelatedResources: %w", err)
 		}
 		return nil
 	}

@@ -1,12 +1,11 @@
 package verify
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
-	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
+	"github.com/badgeproof/badgeproof/internal/urlmap"
 )
 
 // WithContexts adds JSON-LD context documents, by URL, to the ones the
@@ -39,20 +38,9 @@ func WithContexts(docs map[string][]byte) Option {
 // more than once, the maps are merged; an id given twice is an error.
 func WithRelatedResources(content map[string][]byte) Option {
 	return func(c *config) error {
-		if len(content) == 0 {
-			return errors.New("verify: WithRelatedResources: no resource given")
-		}
-		if c.related == nil {
-			c.related = map[string][]byte{}
-		}
-		for id, b := range content {
-			if !badge.IsURL(id) {
-				return fmt.Errorf("verify: WithRelatedResources: %q is not a URL", id)
-			}
-			if _, dup := c.related[id]; dup {
-				return fmt.Errorf("verify: WithRelatedResources: %s given twice", id)
-			}
-			c.related[id] = bytes.Clone(b)
+		var err error
+		if c.related, err = urlmap.Merge(c.related, content); err != nil {
+			return fmt.Errorf("verify: WithRelatedResources: %w", err)
 		}
 		return nil
 	}
