@@ -138,7 +138,12 @@ func utf16Unit(r rune) rune {
 func appendString(buf []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	buf = append(buf, '"')
-	for i := 0; i < len(s); i++ {
+	plain := 0 // s[:plain] needs no escape
+	for plain < len(s) && s[plain] >= 0x20 && s[plain] != '"' && s[plain] != '\\' {
+		plain++
+	}
+	buf = append(buf, s[:plain]...)
+	for i := plain; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c == '"' || c == '\\':

@@ -90,6 +90,11 @@ func scan(data []byte, lim Limits, build, members bool) (*Decoded, error) {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), lim.MaxBytes)
 	}
 	s := scanner{data: data, maxDepth: lim.MaxDepth, build: build, wantMembers: members}
+	if build {
+		// One copy of the input; the decoded strings and numbers without
+		// escapes are slices of it, not copies of their own.
+		s.text = string(data)
+	}
 	s.ws()
 	v, err := s.value(0)
 	if err != nil {
@@ -104,6 +109,7 @@ func scan(data []byte, lim Limits, build, members bool) (*Decoded, error) {
 
 type scanner struct {
 	data     []byte
+	text     string // data as a string, when building
 	pos      int
 	maxDepth int
 	// inContext counts the @context members being read: JSON-LD term
@@ -378,6 +384,9 @@ func (s *scanner) str(decode bool) (string, error) {
 			if !decode {
 				return "", nil
 			}
+			if s.text != "" {
+				return s.text[start : s.pos-1], nil
+			}
 			return string(s.data[start : s.pos-1]), nil
 		case c == '\\':
 			return s.escaped(start, decode)
@@ -527,7 +536,12 @@ func (s *scanner) number() (any, error) {
 	if s.pos-start > 64 {
 		return nil, s.fail("number longer than 64 characters")
 	}
-	text := string(s.data[start:s.pos])
+	var text string
+	if s.text != "" {
+		text = s.text[start:s.pos]
+	} else {
+		text = string(s.data[start:s.pos])
+	}
 	if msg := inexact(text); msg != "" {
 		s.pos = start
 		return nil, s.fail("%s", msg)
