@@ -29,13 +29,18 @@ import (
 // contexts (by identity: a Contexts value never changes); and safe mode,
 // which json-gold reads from the active context.
 
-// contextCacheSize bounds the number of active contexts kept: each holds a
-// few hundred term definitions, some tens of kilobytes.
-const contextCacheSize = 128
+// contextCacheSize bounds the number of active contexts kept. An active
+// context holds a term definition for every term of the contexts named
+// (10-30 KB for a badge's, sharing the embedded contexts' documents; some
+// hundreds of KB for the largest inline context kept), so a flood of
+// distinct contexts costs at most some megabytes; an issuer's certificates
+// name one.
+const contextCacheSize = 64
 
 // maxCachedContext bounds the size of a @context value whose processing
-// is kept (its encoding in the key's digest).
-const maxCachedContext = 64 << 10
+// is kept (its encoding in the key's digest), so that no entry holds the
+// definitions of a huge inline context.
+const maxCachedContext = 16 << 10
 
 var contextCache = func() *lru.Cache[[32]byte, *ld.Context] {
 	c, err := lru.New[[32]byte, *ld.Context](contextCacheSize)
