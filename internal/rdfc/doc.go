@@ -17,7 +17,18 @@
 // Controlled Identifiers (contexts/w3c/index.json names the source of
 // each). A caller adds its own with [ParseContexts] and [Options.Contexts]
 // (an embedded URL cannot be replaced). Any other URL fails with an
-// [*UnknownContextError], which matches [ErrUnknownContext].
+// [*UnknownContextError], which matches [ErrUnknownContext]. The active
+// context a document's @context produces is kept in a small bounded cache,
+// so that the certificates of one issuer, which name the same contexts,
+// do not process them again.
+//
+// # Cost
+//
+// A certificate embeds its images as data URLs and sometimes a page of
+// HTML: megabytes of literals that pass through unchanged. They are never
+// copied on their way to the canonical form: its lines hold them in
+// pieces, escaped as they are written, and
+// [Options.CanonicalizeObjectTo] streams the canonical form into a hash.
 //
 // # Hostile input
 //
@@ -32,5 +43,7 @@
 // every serialized quad, hash and permutation from a budget
 // ([Options.Budget], [DefaultMaxWork] per call by default) and honouring
 // the context ([Options.CanonicalizeContext]). A spent budget fails the
-// call with an error wrapping budget.ErrExhausted.
+// call with an error wrapping budget.ErrExhausted. json-gold panics on some
+// documents (it asserts the types of what it reads); such a document fails
+// with [ErrCanonicalize].
 package rdfc
