@@ -256,7 +256,15 @@ func (h *Handler) handleDemoBadge(w http.ResponseWriter, r *http.Request) {
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
-	b, err := json.Marshal(v)
+	var b []byte
+	var err error
+	if r, ok := v.(*verify.Report); ok && r != nil {
+		// A Report marshals itself; json.Marshal would only check and copy
+		// its bytes again (they are compact and HTML-escaped already).
+		b, err = r.MarshalJSON()
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		// Reports and the other answers always marshal; this is a bug.
 		panic(fmt.Sprintf("verifyhttp: encoding the answer: %v", err))
