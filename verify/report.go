@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/badgeproof/badgeproof/internal/errcode"
@@ -371,13 +372,20 @@ func rank(s Status) int {
 // finish sorts the checks in report order and computes the overall status.
 func (r *Report) finish() {
 	r.Version = ReportVersion
-	ordered := make([]Check, 0, len(r.Checks))
-	for _, id := range checkOrder {
-		if c := r.Check(id); c != nil {
-			ordered = append(ordered, *c)
+	// In report order, in place (set keeps one check per id; an id
+	// outside checkOrder is left out).
+	n := 0
+	for _, c := range r.Checks {
+		if slices.Contains(checkOrder[:], c.ID) {
+			r.Checks[n] = c
+			n++
 		}
 	}
-	r.Checks = ordered
+	clear(r.Checks[n:])
+	r.Checks = r.Checks[:n]
+	slices.SortFunc(r.Checks, func(a, b Check) int {
+		return slices.Index(checkOrder[:], a.ID) - slices.Index(checkOrder[:], b.ID)
+	})
 	for i := range r.Checks {
 		if n := r.omitted[r.Checks[i].ID]; n > 0 {
 			r.Checks[i].Message += fmt.Sprintf("; and %d more", n)
