@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -318,7 +319,7 @@ func (v *Verifier) checkAnchors(ctx context.Context, st *credState, i int, root 
 			}
 			continue
 		}
-		if hex.EncodeToString(rec.Root) != hex.EncodeToString(root) {
+		if !bytes.Equal(rec.Root, root) {
 			set(StatusFailed, ErrAnchorMismatch, "%s holds root %x, the badge's Merkle root is %x", uri, rec.Root, root)
 			continue
 		}
@@ -345,23 +346,43 @@ func (v *Verifier) checkAnchors(ctx context.Context, st *credState, i int, root 
 // anchors), or the Ethereum address of one of its secp256k1 keys.
 func (v *Verifier) senderMatches(st *credState, sender string) (bool, string) {
 	issuerID := st.cred.Issuer.ID
-	allowed := []string{issuerID}
-	allowed = append(allowed, v.blockcertsAddresses(issuerID)...)
-	if is := v.trust.issuer(issuerID); is != nil {
-		allowed = append(allowed, is.AnchoringAddresses...)
-		for _, k := range is.keys {
-			allowed = append(allowed, ethAddress(k.pub)...)
-		}
+	// The candidates from the cheapest to the dearest; all of them only
+	// to name them when none matches.
+	sources := []func() []string{
+		func() []string { return []string{issuerID} },
+		func() []string { return v.blockcertsAddresses(issuerID) },
+		func() []string {
+			is := v.trust.issuer(issuerID)
+			if is == nil {
+				return nil
+			}
+			out := slices.Clone(is.AnchoringAddresses)
+			for _, k := range is.keys {
+				out = append(out, ethAddress(k.pub)...)
+			}
+			return out
+		},
+		func() []string {
+			var out []string
+			for _, k := range st.signers {
+				out = append(out, ethAddress(k.Public)...)
+			}
+			return out
+		},
+		func() []string {
+			if pk, err := keys.ParsePublicKey(issuerID); err == nil {
+				return ethAddress(pk)
+			}
+			return nil
+		},
 	}
-	for _, k := range st.signers {
-		allowed = append(allowed, ethAddress(k.Public)...)
-	}
-	if pk, err := keys.ParsePublicKey(issuerID); err == nil {
-		allowed = append(allowed, ethAddress(pk)...)
-	}
-	for _, a := range allowed {
-		if strings.EqualFold(a, sender) {
-			return true, ""
+	var allowed []string
+	for _, src := range sources {
+		for _, a := range src() {
+			if strings.EqualFold(a, sender) {
+				return true, ""
+			}
+			allowed = append(allowed, a)
 		}
 	}
 	// Name each allowed sender once (an address can follow from several keys).
