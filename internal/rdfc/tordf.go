@@ -243,9 +243,6 @@ func validIRI(iri string) bool {
 	return iriFact(iri, factURL, ld.IsURL)
 }
 
-// isRelativeIRI is ld.IsRelativeIri.
-func isRelativeIRI(iri string) bool { return iriFact(iri, factRelative, ld.IsRelativeIri) }
-
 // validLanguageRegex is json-gold's, for language tags.
 var validLanguageRegex = regexp.MustCompile("^[a-zA-Z]+(-[a-zA-Z0-9]+)*$")
 
@@ -294,4 +291,70 @@ func iriFact(s string, fact int, check func(string) bool) bool {
 	k.s = strings.Clone(s) // never pins a larger string
 	iriFacts.Add(k, v)
 	return v
+}
+
+// isRelativeIRI is ld.IsRelativeIri.
+func isRelativeIRI(iri string) bool {
+	if len(iri) > maxFactLen {
+		if abs, ok := absoluteOpaque(iri); ok {
+			return !abs
+		}
+	}
+	return iriFact(iri, factRelative, ld.IsRelativeIri)
+}
+
+// absoluteOpaque is ld.IsAbsoluteIri (net/url.Parse succeeds and finds a
+// scheme) for the shape of a long IRI, an image embedded as a data URL: a
+// scheme, no fragment, and a path that does not start with "/", which
+// net/url takes as opaque without reading it further, having checked only
+// that the IRI holds no control character. ok is false for any other
+// shape; the caller then asks net/url.
+func absoluteOpaque(iri string) (abs, ok bool) {
+	if strings.HasPrefix(iri, "_:") || strings.IndexByte(iri, '#') >= 0 {
+		return false, false
+	}
+	i := 0
+	for ; i < len(iri); i++ {
+		c := iri[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
+			continue
+		}
+		break
+	}
+	if i == 0 || i == len(iri) || iri[i] != ':' {
+		return false, false
+	}
+	rest := iri[i+1:]
+	if strings.HasSuffix(rest, "?") && strings.Count(rest, "?") == 1 {
+		rest = rest[:len(rest)-1]
+	} else {
+		rest, _, _ = strings.Cut(rest, "?")
+	}
+	if strings.HasPrefix(rest, "/") {
+		return false, false
+	}
+	return !hasControl(iri), true
+}
+
+// hasControl reports whether s holds a byte below 0x20 or 0x7f, as
+// net/url's stringContainsCTLByte does, eight bytes at a time.
+func hasControl(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A byte below 0x20 (the "hasless" test), or a byte 0x7f (a zero
+		// byte of x^0x7f7f...): each test is exact for the word as a whole.
+		y := x ^ 0x7f*ones
+		if (x-0x20*ones)&^x&highs != 0 || (y-ones)&^y&highs != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] < ' ' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
 }

@@ -3,7 +3,9 @@ package rdfc
 import (
 	"context"
 	"encoding/json"
+	"math/rand"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/badgeproof/badgeproof/internal/budget"
@@ -75,5 +77,63 @@ func TestToRDFMatchesJSONGold(t *testing.T) {
 	}
 	if compared < 100 {
 		t.Errorf("only %d documents compared", compared)
+	}
+}
+
+// isRelativeIRI decides long IRIs as ld.IsRelativeIri does, by its own
+// reading of the shapes net/url takes as opaque and by net/url otherwise.
+func TestIsRelativeIRIMatchesJSONGold(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	pieces := []string{"data:", "image/png;base64,", "iVBORw0KGgo", "AAAA", "+/=", "?", "#", "/", "//", "%", "%zz", ":", "_:", "1", "-", ".", "é",
+		"\x00", "\x1f", "\x7f", "\x80", "\xff", " ", "\t", "urn:", "http://", "HTTP:", "a+b.c-d:"}
+	iris := []string{strings.Repeat("A", 300), "data:" + strings.Repeat("A", 300), "data:" + strings.Repeat("A", 300) + "\x7f"}
+	for range 20000 {
+		var b strings.Builder
+		for b.Len() <= maxFactLen {
+			if r.Intn(3) == 0 {
+				b.WriteString(pieces[r.Intn(len(pieces))])
+			} else {
+				b.WriteString(strings.Repeat("x", r.Intn(64)))
+			}
+		}
+		iris = append(iris, b.String())
+	}
+	var fast [2]int // by decision
+	for _, iri := range iris {
+		if got, want := isRelativeIRI(iri), ld.IsRelativeIri(iri); got != want {
+			t.Fatalf("isRelativeIRI(%q) = %v, want %v", iri, got, want)
+		}
+		if abs, ok := absoluteOpaque(iri); ok && abs {
+			fast[1]++
+		} else if ok {
+			fast[0]++
+		}
+	}
+	if fast[0] < len(iris)/20 || fast[1] < len(iris)/20 {
+		t.Errorf("of %d IRIs, only %d absolute and %d not took the fast path", len(iris), fast[1], fast[0])
+	}
+}
+
+func TestHasControl(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for range 100000 {
+		b := make([]byte, r.Intn(40))
+		for i := range b {
+			switch r.Intn(8) {
+			case 0:
+				b[i] = byte(r.Intn(256))
+			case 1:
+				b[i] = 0x20 + byte(r.Intn(2))
+			default:
+				b[i] = 'a' + byte(r.Intn(26))
+			}
+		}
+		want := false
+		for _, c := range b {
+			want = want || c < ' ' || c == 0x7f
+		}
+		if got := hasControl(string(b)); got != want {
+			t.Fatalf("hasControl(%q) = %v, want %v", b, got, want)
+		}
 	}
 }
