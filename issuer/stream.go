@@ -52,10 +52,12 @@ type Issued struct {
 }
 
 // Sink receives the badges of a Stream, batch by batch and in input order:
-// Begin, then Put for each badge of the batch, then Commit. A batch is
-// reported as written only when Commit returns nil; after a crash, a
-// resumed run puts the whole batch again (with the same bytes), so Put must
-// replace what an earlier Put of the same badge wrote.
+// Begin, then Put for each badge of the batch, then Commit, never from two
+// goroutines at once. A batch is reported as written only when Commit
+// returns nil, so Commit makes the batch durable; after a crash, a resumed
+// run puts the whole batch again (with the same bytes), so Put must
+// replace what an earlier Put of the same badge wrote. Doc is the badge in
+// JCS form (one line); the Sink may keep it.
 type Sink interface {
 	Begin(batch int) error
 	Put(b Issued) error
@@ -64,11 +66,15 @@ type Sink interface {
 
 // Stream issues more credentials than fit in memory: it reads them from a
 // Source, signs them on all cores, anchors them in batches (one Merkle tree
-// and one anchor per batch) and hands the badges to a Sink. It holds in
-// memory only the Merkle tree of the current batch (about 96 bytes per
-// badge) and a bounded window of credentials being signed; the signed
-// badges wait in a spool file in the state directory, from which the batch
-// proofs are added without parsing them again.
+// and one anchor per batch) and hands the badges to a Sink. Each badge is
+// parsed once, checked and canonicalized from that parse, and written in
+// JCS form. It holds in memory the Merkle tree of the batch being written
+// and of the one being signed (32 bytes per badge: the levels above the
+// leaves) and a bounded window of credentials being signed; the signed
+// badges and their leaves wait in a spool file in the state directory,
+// from which the batch proofs are added without parsing the badges again.
+// While one batch is anchored and written, the next is signed, so a slow
+// anchor does not leave the cores idle.
 //
 // The state directory also keeps a journal, so that a run that stopped
 // (a crash, a kill, a node that did not answer) is resumed by running it
@@ -135,8 +141,8 @@ func WithStreamPrepare(f func(Item) (*badge.Credential, error)) StreamOption {
 	}
 }
 
-// WithStreamProgress has the Stream report progress to f, from one
-// goroutine.
+// WithStreamProgress has the Stream report progress to f, never from two
+// goroutines at once.
 func WithStreamProgress(f func(StreamProgress)) StreamOption {
 	return func(s *Stream) error {
 		if f == nil {
@@ -219,12 +225,39 @@ func (s *Stream) Run(ctx context.Context, src Source, sink Sink) (*StreamResult,
 	defer j.close()
 
 	res := &StreamResult{}
-	prog := StreamProgress{}
+	prog := &progress{f: s.progress}
+	// While a batch is anchored and written, the next one is signed: a
+	// slow anchor (a block to be mined) does not leave the cores idle.
+	// Batches are anchored and written one at a time, in order.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var finishing chan batchDone // the batch being anchored and written
+	wait := func() error {
+		if finishing == nil {
+			return nil
+		}
+		d := <-finishing
+		finishing = nil
+		if d.err != nil {
+			return d.err
+		}
+		res.Written += int64(d.rec.Count)
+		res.Batches = append(res.Batches, *d.rec)
+		return nil
+	}
+	defer func() {
+		if finishing != nil { // an error: stop the batch being finished and wait for it
+			cancel()
+			<-finishing
+		}
+	}()
 	var seq int64
 	for batch := 1; ; batch++ {
-		prog.Batch = batch
 		prev := j.last(batch)
 		if prev != nil && prev.State == stateWritten {
+			if err := wait(); err != nil {
+				return res, err
+			}
 			sum, n, err := s.skip(src, prev.Count)
 			if err != nil {
 				return res, err
@@ -234,29 +267,85 @@ func (s *Stream) Run(ctx context.Context, src Source, sink Sink) (*StreamResult,
 			}
 			seq += int64(n)
 			res.Skipped += int64(n)
-			prog.Skipped = res.Skipped
-			s.progress(prog)
+			prog.update(func(p *StreamProgress) { p.Batch, p.Skipped = batch, res.Skipped })
 			res.Batches = append(res.Batches, *prev)
 			continue
 		}
-		rec, err := s.runBatch(ctx, j, batch, seq, prev, src, sink, &prog)
+		b, err := s.loadBatch(ctx, j, batch, seq, prev, src, prog)
 		if err != nil {
+			if finishing != nil { // the batch being finished failed first, and stopped this one
+				if ferr := wait(); ferr != nil {
+					return res, ferr
+				}
+			}
 			return res, err
 		}
-		if rec == nil { // the source was empty at this batch
+		if b == nil { // the source was empty at this batch
 			break
 		}
-		seq += int64(rec.Count)
-		res.Written += int64(rec.Count)
-		res.Batches = append(res.Batches, *rec)
+		seq += int64(b.rec.Count)
+		if err := wait(); err != nil {
+			return res, err
+		}
+		done := make(chan batchDone, 1)
+		finishing = done
+		go func() {
+			err := s.finishBatch(ctx, j, b, sink, prog)
+			if err != nil {
+				cancel()
+			}
+			done <- batchDone{rec: b.rec, err: err}
+		}()
 		if s.batchSize == 0 {
 			break
 		}
+	}
+	if err := wait(); err != nil {
+		return res, err
 	}
 	if len(res.Batches) == 0 {
 		return res, merkle.ErrEmptyTree
 	}
 	return res, nil
+}
+
+// batchDone is how the anchoring and writing of a batch ended.
+type batchDone struct {
+	rec *BatchRecord
+	err error
+}
+
+// progress reports a Stream's progress, never from two goroutines at once.
+type progress struct {
+	mu sync.Mutex
+	p  StreamProgress
+	f  func(StreamProgress)
+}
+
+// update changes the progress and reports it.
+func (p *progress) update(change func(*StreamProgress)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	change(&p.p)
+	p.f(p.p)
+}
+
+// signed counts a badge signed, reporting every 256.
+func (p *progress) signed() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.p.Signed++; p.p.Signed%256 == 0 {
+		p.f(p.p)
+	}
+}
+
+// written counts a badge written, reporting every 256.
+func (p *progress) written() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.p.Written++; p.p.Written%256 == 0 {
+		p.f(p.p)
+	}
 }
 
 // skip reads n items of src and returns their digest and how many there were.
@@ -283,13 +372,19 @@ func hashItem(h io.Writer, it Item) {
 	h.Write(it.Data)
 }
 
-// runBatch signs (or, resuming, re-reads), anchors and writes one batch.
-// It returns nil and no error when src has nothing left.
-func (s *Stream) runBatch(ctx context.Context, j *journal, batch int, first int64, prev *BatchRecord,
-	src Source, sink Sink, prog *StreamProgress) (*BatchRecord, error) {
-	spoolPath := filepath.Join(s.state, fmt.Sprintf("batch-%06d.spool", batch))
-	var rec *BatchRecord
-	var tree *merkle.Tree
+// loadedBatch is a batch signed and in its spool, with its tree.
+type loadedBatch struct {
+	rec   *BatchRecord
+	tree  *merkle.Tree
+	spool string
+}
+
+// loadBatch signs a batch or, resuming, reads it back from its spool. It
+// returns nil and no error when src has nothing left.
+func (s *Stream) loadBatch(ctx context.Context, j *journal, batch int, first int64, prev *BatchRecord,
+	src Source, prog *progress) (*loadedBatch, error) {
+	prog.update(func(p *StreamProgress) { p.Batch = batch })
+	b := &loadedBatch{spool: filepath.Join(s.state, fmt.Sprintf("batch-%06d.spool", batch))}
 	if prev != nil { // signed or anchored by an earlier run: its spool holds the badges
 		sum, n, err := s.skip(src, prev.Count)
 		if err != nil {
@@ -298,51 +393,58 @@ func (s *Stream) runBatch(ctx context.Context, j *journal, batch int, first int6
 		if n != prev.Count || sum != prev.Inputs {
 			return nil, fmt.Errorf("issuer: batch %d: the input differs from the run being resumed", batch)
 		}
-		if tree, err = spoolTree(spoolPath, prev.Count); err != nil {
+		if b.tree, err = spoolTree(b.spool, prev.Count); err != nil {
 			return nil, fmt.Errorf("issuer: batch %d: spool: %w", batch, err)
 		}
-		rec = prev
+		b.rec = prev
 	} else {
 		created := s.signer.now().UTC().Truncate(time.Second)
 		var err error
-		rec, tree, err = s.signBatch(ctx, batch, first, created, spoolPath, src, prog)
-		if err != nil || rec == nil {
+		b.rec, b.tree, err = s.signBatch(ctx, batch, first, created, b.spool, src, prog)
+		if err != nil || b.rec == nil {
 			return nil, err
 		}
-		if err := j.append(*rec); err != nil {
+		if err := j.append(*b.rec); err != nil {
 			return nil, err
 		}
 	}
-	root := tree.Root()
-	if hex.EncodeToString(root[:]) != rec.Root {
-		return nil, fmt.Errorf("issuer: batch %d: the spool's Merkle root %x is not the journal's %s", batch, root, rec.Root)
+	root := b.tree.Root()
+	if hex.EncodeToString(root[:]) != b.rec.Root {
+		return nil, fmt.Errorf("issuer: batch %d: the spool's Merkle root %x is not the journal's %s", batch, root, b.rec.Root)
 	}
+	return b, nil
+}
+
+// finishBatch anchors a loaded batch (unless an earlier run did) and
+// writes it into sink.
+func (s *Stream) finishBatch(ctx context.Context, j *journal, b *loadedBatch, sink Sink, prog *progress) error {
+	rec, root := b.rec, b.tree.Root()
 	if rec.State == stateSigned {
 		ar, err := s.pub.Publish(ctx, root[:])
 		if err != nil {
-			return nil, fmt.Errorf("issuer: batch %d: anchoring root %x: %w", batch, root, err)
+			return fmt.Errorf("issuer: batch %d: anchoring root %x: %w", rec.Batch, root, err)
 		}
 		if !bytes.Equal(ar.Root, root[:]) {
-			return nil, fmt.Errorf("issuer: batch %d: the publisher recorded root %x, the batch root is %x", batch, ar.Root, root)
+			return fmt.Errorf("issuer: batch %d: the publisher recorded root %x, the batch root is %x", rec.Batch, ar.Root, root)
 		}
 		rec.Anchor, rec.State = ar.Ref.String(), stateAnchored
 		if err := j.append(*rec); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	var err error
 	if rec.Ref, err = anchor.ParseRef(rec.Anchor); err != nil {
-		return nil, fmt.Errorf("issuer: batch %d: journal anchor: %w", batch, err)
+		return fmt.Errorf("issuer: batch %d: journal anchor: %w", rec.Batch, err)
 	}
-	if err := s.writeBatch(ctx, rec, tree, spoolPath, sink, prog); err != nil {
-		return nil, err
+	if err := s.writeBatch(ctx, rec, b.tree, b.spool, sink, prog); err != nil {
+		return err
 	}
 	rec.State = stateWritten
 	if err := j.append(*rec); err != nil {
-		return nil, err
+		return err
 	}
-	os.Remove(spoolPath)
-	return rec, nil
+	os.Remove(b.spool)
+	return nil
 }
 
 // signed is one credential signed by a worker, waiting to be spooled.
@@ -357,7 +459,7 @@ type signed struct {
 // bounded window, writes them in order to the spool and builds the batch's
 // Merkle tree. It returns nil when src had no item left.
 func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created time.Time, spoolPath string,
-	src Source, prog *StreamProgress) (*BatchRecord, *merkle.Tree, error) {
+	src Source, prog *progress) (*BatchRecord, *merkle.Tree, error) {
 	f, err := os.Create(spoolPath)
 	if err != nil {
 		return nil, nil, err
@@ -402,16 +504,13 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 		}
 		putBuffer(out.doc)
 		builder.Add(out.leaf)
-		prog.Signed++
-		if prog.Signed%256 == 0 {
-			s.progress(*prog)
-		}
+		prog.signed()
 		return nil
 	}
 	if err := pipeline(ctx, s.workers, s.window, next, work, emit); err != nil {
 		return nil, nil, err
 	}
-	s.progress(*prog)
+	prog.update(func(*StreamProgress) {})
 	if builder.Len() == 0 {
 		os.Remove(spoolPath)
 		return nil, nil, nil
@@ -604,7 +703,7 @@ func spoolTree(path string, n int) (*merkle.Tree, error) {
 
 // writeBatch adds each badge's batch proof in place of its placeholder, on
 // the workers, and puts the badges into sink in order.
-func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.Tree, spoolPath string, sink Sink, prog *StreamProgress) error {
+func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.Tree, spoolPath string, sink Sink, prog *progress) error {
 	f, err := os.Open(spoolPath)
 	if err != nil {
 		return fmt.Errorf("issuer: batch %d: spool: %w", rec.Batch, err)
@@ -681,16 +780,13 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 		if err := sink.Put(Issued{Seq: rec.First + int64(e.index), Name: e.name, ID: e.id, Doc: doc}); err != nil {
 			return err
 		}
-		prog.Written++
-		if prog.Written%256 == 0 {
-			s.progress(*prog)
-		}
+		prog.written()
 		return nil
 	}
 	if err := pipeline(ctx, s.workers, s.window, next, work, emit); err != nil {
 		return err
 	}
-	s.progress(*prog)
+	prog.update(func(*StreamProgress) {})
 	return sink.Commit(rec.Batch)
 }
 
@@ -726,6 +822,7 @@ func indentAt(doc []byte, at int) string {
 // journal is the append-only record of a Stream's batches, one JSON line
 // per state change, synced after each.
 type journal struct {
+	mu      sync.Mutex
 	f       *os.File
 	batches map[int]*BatchRecord // the latest state of each batch
 }
@@ -758,6 +855,8 @@ func openJournal(path string) (*journal, error) {
 }
 
 func (j *journal) last(batch int) *BatchRecord {
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	if r := j.batches[batch]; r != nil {
 		cp := *r
 		return &cp
@@ -766,6 +865,8 @@ func (j *journal) last(batch int) *BatchRecord {
 }
 
 func (j *journal) append(r BatchRecord) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err

@@ -394,3 +394,46 @@ func TestStreamChecksEachShape(t *testing.T) {
 	require.ErrorIs(t, err, issuer.ErrDataModel)
 	require.ErrorContains(t, err, "in.jsonl:5")
 }
+
+// slowPublisher takes its time, as a chain that mines a block does, and
+// notes how many badges were signed when each anchoring ended.
+type slowPublisher struct {
+	inner  anchor.Publisher
+	signed *atomic.Int64
+	atEnd  []int64
+}
+
+func (p *slowPublisher) Publish(ctx context.Context, root []byte) (anchor.Record, error) {
+	select {
+	case <-time.After(500 * time.Millisecond):
+	case <-ctx.Done():
+		return anchor.Record{}, ctx.Err()
+	}
+	r, err := p.inner.Publish(ctx, root)
+	p.atEnd = append(p.atEnd, p.signed.Load())
+	return r, err
+}
+
+// While a batch is anchored, the next one is signed; batches are still
+// anchored and written one at a time, in order.
+func TestStreamSignsWhileAnchoring(t *testing.T) {
+	s := batchSigner(t, keys.Ed25519)
+	creds := batchCreds(t, s.DID(), 30)
+	l := streamLedger(t)
+	var signed atomic.Int64
+	pub := &slowPublisher{inner: l.Publisher(s.DID()), signed: &signed}
+	st, err := issuer.NewStream(s, pub, t.TempDir(), issuer.WithStreamBatchSize(10),
+		issuer.WithStreamProgress(func(p issuer.StreamProgress) { signed.Store(p.Signed) }))
+	require.NoError(t, err)
+	sink := newMemSink()
+	res, err := st.Run(context.Background(), &sliceSource{items: itemsOf(t, creds)}, sink)
+	require.NoError(t, err)
+	require.Len(t, res.Batches, 3)
+	require.Equal(t, []int{1, 2, 3}, sink.commits)
+	require.Len(t, pub.atEnd, 3)
+	require.Greater(t, pub.atEnd[0], int64(10), "batch 2 was signed while batch 1 was anchored")
+	for i, b := range res.Batches {
+		require.Equal(t, i+1, b.Batch)
+		require.Equal(t, fmt.Sprintf("blink:ledger:%s:%d", l.ID(), i), b.Anchor)
+	}
+}
