@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -80,7 +81,9 @@ func activeContext(local any, opts *ld.JsonLdOptions, extra *Contexts) (ctx *ld.
 	own := ld.NewJsonLdOptions("")
 	own.DocumentLoader = embeddedLoader{extra: extra}
 	own.SafeMode = opts.SafeMode
-	c, err := ld.NewContext(nil, own).Parse(local)
+	// A copy of its own, so that the cached context holds no string of the
+	// document (a decoder may slice them all from one copy of its input).
+	c, err := ld.NewContext(nil, own).Parse(cloneJSON(local))
 	if err != nil {
 		return nil, true, err
 	}
@@ -205,4 +208,27 @@ func (w *keyWriter) flush() bool {
 	}
 	w.h.Write(w.buf)
 	return true
+}
+
+// cloneJSON deep-copies a decoded JSON value, its strings included.
+func cloneJSON(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.Clone(x)
+	case json.Number:
+		return json.Number(strings.Clone(string(x)))
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = cloneJSON(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[strings.Clone(k)] = cloneJSON(e)
+		}
+		return out
+	}
+	return v
 }

@@ -3,9 +3,12 @@ package rdfc
 import (
 	"bytes"
 	"encoding/json"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
+	"weak"
 )
 
 // The key tells apart what context processing may read differently.
@@ -115,5 +118,30 @@ func TestContextCacheCallerContexts(t *testing.T) {
 				t.Errorf("got %q, want %q", got, want)
 			}
 		}
+	}
+}
+
+// The cache holds nothing of the document: a decoder may slice all its
+// strings from one copy of the input, which a cached context would keep
+// alive for as long as it is cached.
+func TestContextCacheHoldsNoDocumentString(t *testing.T) {
+	contextCache.Purge()
+	input := strings.Repeat("x", 1<<20) + "urn:t:name" + "https://www.w3.org/2018/credentials/v1"
+	tail := input[1<<20:]
+	doc := map[string]any{
+		"@context": []any{tail[10:], map[string]any{tail[6:10]: tail[:10]}},
+		"@id":      "urn:s", "name": "x",
+	}
+	alive := weak.Make(unsafe.StringData(input))
+	if _, err := (Options{}).CanonicalizeObject(doc); err != nil {
+		t.Fatal(err)
+	}
+	if contextCache.Len() != 1 {
+		t.Fatalf("%d contexts cached, want 1", contextCache.Len())
+	}
+	input, tail, doc = "", "", nil
+	runtime.GC()
+	if alive.Value() != nil {
+		t.Error("the cached context keeps the document's input alive")
 	}
 }
