@@ -306,7 +306,7 @@ func (s *scanner) clash(key string, base int, seen map[string]bool, folded map[s
 		}
 		if s.inContext == 0 {
 			for _, k := range s.keys[base:] {
-				if strings.EqualFold(k, key) {
+				if mayFold(k, key) && strings.EqualFold(k, key) {
 					return k, true
 				}
 			}
@@ -325,6 +325,21 @@ func (s *scanner) clash(key string, base int, seen map[string]bool, folded map[s
 		folded[f] = key
 	}
 	return "", false
+}
+
+// mayFold is a quick test before strings.EqualFold: keys whose first
+// bytes are ASCII letters or other ASCII characters that differ even when
+// case is ignored do not fold to each other (an ASCII character folds to
+// non-ASCII ones only from letters: k and s).
+func mayFold(a, b string) bool {
+	if a == "" || b == "" {
+		return a == b
+	}
+	x, y := a[0], b[0]
+	if x >= utf8.RuneSelf || y >= utf8.RuneSelf {
+		return true
+	}
+	return x|0x20 == y|0x20 || x == y
 }
 
 func (s *scanner) array(depth int) (any, error) {
