@@ -30,3 +30,22 @@ func BenchmarkVerifyV2(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVerifyV3 checks the MerkleProof2019 of a Blockcerts v3
+// certificate (VC 1.1, a DID issuer): the same steps as VerifyV2 over
+// contexts with scoped term definitions.
+//
+//	go test -run '^$' -bench VerifyV3 -benchmem ./internal/blockcerts
+func BenchmarkVerifyV3(b *testing.B) {
+	doc, err := os.ReadFile(filepath.Join(vectors, "v3", "testnet-v3-did.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := VerifyV3(doc, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
