@@ -147,9 +147,11 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 	if err != nil {
 		return signed{}, fmt.Errorf("%w: %v", ErrDataModel, err)
 	}
+	// The marker's value, searched for on its own: a needle of at most 63
+	// bytes is found by the vector search.
 	placeholder := `"proof":"` + bs.marker + `"`
-	i := bytes.Index(full, []byte(placeholder))
-	if i < 0 {
+	i := bytes.Index(full, []byte(placeholder[len(`"proof"`):])) - len(`"proof"`)
+	if i < 0 || string(full[i:i+len(placeholder)]) != placeholder {
 		return signed{}, errors.New("issuer: proof placeholder not found")
 	}
 	a, b := full[:i], full[i+len(placeholder):]
