@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/canon"
@@ -130,7 +131,10 @@ func (v *Verifier) checkSignatureProof(ctx context.Context, st *credState, i int
 func verifySuite(ctx context.Context, env disuite.Env, s disuite.Suite, key *Key, c *badge.Credential, i int, doc map[string]json.RawMessage) error {
 	if js, ok := s.(dataintegrity.JCS); ok {
 		if cj := canonicalJCS(c, i); cj != nil {
-			return js.VerifyCanonical(key.Public, doc["@context"], c.Proofs[i].Members(), *cj)
+			err := js.VerifyCanonical(key.Public, doc["@context"], c.Proofs[i].Members(), *cj)
+			putCanonBuf(cj.Document) // hashed, not kept
+			putCanonBuf(cj.ProofConfig)
+			return err
 		}
 	}
 	return s.Verify(ctx, env, key.Public, doc, c.Proofs[i].Members())
@@ -155,15 +159,38 @@ func canonicalJCS(c *badge.Credential, i int) *dataintegrity.Canonical {
 		return nil
 	}
 	// The JCS form is about as long as the bytes.
-	d, err := canon.AppendJCS(make([]byte, 0, len(c.Raw())), doc, "proof")
+	d, err := canon.AppendJCS(getCanonBuf(len(c.Raw())), doc, "proof")
 	if err != nil {
 		return nil
 	}
-	p, err := canon.AppendJCS(make([]byte, 0, len(c.Proofs[i].Raw())), proof, "proofValue")
+	p, err := canon.AppendJCS(getCanonBuf(len(c.Proofs[i].Raw())), proof, "proofValue")
 	if err != nil {
 		return nil
 	}
 	return &dataintegrity.Canonical{Document: d, ProofConfig: p}
+}
+
+// canonBufs holds buffers for JCS forms that are hashed and dropped, so
+// that verifying many badges does not allocate one per badge.
+var canonBufs sync.Pool
+
+// maxPooledCanonBuf bounds the buffers kept: a rare large document does
+// not pin its buffer.
+const maxPooledCanonBuf = 64 << 10
+
+// getCanonBuf returns an empty buffer of at least size bytes (the JCS form
+// is about as long as the bytes).
+func getCanonBuf(size int) []byte {
+	if b, ok := canonBufs.Get().(*[]byte); ok && cap(*b) >= size {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, size)
+}
+
+func putCanonBuf(b []byte) {
+	if cap(b) <= maxPooledCanonBuf {
+		canonBufs.Put(&b)
+	}
 }
 
 // nthProof is proof i of a decoded proof member holding n proofs (one
