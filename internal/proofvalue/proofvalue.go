@@ -233,6 +233,12 @@ func unwrap(v any) (any, error) {
 
 func wrappedHash(v any) ([32]byte, error) {
 	var h [32]byte
+	if b, ok := v.([]byte); ok && len(b) == 34 && b[0] == 0x58 && b[1] == 32 {
+		// The usual wrapping: one CBOR byte string of 32 bytes (major type
+		// 2, a one-byte length), which is all the decoder would find.
+		copy(h[:], b[2:])
+		return h, nil
+	}
 	inner, err := unwrap(v)
 	if err != nil {
 		return h, err
