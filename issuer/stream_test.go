@@ -437,3 +437,69 @@ func TestStreamSignsWhileAnchoring(t *testing.T) {
 		require.Equal(t, fmt.Sprintf("blink:ledger:%s:%d", l.ID(), i), b.Anchor)
 	}
 }
+
+// A stream signs with the JCS suite of every key type the SDK has (for
+// P-384, with SHA-384), and every badge verifies; a credential that comes
+// with a proof keeps it first in its proof set.
+func TestStreamEveryKeyType(t *testing.T) {
+	ctx := context.Background()
+	for _, typ := range []keys.Type{keys.Ed25519, keys.P256, keys.P384, keys.Secp256k1} {
+		t.Run(string(typ), func(t *testing.T) {
+			s := batchSigner(t, typ)
+			creds := batchCreds(t, s.DID(), 5)
+			items := itemsOf(t, creds)
+			// The third credential is already signed by another key.
+			other := batchSigner(t, keys.Ed25519)
+			signed, err := other.SignCredential(creds[2])
+			require.NoError(t, err)
+			items[2].Data = signed
+			l := streamLedger(t)
+			st, err := issuer.NewStream(s, l.Publisher(s.DID()), t.TempDir())
+			require.NoError(t, err)
+			sink := newMemSink()
+			_, err = st.Run(ctx, &sliceSource{items: items}, sink)
+			require.NoError(t, err)
+			v, err := verify.New(verify.WithTrustedKey(s.DID()), verify.WithTrustedKey(other.DID()), verify.WithAnchorResolver(l), verify.WithClock(batchClock))
+			require.NoError(t, err)
+			for i, c := range creds {
+				doc := sink.docs[c.ID]
+				r := v.Verify(ctx, doc, verify.Binding{})
+				require.Equal(t, verify.StatusVerified, r.Status, "badge %d: %+v", i, r.Checks)
+				parsed, err := badge.ParseCredential(doc, badge.Limits{})
+				require.NoError(t, err)
+				want := 2
+				if i == 2 {
+					want = 3
+					require.Equal(t, other.VerificationMethod(), parsed.Proofs[0].VerificationMethod)
+				}
+				require.Len(t, parsed.Proofs, want)
+				require.Equal(t, issuer.BatchCryptosuite, parsed.Proofs[want-1].Cryptosuite)
+				canonical, err := canon.JCS(doc)
+				require.NoError(t, err)
+				require.Equal(t, string(canonical), string(doc), "the badge is written in JCS form")
+			}
+		})
+	}
+}
+
+// A stream refuses what its signer refuses for a relatedResource: a digest
+// that does not match the content the signer was given.
+func TestStreamChecksRelatedResources(t *testing.T) {
+	k, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	s, err := issuer.NewSigner(k, issuer.WithClock(batchClock),
+		issuer.WithRelatedResources(map[string][]byte{"https://example.org/ctx.json": []byte(`{"@context":{"ex":"https://example.org/#"}}`)}))
+	require.NoError(t, err)
+	items := itemsOf(t, batchCreds(t, s.DID(), 4))
+	items[2].Data = bytes.Replace(items[2].Data, []byte("{"),
+		[]byte(`{"relatedResource":{"id":"https://example.org/ctx.json","digestMultibase":"uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"},`), 1)
+	l := streamLedger(t)
+	pub := &countingPublisher{inner: l.Publisher(s.DID())}
+	st, err := issuer.NewStream(s, pub, t.TempDir())
+	require.NoError(t, err)
+	_, err = st.Run(context.Background(), &sliceSource{items: items}, newMemSink())
+	require.ErrorIs(t, err, issuer.ErrDataModel)
+	require.ErrorContains(t, err, "in.jsonl:3")
+	require.ErrorContains(t, err, "does not match the content of https://example.org/ctx.json")
+	require.Zero(t, pub.n.Load())
+}
