@@ -180,7 +180,7 @@ func streamIssue(ctx context.Context, f streamFlags, signer *issuer.Signer, plan
 			}
 			return c, nil
 		}),
-		issuer.WithStreamProgress(func(p issuer.StreamProgress) { bar.set(p.Written + p.Skipped) }),
+		issuer.WithStreamProgress(bar.set),
 	}
 	if f.batchSize > 0 {
 		opts = append(opts, issuer.WithStreamBatchSize(f.batchSize))
@@ -245,10 +245,16 @@ func (s *idSet) add(id string) bool {
 	return true
 }
 
-// rateBar is a progress bar with the rate and the time left, on a terminal.
+// rateBar is a progress bar with the rate and the time left, on a
+// terminal. Each badge counts twice, once signed and once written, since a
+// batch is written only after all of it is signed: with one tree for the
+// whole run, a bar of written badges would stand still for most of it.
 type rateBar struct {
-	bar  *progressbar.ProgressBar
-	last int64
+	bar   *progressbar.ProgressBar
+	total int64 // badges
+	start time.Time
+	first int64 // units done when the bar started: an earlier run's badges
+	shown time.Time
 }
 
 // newRateBar counts the inputs' badges for the time left, only when w
@@ -262,16 +268,34 @@ func newRateBar(paths []string, w io.Writer) *rateBar {
 	if total < progressThreshold {
 		return &rateBar{}
 	}
-	return &rateBar{bar: progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("issuing"),
-		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("badges"),
-		progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())}
+	return &rateBar{total: int64(total), start: time.Now(), first: -1,
+		bar: progressbar.NewOptions64(2*int64(total), progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("issuing"),
+			progressbar.OptionSetElapsedTime(false), progressbar.OptionSetPredictTime(false),
+			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())}
 }
 
-func (b *rateBar) set(n int64) {
-	if b.bar != nil && n > b.last {
-		b.bar.Add64(n - b.last)
-		b.last = n
+// set shows p: the badges written, the rate of this run and the time left.
+func (b *rateBar) set(p issuer.StreamProgress) {
+	if b.bar == nil {
+		return
 	}
+	units := 2*p.Skipped + p.Signed + p.Written
+	if b.first < 0 {
+		b.first = units
+	}
+	b.bar.Set64(units)
+	now := time.Now()
+	if now.Sub(b.shown) < 200*time.Millisecond {
+		return
+	}
+	b.shown = now
+	desc := fmt.Sprintf("issuing: %d of %d written, %d signed", p.Written+p.Skipped, b.total, p.Signed+p.Skipped)
+	if elapsed := now.Sub(b.start).Seconds(); elapsed > 1 && units > b.first {
+		perSecond := float64(units-b.first) / elapsed // units: two per badge
+		left := time.Duration(float64(2*b.total-units)/perSecond) * time.Second
+		desc += fmt.Sprintf(", %.0f badges/s, %s left", perSecond/2, left.Round(time.Second))
+	}
+	b.bar.Describe(desc)
 }
 
 func (b *rateBar) finish() {
