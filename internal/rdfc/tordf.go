@@ -284,7 +284,9 @@ func iriFact(s string, fact int, check func(string) bool) bool {
 		return check(s)
 	}
 	k := factKey{s, fact}
-	if v, ok := iriFacts.Get(k); ok {
+	// Peek, not Get: under a read lock, so that the cores of a batch
+	// verification do not wait for each other (eviction is then by age).
+	if v, ok := iriFacts.Peek(k); ok {
 		return v
 	}
 	v := check(s)
