@@ -438,6 +438,17 @@ func (p *Presentation) Unsigned() map[string]json.RawMessage {
 }
 
 func init() {
+	decoded.Members = func(v any) map[string]json.RawMessage {
+		switch x := v.(type) {
+		case *Credential:
+			return x.members
+		case *Presentation:
+			return x.members
+		case *Proof:
+			return x.members
+		}
+		return nil
+	}
 	decoded.Of = func(v any) map[string]any {
 		switch x := v.(type) {
 		case *Credential:

@@ -97,10 +97,16 @@ func (v *Verifier) checkSignatureProof(ctx context.Context, st *credState, i int
 		fail(err, "%v", err)
 		return
 	}
-	doc, err := coveredDocument(st.cred.Unsigned(), st.cred.Proofs, i)
-	if err != nil {
-		fail(suiteError(err), "%s proof: %v", name, err)
-		return
+	// The document the proof covers: the credential without its proofs
+	// (nil here; verifySuite reads it without copying the members), or
+	// with the proofs a chained proof names.
+	var doc map[string]json.RawMessage
+	if _, chained := decoded.RawMembers(p)["previousProof"]; chained {
+		var err error
+		if doc, err = coveredDocument(st.cred.Unsigned(), st.cred.Proofs, i); err != nil {
+			fail(suiteError(err), "%s proof: %v", name, err)
+			return
+		}
 	}
 	key, ok := v.resolveKey(ctx, st.report, CheckSignature, i, p.VerificationMethod, PurposeAssertion)
 	if !ok {
@@ -129,13 +135,19 @@ func (v *Verifier) checkSignatureProof(ctx context.Context, st *credState, i int
 // suite s. A JCS suite is given the JCS forms from the parse's decoding
 // (canonicalJCS) when there are any, so the document is not read again.
 func verifySuite(ctx context.Context, env disuite.Env, s disuite.Suite, key *Key, c *badge.Credential, i int, doc map[string]json.RawMessage) error {
-	if js, ok := s.(dataintegrity.JCS); ok {
+	if js, ok := s.(dataintegrity.JCS); ok && doc == nil {
 		if cj := canonicalJCS(c, i); cj != nil {
-			err := js.VerifyCanonical(key.Public, doc["@context"], c.Proofs[i].Members(), *cj)
+			// The members as parsed, read and not changed (VerifyCanonical
+			// copies what it changes).
+			members, proof := decoded.RawMembers(c), decoded.RawMembers(&c.Proofs[i])
+			err := js.VerifyCanonical(key.Public, members["@context"], proof, *cj)
 			putCanonBuf(cj.Document) // hashed, not kept
 			putCanonBuf(cj.ProofConfig)
 			return err
 		}
+	}
+	if doc == nil {
+		doc = c.Unsigned()
 	}
 	return s.Verify(ctx, env, key.Public, doc, c.Proofs[i].Members())
 }

@@ -6,6 +6,8 @@
 // changed by anyone who reads it.
 package decoded
 
+import "encoding/json"
+
 // Of returns the decoded top-level object of a *badge.Credential or
 // *badge.Presentation, or nil when it has none (a value built without
 // parsing). Package badge sets it once, when it is initialized.
@@ -17,4 +19,18 @@ func Value(v any) map[string]any {
 		return nil
 	}
 	return Of(v)
+}
+
+// Members returns the original members of a *badge.Credential,
+// *badge.Presentation or *badge.Proof as parsing kept them, without the
+// copy their Members methods make: read them, never change them. Package
+// badge sets it once, when it is initialized.
+var Members func(v any) map[string]json.RawMessage
+
+// RawMembers returns Members(v), or nil before package badge set it.
+func RawMembers(v any) map[string]json.RawMessage {
+	if Members == nil {
+		return nil
+	}
+	return Members(v)
 }
