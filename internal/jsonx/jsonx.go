@@ -392,6 +392,16 @@ func (s *scanner) str(decode bool) (string, error) {
 	start := s.pos
 	// The common case: no escape, so the value is the bytes as they are.
 	for s.pos < len(s.data) {
+		// Plain ASCII first, in a tight loop.
+		for s.pos < len(s.data) {
+			if c := s.data[s.pos]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+				break
+			}
+			s.pos++
+		}
+		if s.pos >= len(s.data) {
+			break
+		}
 		c := s.data[s.pos]
 		switch {
 		case c == '"':
