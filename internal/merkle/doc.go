@@ -23,7 +23,11 @@
 //
 // An issuer calls [Build] with the leaf hashes of a batch, anchors
 // [Tree.Root] and stores [Tree.Path] for each leaf in the leaf's proof. A
-// verifier calls [VerifyPath] (or [RootFromPath] and compares itself); a
-// mismatch is a [*RootMismatchError], which matches [ErrRootMismatch] with
-// errors.Is.
+// batch too large to hold its leaves in memory goes through a [Builder]:
+// leaves are added in order as they are computed, the tree keeps only the
+// levels above them (32 bytes per leaf in all), and [Tree.Paths] walks the
+// paths in order given each leaf's sibling leaf, which the caller keeps
+// (a batch issuer reads them back from its spool). A verifier calls
+// [VerifyPath] (or [RootFromPath] and compares itself); a mismatch is a
+// [*RootMismatchError], which matches [ErrRootMismatch] with errors.Is.
 package merkle
