@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io"
 	"sync"
 	"time"
 
@@ -155,18 +154,19 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 		return signed{}, errors.New("issuer: proof placeholder not found")
 	}
 	a, b := full[:i], full[i+len(placeholder):]
-	unsigned := func(w io.Writer) {
-		if a[len(a)-1] == ',' {
-			w.Write(a[:len(a)-1])
-			w.Write(b)
-		} else if b[0] == ',' {
-			w.Write(a)
-			w.Write(b[1:])
-		} else {
-			w.Write(a)
-			w.Write(b)
-		}
+	// Both documents begin with a (less its comma, if it ends with one):
+	// its hash is computed once for the two when the suite hashes with
+	// SHA-256 too.
+	shared, comma := a, ""
+	if a[len(a)-1] == ',' {
+		shared, comma = a[:len(a)-1], ","
 	}
+	rest := b // the document without its proof, after shared
+	if comma == "" && b[0] == ',' {
+		rest = b[1:]
+	}
+	lh := sha256.New()
+	lh.Write(shared)
 
 	// The new proof, in JCS form.
 	var sig []byte
@@ -179,8 +179,14 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 		if err != nil {
 			return signed{}, err
 		}
-		h := suiteHash(s.signer.pub.Type())()
-		unsigned(h)
+		var h hash.Hash
+		if s.signer.pub.Type() == keys.P384 {
+			h = sha512.New384()
+			h.Write(shared)
+		} else if h, err = lh.(hash.Cloner).Clone(); err != nil {
+			return signed{}, err
+		}
+		h.Write(rest)
 		hashData := h.Sum(bytes.Clone(cfg.hash))
 		raw, err := dataintegrity.SignHashData(s.signer.key, s.signer.pub.Type(), hashData)
 		if err != nil {
@@ -228,8 +234,7 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 	}
 	member = append(member, sig...)
 
-	lh := sha256.New()
-	lh.Write(a)
+	lh.Write([]byte(comma))
 	lh.Write(member)
 	lh.Write([]byte{']'})
 	lh.Write(b)
