@@ -273,10 +273,11 @@ func (s *Stream) Run(ctx context.Context, src Source, sink Sink) (*StreamResult,
 		}
 		b, err := s.loadBatch(ctx, j, batch, seq, prev, src, prog)
 		if err != nil {
-			if finishing != nil { // the batch being finished failed first, and stopped this one
-				if ferr := wait(); ferr != nil {
-					return res, ferr
-				}
+			// The batch being finished finishes: its badges are good. If
+			// it failed first, it stopped this one, and its error is the
+			// one to report.
+			if ferr := wait(); ferr != nil {
+				return res, ferr
 			}
 			return res, err
 		}

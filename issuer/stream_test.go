@@ -503,3 +503,35 @@ func TestStreamChecksRelatedResources(t *testing.T) {
 	require.ErrorContains(t, err, "does not match the content of https://example.org/ctx.json")
 	require.Zero(t, pub.n.Load())
 }
+
+// An input that breaks the data model stops the run at its batch; the
+// batch before it, being anchored meanwhile, is still written, and a run
+// with the input fixed goes on from there.
+func TestStreamBadInputLetsTheBatchBeforeFinish(t *testing.T) {
+	s := batchSigner(t, keys.Ed25519)
+	creds := batchCreds(t, s.DID(), 10)
+	items := itemsOf(t, creds)
+	bad := append([]issuer.Item(nil), items...)
+	bad[6].Data = bytes.Replace(bad[6].Data, []byte(`"id": "`+creds[6].ID+`"`), []byte(`"id": "not a url"`), 1)
+	l := streamLedger(t)
+	var signed atomic.Int64
+	pub := &slowPublisher{inner: l.Publisher(s.DID()), signed: &signed}
+	state := t.TempDir()
+	st, err := issuer.NewStream(s, pub, state, issuer.WithStreamBatchSize(5))
+	require.NoError(t, err)
+	sink := newMemSink()
+	res, err := st.Run(context.Background(), &sliceSource{items: bad}, sink)
+	require.ErrorIs(t, err, issuer.ErrDataModel)
+	require.ErrorContains(t, err, "in.jsonl:7")
+	require.Equal(t, []int{1}, sink.commits, "batch 1 was written")
+	require.EqualValues(t, 5, res.Written)
+
+	st, err = issuer.NewStream(s, pub, state, issuer.WithStreamBatchSize(5))
+	require.NoError(t, err)
+	res, err = st.Run(context.Background(), &sliceSource{items: items}, sink)
+	require.NoError(t, err)
+	require.EqualValues(t, 5, res.Skipped)
+	require.EqualValues(t, 5, res.Written)
+	require.Equal(t, []int{1, 2}, sink.commits)
+	require.Len(t, pub.atEnd, 2, "each batch anchored once")
+}
