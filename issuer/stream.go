@@ -451,8 +451,8 @@ func (s *Stream) finishBatch(ctx context.Context, j *journal, b *loadedBatch, si
 // signed is one credential signed by a worker, waiting to be spooled.
 type signed struct {
 	id   string
-	doc  []byte // the badge with a placeholder where the batch proof goes
-	at   int    // offset of the placeholder in doc
+	doc  []byte // the badge in JCS form, its proof set open where the batch proof goes
+	at   int    // where the batch proof goes in doc
 	leaf [32]byte
 }
 
@@ -604,8 +604,8 @@ func pipeline[In, Out any](ctx context.Context, workers, window int, next func()
 	return ctx.Err()
 }
 
-// newMarker is a placeholder no credential contains by chance: the batch
-// proof replaces it in the spooled badge.
+// newMarker is a placeholder no credential contains by chance: it marks
+// where a value goes in canonical bytes while they are written.
 func newMarker() (string, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -615,8 +615,9 @@ func newMarker() (string, error) {
 }
 
 // The spool holds each signed badge of a batch, in order: the input name,
-// the credential id, the placeholder's offset and length, the document, and
-// the leaf, each length-prefixed.
+// the credential id, the offset where the batch proof goes, the document
+// (the strings length-prefixed) and the leaf. (An earlier version's spool
+// has a placeholder string at that offset; writeBatch reads both.)
 func writeSpool(w *bufio.Writer, name string, job *signed) error {
 	var buf [binary.MaxVarintLen64]byte
 	put := func(b []byte) {
@@ -702,7 +703,7 @@ func spoolTree(path string, n int) (*merkle.Tree, error) {
 	return b.Tree()
 }
 
-// writeBatch adds each badge's batch proof in place of its placeholder, on
+// writeBatch adds each badge's batch proof where it goes, on
 // the workers, and puts the badges into sink in order.
 func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.Tree, spoolPath string, sink Sink, prog *progress) error {
 	f, err := os.Open(spoolPath)
