@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -29,8 +30,9 @@ func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8090", "listen on `ADDR`")
-	var keyFiles, suites repeated
+	var keyFiles, suites, related repeated
 	fs.Var(&keyFiles, "key", "sign with the key in `KEYFILE` (repeatable)")
+	fs.Var(&related, "related-resource", "the content of a resource credentials pin in relatedResource, as `URL=FILE`: a credential whose digest does not match is refused; repeatable")
 	fs.Var(&suites, "suite", "offer `CRYPTOSUITE` for the keys that can sign it (repeatable; default: every suite each key can sign): "+strings.Join(issuer.Cryptosuites(), ", "))
 	statusURL := fs.String("status-url", "", "give each credential an entry in the status list served at `URL` (its path is served here; POST /credentials/status changes a status)")
 	statusDir := fs.String("status-dir", "", "keep the status list in `DIR` (with --status-url)")
@@ -48,6 +50,22 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usageError{fmt.Sprintf("unknown --suite %q (known: %s)", s, strings.Join(issuer.Cryptosuites(), ", "))}
 		}
 	}
+	opts := []issuer.SignerOption{nil}
+	if len(related) > 0 {
+		content := map[string][]byte{}
+		for _, kv := range related {
+			url, path, ok := strings.Cut(kv, "=")
+			if !ok {
+				return usageError{fmt.Sprintf("--related-resource wants URL=FILE, got %q", kv)}
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return fmt.Errorf("--related-resource: %w", err)
+			}
+			content[url] = b
+		}
+		opts = append(opts, issuer.WithRelatedResources(content))
+	}
 	var signers []*issuer.Signer
 	for _, path := range keyFiles {
 		key, err := keys.ReadFile(path)
@@ -58,7 +76,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if len(suites) > 0 && !slices.Contains(suites, suite) {
 				continue
 			}
-			s, err := issuer.NewSigner(key, issuer.WithCryptosuite(suite))
+			opts[0] = issuer.WithCryptosuite(suite)
+			s, err := issuer.NewSigner(key, opts...)
 			if err != nil {
 				continue // this key's type cannot sign this suite
 			}
