@@ -342,10 +342,10 @@ func absoluteOpaque(iri string) (abs, ok bool) {
 // net/url's stringContainsCTLByte does, eight bytes at a time.
 func hasControl(s string) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	for ; len(s) >= 8; s = s[8:] {
+		b := s[:8]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 		// A byte below 0x20 (the "hasless" test), or a byte 0x7f (a zero
 		// byte of x^0x7f7f...): each test is exact for the word as a whole.
 		y := x ^ 0x7f*ones
@@ -353,7 +353,7 @@ func hasControl(s string) bool {
 			return true
 		}
 	}
-	for ; i < len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		if s[i] < ' ' || s[i] == 0x7f {
 			return true
 		}
