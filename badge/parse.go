@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -168,7 +169,7 @@ func parseProofs(m map[string]json.RawMessage, doc map[string]any) ([]Proof, err
 	}
 	proofs := make([]Proof, len(items))
 	for i, it := range items {
-		path := fmt.Sprintf("proof[%d]", i)
+		path := "proof[" + strconv.Itoa(i) + "]"
 		if len(bytes.TrimSpace(it)) == 0 || bytes.TrimSpace(it)[0] != '{' {
 			return nil, fieldErr(path, "want an object")
 		}

@@ -12,6 +12,7 @@
 package jsonx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -682,13 +683,22 @@ func (s *scanner) skip() bool {
 		switch c := s.data[s.pos]; c {
 		case '"':
 			s.pos++
-			for s.pos < len(s.data) && s.data[s.pos] != '"' {
-				if s.data[s.pos] == '\\' {
-					s.pos++
+			for {
+				// The next quote that no backslash escapes ends the string.
+				q := bytes.IndexByte(s.data[s.pos:], '"')
+				if q < 0 {
+					return false
+				}
+				s.pos += q
+				n := 0
+				for n < s.pos && s.data[s.pos-1-n] == '\\' {
+					n++
 				}
 				s.pos++
+				if n%2 == 0 {
+					break
+				}
 			}
-			s.pos++
 		case '{', '[':
 			depth++
 			s.pos++
