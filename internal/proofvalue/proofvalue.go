@@ -82,12 +82,15 @@ func chainByName(name string) (chainInfo, bool) {
 	return chainInfo{}, false
 }
 
+// decMaxNestedLevels is decMode's nesting limit (readCBOR keeps it too).
+const decMaxNestedLevels = 8
+
 // decMode bounds what the CBOR decoder will build: the structure nests four
 // levels deep, no array needs more than 64 entries, and nothing here uses
 // maps, tags or indefinite lengths.
 var decMode = func() cbor.DecMode {
 	dm, err := cbor.DecOptions{
-		MaxNestedLevels:  8,
+		MaxNestedLevels:  decMaxNestedLevels,
 		MaxArrayElements: merkle.MaxPathLen,
 		MaxMapPairs:      16,
 		IndefLength:      cbor.IndefLengthForbidden,
@@ -119,9 +122,11 @@ func Decode(s string) (*MerkleProof, error) {
 	if err != nil {
 		return nil, malformed("base58btc: %v", err)
 	}
-	var top any
-	if err := decMode.Unmarshal(raw, &top); err != nil {
-		return nil, malformed("cbor: %v", err)
+	top, ok := readCBOR(raw)
+	if !ok {
+		if err := decMode.Unmarshal(raw, &top); err != nil {
+			return nil, malformed("cbor: %v", err)
+		}
 	}
 	pairs, ok := top.([]any)
 	if !ok {
@@ -223,6 +228,9 @@ func unwrap(v any) (any, error) {
 	b, ok := v.([]byte)
 	if !ok {
 		return nil, fmt.Errorf("%s, want a byte string wrapping a CBOR item", kind(v))
+	}
+	if inner, ok := readCBOR(b); ok {
+		return inner, nil
 	}
 	var inner any
 	if err := decMode.Unmarshal(b, &inner); err != nil {
