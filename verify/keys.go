@@ -86,7 +86,7 @@ func (r trustListResolver) ResolveKey(_ context.Context, vm string, _ ProofPurpo
 type chainResolver []KeyResolver
 
 func (c chainResolver) ResolveKey(ctx context.Context, vm string, purpose ProofPurpose) (*Key, error) {
-	var last error = fmt.Errorf("%w: %s", ErrUnknownKey, vm)
+	var last error // the last resolver's "unknown key"
 	for _, r := range c {
 		k, err := r.ResolveKey(ctx, vm, purpose)
 		if err == nil {
@@ -99,6 +99,9 @@ func (c chainResolver) ResolveKey(ctx context.Context, vm string, purpose ProofP
 			return nil, err
 		}
 		last = err
+	}
+	if last == nil {
+		last = fmt.Errorf("%w: %s", ErrUnknownKey, vm)
 	}
 	return nil, last
 }
