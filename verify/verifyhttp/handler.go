@@ -170,7 +170,28 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, limit int64) 
 	if r.ContentLength > limit {
 		return tooLarge()
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	rd := http.MaxBytesReader(w, r.Body, limit)
+	var body []byte
+	var err error
+	if n := r.ContentLength; n > 0 && n <= limit {
+		// The announced size, read into one buffer of one byte more, which
+		// only a body longer than announced fills (then the rest is read
+		// as below).
+		buf := make([]byte, n+1)
+		m, rerr := io.ReadFull(rd, buf)
+		switch {
+		case rerr == nil:
+			var rest []byte
+			rest, err = io.ReadAll(rd)
+			body = append(buf, rest...)
+		case rerr == io.EOF, rerr == io.ErrUnexpectedEOF:
+			body = buf[:m]
+		default:
+			body, err = buf[:m], rerr
+		}
+	} else {
+		body, err = io.ReadAll(rd)
+	}
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
