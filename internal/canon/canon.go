@@ -1,6 +1,9 @@
 // Package canon turns JSON documents into the exact bytes that are hashed and
-// signed. JCS (RFC 8785) is implemented by github.com/gowebpki/jcs; RDF
-// Dataset Canonicalization lives in internal/rdfc behind the same signature.
+// signed. JCS (RFC 8785) of bytes is implemented by github.com/gowebpki/jcs;
+// a document already decoded (jsonx.Decode) is serialized by AppendJCS with
+// the same number formatter, to the same bytes, without being parsed again.
+// RDF Dataset Canonicalization lives in internal/rdfc behind the same
+// signature.
 package canon
 
 import (
