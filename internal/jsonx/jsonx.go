@@ -9,6 +9,10 @@
 // outside the I-JSON range ±(2^53−1), invalid UTF-8 and lone UTF-16
 // surrogates in escapes, and trailing data. encoding/json accepts all of
 // these silently; canonicalization and signatures must not.
+//
+// Decode does the same checks and decodes the document in the same pass,
+// so that a verification reads untrusted bytes once; Members and Elements
+// split parts of a checked document without checking them again.
 package jsonx
 
 import (
