@@ -186,11 +186,39 @@ func sameJSON(a, b json.RawMessage) bool {
 	if a == nil || b == nil {
 		return false
 	}
-	var ca, cb bytes.Buffer
-	ca.Grow(len(a))
-	cb.Grow(len(b))
-	return json.Compact(&ca, a) == nil && json.Compact(&cb, b) == nil && bytes.Equal(ca.Bytes(), cb.Bytes())
+	// Compare the bytes outside white space; inside strings every byte
+	// counts.
+	i, j := 0, 0
+	inString, escaped := false, false
+	for {
+		if !inString {
+			for i < len(a) && isJSONSpace(a[i]) {
+				i++
+			}
+			for j < len(b) && isJSONSpace(b[j]) {
+				j++
+			}
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b) && !inString
+		}
+		c := a[i]
+		if c != b[j] {
+			return false
+		}
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		}
+		i, j = i+1, j+1
+	}
 }
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func asArray(raw json.RawMessage) json.RawMessage {
 	for _, c := range raw {
