@@ -102,14 +102,16 @@ func compute(t keys.Type, canonDocument []byte, proofConfig map[string]json.RawM
 // configuration into the data that is signed.
 func hashCanonical(t keys.Type, canonDocument, canonProof []byte) *Intermediates {
 	in := Intermediates{CanonDocument: canonDocument, CanonProof: canonProof}
-	h := hasher(t)
-	d := h()
-	d.Write(in.CanonDocument)
-	in.DocHash = d.Sum(nil)
-	p := h()
-	p.Write(in.CanonProof)
-	in.ProofHash = p.Sum(nil)
-	in.HashData = append(append([]byte{}, in.ProofHash...), in.DocHash...)
+	// ProofHash || DocHash, in one buffer the two hashes are slices of.
+	if t == keys.P384 {
+		p, d := sha512.Sum384(canonProof), sha512.Sum384(canonDocument)
+		in.HashData = append(append(make([]byte, 0, 2*sha512.Size384), p[:]...), d[:]...)
+	} else {
+		p, d := sha256.Sum256(canonProof), sha256.Sum256(canonDocument)
+		in.HashData = append(append(make([]byte, 0, 2*sha256.Size), p[:]...), d[:]...)
+	}
+	half := len(in.HashData) / 2
+	in.ProofHash, in.DocHash = in.HashData[:half:half], in.HashData[half:]
 	return &in
 }
 
