@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -159,14 +158,6 @@ func streamIssue(ctx context.Context, f streamFlags, signer *issuer.Signer, plan
 	}
 	defer closePub()
 
-	// The run keeps little besides its Merkle tree (32 bytes per badge)
-	// and its badge ids (about 20): collect garbage a quarter as often as
-	// by default, which saves a tenth of the CPU, but keep the heap under
-	// 896 MiB, unless GOGC or GOMEMLIMIT says otherwise.
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(896 << 20))
-	}
 	bar := newRateBar(paths, stderr)
 	seen := newIDSet() // badge ids of this run, to refuse a duplicate
 	opts := []issuer.StreamOption{
