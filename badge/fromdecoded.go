@@ -10,7 +10,9 @@ import (
 
 // fromDecoded sets *dst (a pointer) from v, a value of the parse's
 // decoding (jsonx.Decode), as json.Unmarshal of the value's bytes would,
-// without reading the bytes again. It handles the shapes well-formed
+// without reading the bytes again. Its strings are copies: the decoding's
+// are slices of one copy of the whole document, which a string kept for
+// long (a cache key, a Report) would otherwise keep alive. It handles the shapes well-formed
 // credentials have and reports false for anything else (a null, a type
 // that does not match, a member name that matches a field only when case
 // is ignored, a field that keeps raw bytes): the caller then zeroes *dst
@@ -31,13 +33,13 @@ func setValue(v any, dst reflect.Value) bool {
 			return setText(v, p)
 		case *Image:
 			if s, ok := v.(string); ok {
-				p.ID = s
+				p.ID = strings.Clone(s)
 				return true
 			}
 			return setStruct(v, dst)
 		case *Profile:
 			if s, ok := v.(string); ok {
-				p.ID = s
+				p.ID = strings.Clone(s)
 				return true
 			}
 			return setStruct(v, dst)
@@ -59,7 +61,7 @@ func setValue(v any, dst reflect.Value) bool {
 	case reflect.String:
 		s, ok := v.(string)
 		if ok {
-			dst.SetString(s)
+			dst.SetString(strings.Clone(s))
 		}
 		return ok
 	case reflect.Bool:
@@ -112,7 +114,7 @@ func setSlice(v any, dst reflect.Value) bool {
 func setStrings(v any, dst *[]string) bool {
 	switch x := v.(type) {
 	case string:
-		*dst = []string{x}
+		*dst = []string{strings.Clone(x)}
 		return true
 	case []any:
 		out := make([]string, len(x))
@@ -121,7 +123,7 @@ func setStrings(v any, dst *[]string) bool {
 			if !ok {
 				return false
 			}
-			out[i] = s
+			out[i] = strings.Clone(s)
 		}
 		*dst = out
 		return true
@@ -138,7 +140,7 @@ func setText(v any, t *Text) bool {
 	for _, it := range items {
 		switch x := it.(type) {
 		case string:
-			t.Values = append(t.Values, LangValue{Value: x})
+			t.Values = append(t.Values, LangValue{Value: strings.Clone(x)})
 		case map[string]any:
 			var lv LangValue
 			if !setStruct(x, reflect.ValueOf(&lv).Elem()) {

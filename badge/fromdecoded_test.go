@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/badgeproof/badgeproof/internal/jsonx"
 )
@@ -113,4 +114,33 @@ func FuzzFromDecoded(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { parseBoth(t, data) })
+}
+
+// The typed fields do not share memory with the decoding, whose strings
+// are slices of one copy of the whole document: a field kept for long (a
+// cache key, a Report) keeps only itself alive.
+func TestFieldsDoNotShareTheDecoding(t *testing.T) {
+	data := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:1","type":["VerifiableCredential"],"issuer":"did:example:issuer","credentialSubject":{"id":"did:example:s","name":"n"},"credentialStatus":{"type":"T","statusListCredential":"https://example.org/list"},"proof":{"type":"DataIntegrityProof","verificationMethod":"did:example:issuer#k"}}`)
+	c, err := ParseCredential(data, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := c.decoded
+	same := func(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
+	for _, p := range []struct{ field, decoded string }{
+		{c.ID, doc["id"].(string)},
+		{c.Type[0], doc["type"].([]any)[0].(string)},
+		{c.Issuer.ID, doc["issuer"].(string)},
+		{c.CredentialSubject[0].ID, doc["credentialSubject"].(map[string]any)["id"].(string)},
+		{c.CredentialSubject[0].Name.String(), doc["credentialSubject"].(map[string]any)["name"].(string)},
+		{c.CredentialStatus[0].StatusListCredential, doc["credentialStatus"].(map[string]any)["statusListCredential"].(string)},
+		{c.Proofs[0].VerificationMethod, doc["proof"].(map[string]any)["verificationMethod"].(string)},
+	} {
+		if p.field != p.decoded {
+			t.Fatalf("%q read as %q", p.decoded, p.field)
+		}
+		if same(p.field, p.decoded) {
+			t.Errorf("%q shares the decoding's memory", p.field)
+		}
+	}
 }

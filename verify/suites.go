@@ -225,8 +225,7 @@ func nthProof(v any, i, n int) map[string]any {
 // another party's (an endorser or witness) and decided in decideSigners.
 func (v *Verifier) recordSigner(st *credState, i int, suite string, key *Key) {
 	vm := st.cred.Proofs[i].VerificationMethod
-	// Copies: the method is a slice of the whole document (see summarize).
-	sum := SignerSummary{Proof: i, Suite: suite, VerificationMethod: strings.Clone(vm), Controller: strings.Clone(key.Controller), Role: RoleOther}
+	sum := SignerSummary{Proof: i, Suite: suite, VerificationMethod: vm, Controller: key.Controller, Role: RoleOther}
 	if key.Controller == st.cred.Issuer.ID {
 		sum.Role = RoleIssuer
 		st.signers = append(st.signers, key)

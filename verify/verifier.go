@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -292,26 +291,16 @@ func (v *Verifier) checkValidity(st *credState) {
 	}
 }
 
-// summarize names the credential in its Report. The strings are copies:
-// a parsed credential's strings share the memory of the whole document,
-// which a Report kept for long (a batch's) would otherwise keep too.
 func summarize(c *badge.Credential) *CredentialSummary {
-	s := &CredentialSummary{ID: strings.Clone(c.ID), Name: strings.Clone(c.Name.String()), Issuer: strings.Clone(c.Issuer.ID)}
-	if c.Type != nil {
-		s.Type = make([]string, len(c.Type))
-		for i, t := range c.Type {
-			s.Type[i] = strings.Clone(t)
-		}
-	}
+	s := &CredentialSummary{ID: c.ID, Type: c.Type, Name: c.Name.String(), Issuer: c.Issuer.ID}
 	if len(c.CredentialSubject) > 0 {
 		s.Subject = c.CredentialSubject[0].ID
 		if s.Subject == "" && !c.CredentialSubject[0].Name.IsZero() {
 			s.Subject = c.CredentialSubject[0].Name.String()
 		}
-		s.Subject = strings.Clone(s.Subject)
 	}
 	if a := c.Achievement(); a != nil {
-		s.Achievement = strings.Clone(a.Name.String())
+		s.Achievement = a.Name.String()
 	}
 	if c.ValidFrom != nil {
 		s.ValidFrom = c.ValidFrom.UTC().Format(time.RFC3339)
