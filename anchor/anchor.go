@@ -52,3 +52,13 @@ type Resolver interface {
 type Publisher interface {
 	Publish(ctx context.Context, root []byte) (Record, error)
 }
+
+// Finder is implemented by publishers that can find a root they published
+// before. A resumed issuance asks it before anchoring a batch again, so
+// that a run stopped after anchoring a batch but before recording where
+// does not anchor the same root twice. Find returns the record, or an
+// error wrapping ErrNotFound when this publisher did not publish root
+// recently.
+type Finder interface {
+	Find(ctx context.Context, root []byte) (Record, error)
+}

@@ -80,7 +80,11 @@ type Sink interface {
 // (a crash, a kill, a node that did not answer) is resumed by running it
 // again with the same source, signer and state directory: batches already
 // written are skipped, a batch already signed or anchored is finished from
-// its spool, and no badge is issued twice.
+// its spool, and no badge is issued twice. A batch the stopped run
+// anchored but had not yet recorded as anchored is looked up first when
+// the publisher can find its roots (anchor.Finder: the embedded ledger),
+// so it is not anchored twice; with a publisher that cannot (Ethereum),
+// such a batch gets a second anchor, which its badges then name.
 type Stream struct {
 	signer    *Signer
 	pub       anchor.Publisher
@@ -378,6 +382,8 @@ type loadedBatch struct {
 	rec   *BatchRecord
 	tree  *merkle.Tree
 	spool string
+	// resumed: an earlier run signed this batch.
+	resumed bool
 }
 
 // loadBatch signs a batch or, resuming, reads it back from its spool. It
@@ -397,7 +403,7 @@ func (s *Stream) loadBatch(ctx context.Context, j *journal, batch int, first int
 		if b.tree, err = spoolTree(b.spool, prev.Count); err != nil {
 			return nil, fmt.Errorf("issuer: batch %d: spool: %w", batch, err)
 		}
-		b.rec = prev
+		b.rec, b.resumed = prev, true
 	} else {
 		created := s.signer.now().UTC().Truncate(time.Second)
 		var err error
@@ -416,12 +422,29 @@ func (s *Stream) loadBatch(ctx context.Context, j *journal, batch int, first int
 	return b, nil
 }
 
+// publish anchors a batch's root. A batch an earlier run signed may have
+// been anchored by it just before it stopped: a publisher that can find
+// its roots (anchor.Finder) is asked first, so the root is not anchored
+// twice.
+func (s *Stream) publish(ctx context.Context, b *loadedBatch, root []byte) (anchor.Record, error) {
+	if f, ok := s.pub.(anchor.Finder); ok && b.resumed {
+		r, err := f.Find(ctx, root)
+		if err == nil {
+			return r, nil
+		}
+		if !errors.Is(err, anchor.ErrNotFound) {
+			return anchor.Record{}, fmt.Errorf("looking for an anchor of an earlier run: %w", err)
+		}
+	}
+	return s.pub.Publish(ctx, root)
+}
+
 // finishBatch anchors a loaded batch (unless an earlier run did) and
 // writes it into sink.
 func (s *Stream) finishBatch(ctx context.Context, j *journal, b *loadedBatch, sink Sink, prog *progress) error {
 	rec, root := b.rec, b.tree.Root()
 	if rec.State == stateSigned {
-		ar, err := s.pub.Publish(ctx, root[:])
+		ar, err := s.publish(ctx, b, root[:])
 		if err != nil {
 			return fmt.Errorf("issuer: batch %d: anchoring root %x: %w", rec.Batch, root, err)
 		}

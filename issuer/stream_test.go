@@ -535,3 +535,68 @@ func TestStreamBadInputLetsTheBatchBeforeFinish(t *testing.T) {
 	require.Equal(t, []int{1, 2}, sink.commits)
 	require.Len(t, pub.atEnd, 2, "each batch anchored once")
 }
+
+// lostAnchorPublisher anchors a root and then reports an error once, as a
+// run stopped after anchoring but before recording the anchor would see
+// it; it finds the roots its ledger holds.
+type lostAnchorPublisher struct {
+	inner interface {
+		anchor.Publisher
+		anchor.Finder
+	}
+	lose      atomic.Bool
+	published atomic.Int32
+}
+
+func (p *lostAnchorPublisher) Publish(ctx context.Context, root []byte) (anchor.Record, error) {
+	p.published.Add(1)
+	r, err := p.inner.Publish(ctx, root)
+	if err == nil && p.lose.Swap(false) {
+		return anchor.Record{}, errors.New("the run stopped before recording the anchor")
+	}
+	return r, err
+}
+
+func (p *lostAnchorPublisher) Find(ctx context.Context, root []byte) (anchor.Record, error) {
+	return p.inner.Find(ctx, root)
+}
+
+// A batch anchored by a run that stopped before recording the anchor is
+// not anchored again on resume: the publisher finds its root.
+func TestStreamResumeFindsItsAnchor(t *testing.T) {
+	ctx := context.Background()
+	s := batchSigner(t, keys.Ed25519)
+	items := itemsOf(t, batchCreds(t, s.DID(), 10))
+	l := streamLedger(t)
+	inner, ok := l.Publisher(s.DID()).(interface {
+		anchor.Publisher
+		anchor.Finder
+	})
+	require.True(t, ok, "a ledger publisher finds its roots")
+	pub := &lostAnchorPublisher{inner: inner}
+	pub.lose.Store(true)
+	state := t.TempDir()
+	sink := newMemSink()
+	st, err := issuer.NewStream(s, pub, state, issuer.WithStreamBatchSize(5))
+	require.NoError(t, err)
+	_, err = st.Run(ctx, &sliceSource{items: items}, sink)
+	require.ErrorContains(t, err, "stopped before recording")
+
+	st, err = issuer.NewStream(s, pub, state, issuer.WithStreamBatchSize(5))
+	require.NoError(t, err)
+	res, err := st.Run(ctx, &sliceSource{items: items}, sink)
+	require.NoError(t, err)
+	require.Len(t, res.Batches, 2)
+	require.EqualValues(t, 2, pub.published.Load(), "batch 1 was found, not anchored again")
+	n, err := l.Len()
+	require.NoError(t, err)
+	require.EqualValues(t, 2, n, "one ledger record per batch")
+	first, err := l.Get(0)
+	require.NoError(t, err)
+	require.Equal(t, first.Ref.String(), res.Batches[0].Anchor)
+
+	// Another sender's record of the same root is not this issuer's.
+	other := l.Publisher("did:example:other").(anchor.Finder)
+	_, err = other.Find(ctx, first.Root)
+	require.ErrorIs(t, err, anchor.ErrNotFound)
+}

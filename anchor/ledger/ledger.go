@@ -539,6 +539,38 @@ func (l *Ledger) Append(ctx context.Context, root []byte, sender string) (anchor
 	return l.record(e), nil
 }
 
+// adoptTail commits a whole record linked to the last one whose head
+// update a crash prevented, as Append adopts it before appending.
+func (l *Ledger) adoptTail() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return ErrClosed
+	}
+	if l.readOnly {
+		return nil
+	}
+	if err := lockFile(l.lock); err != nil {
+		return fmt.Errorf("ledger: lock: %w", err)
+	}
+	defer unlockFile(l.lock)
+	st, err := l.inspect(l.f)
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", l.id, err)
+	}
+	if st.damage != nil || !st.adopt {
+		return nil
+	}
+	e, err := l.readEntry(l.f, uint64(st.n))
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", l.id, err)
+	}
+	if err := writeHead(l.dir, l.id, head{n: uint64(st.n + 1), last: e.hash}); err != nil {
+		return fmt.Errorf("ledger: committing record %d: %w", st.n, err)
+	}
+	return nil
+}
+
 // Verify checks every committed record of the ledger and the hash chain
 // between them, and that the log ends where the head says: a log cut short,
 // a last record altered or replaced, and bytes after the last record that
@@ -607,6 +639,38 @@ type publisher struct {
 
 func (p publisher) Publish(ctx context.Context, root []byte) (anchor.Record, error) {
 	return p.l.Append(ctx, root, p.sender)
+}
+
+// findWindow is how many of the latest records Find reads: a resumed run
+// looks for the batch it was anchoring when it stopped, among the last.
+const findWindow = 1024
+
+// Find returns the latest of the last findWindow records that holds root
+// appended by this publisher's sender (anchor.Finder), or an error
+// wrapping anchor.ErrNotFound. A whole record whose commit a crash
+// prevented (the append of the run being resumed) is committed first, as
+// the next Append would, so that it is found and resolves.
+func (p publisher) Find(ctx context.Context, root []byte) (anchor.Record, error) {
+	if err := p.l.adoptTail(); err != nil {
+		return anchor.Record{}, err
+	}
+	n, err := p.l.Len()
+	if err != nil {
+		return anchor.Record{}, err
+	}
+	for seq := n; seq > 0 && n-seq < findWindow; seq-- {
+		if err := ctx.Err(); err != nil {
+			return anchor.Record{}, err
+		}
+		r, err := p.l.Get(seq - 1)
+		if err != nil {
+			return anchor.Record{}, err
+		}
+		if r.Sender == p.sender && bytes.Equal(r.Root, root) {
+			return r, nil
+		}
+	}
+	return anchor.Record{}, fmt.Errorf("ledger %s: %w: root %x among the last %d records by %s", p.l.id, anchor.ErrNotFound, root, findWindow, p.sender)
 }
 
 // Repair is the explicit recovery of a damaged ledger directory; nothing

@@ -634,3 +634,38 @@ func BenchmarkGet(b *testing.B) {
 		}
 	}
 }
+
+// A publisher finds the roots its sender appended among the latest
+// records, a whole record whose commit a crash prevented included (it is
+// committed, so that the record found resolves).
+func TestPublisherFind(t *testing.T) {
+	ctx := context.Background()
+	l := open(t, t.TempDir())
+	appendN(t, l, 4) // roots 0..3
+	f := l.Publisher("did:example:issuer").(anchor.Finder)
+	r, err := f.Find(ctx, rootOf(2))
+	if err != nil || r.Ref.ID != "2" {
+		t.Fatalf("Find(root 2) = %+v, %v", r, err)
+	}
+	if _, err := l.Publisher("other").(anchor.Finder).Find(ctx, rootOf(2)); !errors.Is(err, anchor.ErrNotFound) {
+		t.Errorf("another sender's Find: %v, want ErrNotFound", err)
+	}
+	if _, err := f.Find(ctx, rootOf(9)); !errors.Is(err, anchor.ErrNotFound) {
+		t.Errorf("Find(a root never appended): %v, want ErrNotFound", err)
+	}
+	// Record 3 on disk, its commit lost: found, and committed.
+	writeHeadAt(t, l, 3)
+	if n, _ := l.Len(); n != 3 {
+		t.Fatalf("Len = %d after rewinding the head", n)
+	}
+	r, err = f.Find(ctx, rootOf(3))
+	if err != nil || r.Ref.ID != "3" {
+		t.Fatalf("Find(root of the uncommitted record) = %+v, %v", r, err)
+	}
+	if n, _ := l.Len(); n != 4 {
+		t.Errorf("Len = %d, want 4: the record found is committed", n)
+	}
+	if got, err := l.Get(3); err != nil || !bytes.Equal(got.Root, rootOf(3)) {
+		t.Errorf("Get(3) = %+v, %v", got, err)
+	}
+}

@@ -134,7 +134,12 @@ func TestStreamedIssueKilledAndResumed(t *testing.T) {
 	}
 	defer l.Close()
 	if records, err := l.Len(); err != nil || records != n/batch {
-		t.Fatalf("the ledger holds %d records (%v), want %d", records, err, n/batch)
+		j, _ := os.ReadFile(journal)
+		for i := uint64(0); i < records; i++ {
+			r, _ := l.Get(i)
+			t.Logf("record %d: %x %s", i, r.Root, r.Sender)
+		}
+		t.Fatalf("the ledger holds %d records (%v), want %d; journal:\n%s", records, err, n/batch, j)
 	}
 }
 
