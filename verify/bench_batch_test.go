@@ -114,17 +114,7 @@ func BenchmarkBatchBadge(b *testing.B) {
 				b.Fatalf("not verified: %+v", r.Checks)
 			}
 		}
-		full := m(b.N)
-		b.ReportMetric(full.cpu, "cpu-ns/op")
-		if primitives.wall > 0 {
-			b.ReportMetric(full.wall/primitives.wall, "x-primitives")
-		}
-		if primitives.cpu > 0 {
-			b.ReportMetric(full.cpu/primitives.cpu, "x-primitives-cpu")
-		}
-		if tight.cpu > 0 {
-			b.ReportMetric(full.cpu/tight.cpu, "x-tight-cpu")
-		}
+		reportRatios(b, m(b.N), primitives, tight)
 		if lf.l.Reads() != reads {
 			b.Fatalf("the ledger was read %d times with the cache warm", lf.l.Reads()-reads)
 		}

@@ -1,6 +1,9 @@
 package verify
 
-import "time"
+import (
+	"testing"
+	"time"
+)
 
 // cost is what a benchmark spent per operation: wall time and the
 // process's CPU time, in nanoseconds.
@@ -12,5 +15,22 @@ func meter() func(n int) cost {
 	w, c := time.Now(), processCPU()
 	return func(n int) cost {
 		return cost{wall: float64(time.Since(w).Nanoseconds()) / float64(n), cpu: float64((processCPU() - c).Nanoseconds()) / float64(n)}
+	}
+}
+
+// reportRatios reports full's CPU time per operation and its ratios to the
+// primitives measured in the same run: by wall time ("x-primitives"), by
+// CPU time ("x-primitives-cpu") and, when measured, to the primitives with
+// the verifier's own JCS ("x-tight-cpu").
+func reportRatios(b *testing.B, full, primitives, tight cost) {
+	b.ReportMetric(full.cpu, "cpu-ns/op")
+	if primitives.wall > 0 {
+		b.ReportMetric(full.wall/primitives.wall, "x-primitives")
+	}
+	if primitives.cpu > 0 {
+		b.ReportMetric(full.cpu/primitives.cpu, "x-primitives-cpu")
+	}
+	if tight.cpu > 0 {
+		b.ReportMetric(full.cpu/tight.cpu, "x-tight-cpu")
 	}
 }
