@@ -12,6 +12,7 @@ import (
 
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/canon"
+	"github.com/badgeproof/badgeproof/internal/cputime"
 	"github.com/badgeproof/badgeproof/internal/decoded"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/keys"
@@ -50,7 +51,7 @@ func BenchmarkStreamVsSigningFloor(b *testing.B) {
 
 	var floor, stream, floorCPU, streamCPU time.Duration
 	for b.Loop() {
-		start, startCPU := time.Now(), processCPU()
+		start, startCPU := time.Now(), cputime.Process()
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for range workers {
@@ -68,9 +69,9 @@ func BenchmarkStreamVsSigningFloor(b *testing.B) {
 		}
 		wg.Wait()
 		floor += time.Since(start)
-		floorCPU += processCPU() - startCPU
+		floorCPU += cputime.Process() - startCPU
 
-		start, startCPU = time.Now(), processCPU()
+		start, startCPU = time.Now(), cputime.Process()
 		st, err := issuer.NewStream(s, l.Publisher(s.DID()), b.TempDir())
 		if err != nil {
 			b.Fatal(err)
@@ -80,7 +81,7 @@ func BenchmarkStreamVsSigningFloor(b *testing.B) {
 			b.Fatal(err)
 		}
 		stream += time.Since(start)
-		streamCPU += processCPU() - startCPU
+		streamCPU += cputime.Process() - startCPU
 		if sink.n.Load() != n {
 			b.Fatalf("wrote %d badges, want %d", sink.n.Load(), n)
 		}

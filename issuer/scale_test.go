@@ -18,6 +18,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/badgeproof/badgeproof/internal/cputime"
 	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
@@ -104,10 +105,10 @@ func TestNationalScale(t *testing.T) {
 	require.NoError(t, err)
 	out := t.TempDir()
 	sink := &issuer.JSONLinesSink{Dir: out}
-	start, startCPU := time.Now(), processCPU()
+	start, startCPU := time.Now(), cputime.Process()
 	res, err := st.Run(context.Background(), newTemplateSource(t, s.DID(), n), sink)
 	require.NoError(t, err)
-	elapsed, cpu := time.Since(start), processCPU()-startCPU
+	elapsed, cpu := time.Since(start), cputime.Process()-startCPU
 	require.EqualValues(t, n, res.Written)
 	rss := peakRSS(t)
 	floorAfter, floorCPUAfter := signingFloor(t, k, s.DID(), 1000, 20)
@@ -167,7 +168,7 @@ func signingFloor(t testing.TB, k *keys.PrivateKey, did string, n, rounds int) (
 		require.NoError(t, err)
 	}
 	docs := decodedOf(t, items)
-	start, startCPU := time.Now(), processCPU()
+	start, startCPU := time.Now(), cputime.Process()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
@@ -184,5 +185,5 @@ func signingFloor(t testing.TB, k *keys.PrivateKey, did string, n, rounds int) (
 		}()
 	}
 	wg.Wait()
-	return float64(n*rounds) / time.Since(start).Seconds(), (processCPU() - startCPU) / time.Duration(n*rounds)
+	return float64(n*rounds) / time.Since(start).Seconds(), (cputime.Process() - startCPU) / time.Duration(n*rounds)
 }

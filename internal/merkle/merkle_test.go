@@ -6,6 +6,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/badgeproof/badgeproof/internal/cputime"
 )
 
 func leafHashes(n int) [][32]byte {
@@ -254,13 +256,13 @@ func BenchmarkBuildVsRaw(b *testing.B) {
 // in the same run (so other load on the machine does not count). 1 means
 // the tree and its paths cost nothing beyond their hashing.
 func BenchmarkTreeAndPathsVsRaw(b *testing.B) {
-	defer lockThread()()
+	defer cputime.LockThread()()
 	leaves := leafHashes(benchLeaves)
 	var buf [64]byte
 	var tree, raw, build time.Duration
 	steps := 0
 	for b.Loop() {
-		t0 := threadCPU()
+		t0 := cputime.Thread()
 		var bl Builder
 		for _, l := range leaves {
 			bl.Add(l)
@@ -269,15 +271,15 @@ func BenchmarkTreeAndPathsVsRaw(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		build += threadCPU() - t0
+		build += cputime.Thread() - t0
 		w := tr.Paths(0)
 		for i := range leaves {
 			_, p, _ := w.NextSibling(leaves[i^1])
 			steps += len(p)
 		}
-		t1 := threadCPU()
+		t1 := cputime.Thread()
 		rawHashes(&buf, benchLeaves-1)
-		t2 := threadCPU()
+		t2 := cputime.Thread()
 		tree += t1 - t0
 		raw += t2 - t1
 	}

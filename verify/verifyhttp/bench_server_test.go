@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgeproof/badgeproof/internal/cputime"
 	"github.com/badgeproof/badgeproof/verify"
 )
 
@@ -46,14 +47,14 @@ func BenchmarkServerVerify(b *testing.B) {
 	for range libRuns / 10 {
 		f.verifier.Verify(context.Background(), f.badge, verify.Binding{})
 	}
-	start, startCPU := time.Now(), processCPU()
+	start, startCPU := time.Now(), cputime.Process()
 	for range libRuns {
 		if r := f.verifier.Verify(context.Background(), f.badge, verify.Binding{}); r.Status != verify.StatusVerified {
 			b.Fatalf("fixture badge: %s", r.Status)
 		}
 	}
 	perBadge := time.Since(start).Seconds() / libRuns
-	cpuPerBadge := (processCPU() - startCPU).Seconds() / libRuns
+	cpuPerBadge := (cputime.Process() - startCPU).Seconds() / libRuns
 	floor := float64(runtime.GOMAXPROCS(0)) / perBadge
 
 	for _, clients := range []int{1, 4, 16, 64} {
@@ -66,7 +67,7 @@ func BenchmarkServerVerify(b *testing.B) {
 			var failed atomic.Int64
 			var wg sync.WaitGroup
 			b.ResetTimer()
-			t0, cpu0 := time.Now(), processCPU()
+			t0, cpu0 := time.Now(), cputime.Process()
 			for range clients {
 				wg.Add(1)
 				go func() {
@@ -92,7 +93,7 @@ func BenchmarkServerVerify(b *testing.B) {
 				}()
 			}
 			wg.Wait()
-			elapsed, cpu := time.Since(t0), processCPU()-cpu0
+			elapsed, cpu := time.Since(t0), cputime.Process()-cpu0
 			b.StopTimer()
 			if n := failed.Load(); n > 0 {
 				b.Fatalf("%d of %d requests failed or were not verified", n, b.N)
