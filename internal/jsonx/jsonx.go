@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -438,7 +439,10 @@ func (s *scanner) str(decode bool) (string, error) {
 // escaped reads the rest of a string from its first escape at s.pos; start
 // is where the string's value begins.
 func (s *scanner) escaped(start int, decode bool) (string, error) {
-	out := append(s.buf[:0], s.data[start:s.pos]...)
+	// The value is never longer than the string as written: size the
+	// buffer once instead of growing it by appends over a long string.
+	out := slices.Grow(s.buf[:0], rawStringLen(s.data, s.pos)+s.pos-start)
+	out = append(out, s.data[start:s.pos]...)
 	defer func() { s.buf = out[:0] }()
 	for {
 		if s.pos >= len(s.data) {
@@ -514,6 +518,27 @@ func (s *scanner) escaped(start int, decode bool) (string, error) {
 			out = append(out, s.data[s.pos:s.pos+n]...)
 			s.pos += n
 		}
+	}
+}
+
+// rawStringLen is the length of the rest of a string as written, from i
+// to its closing quote (the first quote no backslash escapes), or to the
+// end of data when it has none.
+func rawStringLen(data []byte, i int) int {
+	for j := i; ; {
+		q := bytes.IndexByte(data[j:], '"')
+		if q < 0 {
+			return len(data) - i
+		}
+		j += q
+		n := 0
+		for j-1-n >= i && data[j-1-n] == '\\' {
+			n++
+		}
+		if n%2 == 0 {
+			return j - i
+		}
+		j++
 	}
 }
 
