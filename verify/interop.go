@@ -100,6 +100,12 @@ func (v *Verifier) blockcertsAddresses(issuerID string) []string {
 // limit before anything reads the bytes, and the context is read only from
 // a document between the two limits.
 func (v *Verifier) limitsFor(data []byte) (badge.Limits, error) {
+	return v.limitsForDoc(data, nil)
+}
+
+// limitsForDoc is limitsFor for data that may be a Blockcerts v2
+// certificate (v2 non-nil), whose @context is read from its decoding.
+func (v *Verifier) limitsForDoc(data []byte, v2 *blockcertsV2Doc) (badge.Limits, error) {
 	l := v.cfg.limits
 	if l.MaxBytes > 0 {
 		if len(data) > l.MaxBytes {
@@ -112,7 +118,7 @@ func (v *Verifier) limitsFor(data []byte) (badge.Limits, error) {
 		return l, nil
 	case len(data) > blockcertsMaxBytes:
 		return l, fmt.Errorf("%w: %d bytes, more than the limit of %d", jsonx.ErrTooLarge, len(data), blockcertsMaxBytes)
-	case !hasBlockcertsContext(data):
+	case !v2.hasBlockcertsContext(data):
 		return l, fmt.Errorf("%w: %d bytes, more than the limit of %d (only Blockcerts certificates may be up to %d)", jsonx.ErrTooLarge, len(data), badge.DefaultMaxBytes, blockcertsMaxBytes)
 	}
 	l.MaxBytes = blockcertsMaxBytes
@@ -122,9 +128,7 @@ func (v *Verifier) limitsFor(data []byte) (badge.Limits, error) {
 // hasBlockcertsContext reports whether data is a JSON object whose @context
 // names a Blockcerts context.
 func hasBlockcertsContext(data []byte) bool {
-	// Without an escape, a Blockcerts context URL appears in the bytes as
-	// written, so a document naming neither host needs no decoding.
-	if bytes.IndexByte(data, '\\') < 0 && !bytes.Contains(data, []byte("w3id.org/blockcerts/")) && !bytes.Contains(data, []byte("www.blockcerts.org/schema/")) {
+	if !mayNameBlockcertsContext(data) {
 		return false
 	}
 	var head struct {
@@ -138,11 +142,23 @@ func hasBlockcertsContext(data []byte) bool {
 		if json.Unmarshal(raw, &c) != nil {
 			continue // an embedded context object
 		}
-		if strings.HasPrefix(c, "https://w3id.org/blockcerts/") || strings.HasPrefix(c, "https://www.blockcerts.org/schema/") {
+		if isBlockcertsContext(c) {
 			return true
 		}
 	}
 	return false
+}
+
+// mayNameBlockcertsContext is false when data cannot name a Blockcerts
+// context: without an escape, a Blockcerts context URL appears in the bytes
+// as written, so a document naming neither host needs no decoding.
+func mayNameBlockcertsContext(data []byte) bool {
+	return bytes.IndexByte(data, '\\') >= 0 || bytes.Contains(data, []byte("w3id.org/blockcerts/")) || bytes.Contains(data, []byte("www.blockcerts.org/schema/"))
+}
+
+// isBlockcertsContext reports whether the context URL c is a Blockcerts one.
+func isBlockcertsContext(c string) bool {
+	return strings.HasPrefix(c, "https://w3id.org/blockcerts/") || strings.HasPrefix(c, "https://www.blockcerts.org/schema/")
 }
 
 // canonFailure reports a document that cannot be canonicalized: an unknown
@@ -269,7 +285,8 @@ func (v *Verifier) checkBlockcertsKeys(st *credState, recs []anchor.Record) {
 }
 
 // isBlockcertsV2 reports whether data is a Blockcerts v2 certificate: an
-// object whose "signature" is a MerkleProof2017 receipt.
+// object whose "signature" is a MerkleProof2017 receipt, as json.Unmarshal
+// reads it.
 func isBlockcertsV2(data []byte) bool {
 	if !bytes.Contains(data, []byte(MerkleProof2017)) {
 		return false
@@ -283,6 +300,128 @@ func isBlockcertsV2(data []byte) bool {
 		return false
 	}
 	return head.Signature.Type.Has(MerkleProof2017)
+}
+
+// blockcertsV2Doc is a document that may be a Blockcerts v2 certificate
+// (its bytes name MerkleProof2017). It is checked and decoded at most once
+// (jsonx.Decode, under the limits of a v2 certificate), and that decoding
+// serves the size limit's look at its @context, the dispatch, the reading
+// of its fields and the check of its receipt.
+type blockcertsV2Doc struct {
+	data []byte
+	// lim are the limits a v2 certificate is checked under: the
+	// configured ones, the size limit defaulting to blockcertsMaxBytes.
+	lim     badge.Limits
+	decoded bool
+	dec     *jsonx.Decoded
+	err     error
+}
+
+// blockcertsV2Candidate returns data as a possible Blockcerts v2
+// certificate, or nil when its bytes do not name MerkleProof2017 (then it
+// is not one). Nothing is decoded yet.
+func (v *Verifier) blockcertsV2Candidate(data []byte) *blockcertsV2Doc {
+	if !bytes.Contains(data, []byte(MerkleProof2017)) {
+		return nil
+	}
+	lim := v.cfg.limits
+	if lim.MaxBytes == 0 {
+		lim.MaxBytes = blockcertsMaxBytes
+	}
+	return &blockcertsV2Doc{data: data, lim: lim}
+}
+
+// decode checks and decodes the document, once.
+func (d *blockcertsV2Doc) decode() (*jsonx.Decoded, error) {
+	if !d.decoded {
+		d.decoded = true
+		d.dec, d.err = jsonx.Decode(d.data, jsonx.Limits(d.lim))
+	}
+	return d.dec, d.err
+}
+
+// hasBlockcertsContext is hasBlockcertsContext(data), read from the
+// decoding when d has one (d may be nil). A document the strict checks
+// refuse is read as hasBlockcertsContext reads it.
+func (d *blockcertsV2Doc) hasBlockcertsContext(data []byte) bool {
+	if d == nil || !mayNameBlockcertsContext(data) {
+		return hasBlockcertsContext(data)
+	}
+	dec, err := d.decode()
+	if err != nil {
+		return hasBlockcertsContext(data)
+	}
+	// As json.Unmarshal into a struct with an @context []json.RawMessage:
+	// anything but an object with an array @context has none (null, or
+	// an error); the array's strings are the context URLs.
+	m, _ := dec.Value.(map[string]any)
+	c, _ := decodedMember(m, "@context")
+	list, _ := c.([]any)
+	for _, x := range list {
+		if u, ok := x.(string); ok && isBlockcertsContext(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// isV2 is isBlockcertsV2(d.data) (d may be nil), read from the decoding;
+// a document the strict checks refuse is read as isBlockcertsV2 reads it.
+func (d *blockcertsV2Doc) isV2() bool {
+	if d == nil {
+		return false
+	}
+	dec, err := d.decode()
+	if err != nil {
+		return isBlockcertsV2(d.data)
+	}
+	// As json.Unmarshal into isBlockcertsV2's head: a signature that is
+	// missing, null or not an object is none; its type is a
+	// badge.Strings, which an array of anything but strings and nulls,
+	// or a value other than a string, array or null, fails.
+	m, _ := dec.Value.(map[string]any)
+	sig, _ := decodedMember(m, "signature")
+	sm, ok := sig.(map[string]any)
+	if !ok {
+		return false
+	}
+	t, _ := decodedMember(sm, "type")
+	switch t := t.(type) {
+	case string:
+		return t == MerkleProof2017
+	case []any:
+		found := false
+		for _, x := range t {
+			switch x {
+			case nil:
+			case MerkleProof2017:
+				found = true
+			default:
+				if _, ok := x.(string); !ok {
+					return false
+				}
+			}
+		}
+		return found
+	}
+	return false
+}
+
+// decodedMember returns the member of the decoded object m that
+// json.Unmarshal matches to the struct field name: the one so named, or
+// else one whose name equals it under Unicode case folding. In a document
+// jsonx accepted no two names of one object are equal under case folding
+// (outside @context), so there is at most one.
+func decodedMember(m map[string]any, name string) (any, bool) {
+	if x, ok := m[name]; ok {
+		return x, true
+	}
+	for k, x := range m {
+		if strings.EqualFold(k, name) {
+			return x, true
+		}
+	}
+	return nil, false
 }
 
 // blockcertsV2 is the part of a Blockcerts v2 certificate (an Open Badges
@@ -311,15 +450,18 @@ type blockcertsV2 struct {
 	} `json:"verification"`
 }
 
-// parseBlockcertsV2 reads the certificate into a Credential carrying what
-// the issuer, validity and anchor checks need.
-func parseBlockcertsV2(data []byte, lim badge.Limits) (*badge.Credential, *blockcertsV2, error) {
-	if err := jsonx.Check(data, jsonx.Limits(lim)); err != nil {
-		return nil, nil, err
-	}
+// readBlockcertsV2 reads a certificate that passed the strict checks
+// into a Credential carrying what the issuer, validity and anchor checks
+// need: from its decoding dec when its fields have the usual shapes
+// (strings, objects, a type that is a string or an array of strings, or
+// null), else with json.Unmarshal of data, which then decides.
+func readBlockcertsV2(data []byte, dec *jsonx.Decoded) (*badge.Credential, *blockcertsV2, error) {
 	var b blockcertsV2
-	if err := json.Unmarshal(data, &b); err != nil {
-		return nil, nil, fmt.Errorf("Blockcerts v2 certificate: %v", err)
+	if dec == nil || !b.fromDecoded(dec.Value) {
+		b = blockcertsV2{}
+		if err := json.Unmarshal(data, &b); err != nil {
+			return nil, nil, fmt.Errorf("Blockcerts v2 certificate: %v", err)
+		}
 	}
 	switch {
 	case !b.Type.Has("Assertion"):
@@ -351,15 +493,85 @@ func parseBlockcertsV2(data []byte, lim badge.Limits) (*badge.Credential, *block
 	return c, &b, nil
 }
 
+// fromDecoded fills b from a decoded certificate as json.Unmarshal would
+// (matching names as it does, null leaving a field as it is), with copies
+// of the strings, so that what b keeps does not keep the decoding alive.
+// It reports false, b half filled, when a field has another shape.
+func (b *blockcertsV2) fromDecoded(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	str := func(m map[string]any, name string, dst *string) bool {
+		switch x, _ := decodedMember(m, name); x := x.(type) {
+		case nil:
+			return true
+		case string:
+			*dst = strings.Clone(x)
+			return true
+		}
+		return false
+	}
+	obj := func(m map[string]any, name string) (map[string]any, bool) {
+		x, _ := decodedMember(m, name)
+		if x == nil {
+			return nil, true
+		}
+		o, ok := x.(map[string]any)
+		return o, ok
+	}
+	switch t, _ := decodedMember(m, "type"); t := t.(type) {
+	case nil:
+		// Absent: left nil. A null type is read by badge.Strings.
+		if _, present := decodedMember(m, "type"); present {
+			return false
+		}
+	case string:
+		b.Type = badge.Strings{strings.Clone(t)}
+	case []any:
+		b.Type = make(badge.Strings, len(t))
+		for i, x := range t {
+			s, ok := x.(string)
+			if !ok {
+				return false
+			}
+			b.Type[i] = strings.Clone(s)
+		}
+	default:
+		return false
+	}
+	if !str(m, "id", &b.ID) || !str(m, "issuedOn", &b.IssuedOn) || !str(m, "expires", &b.Expires) {
+		return false
+	}
+	bd, ok := obj(m, "badge")
+	if !ok || !str(bd, "name", &b.Badge.Name) {
+		return false
+	}
+	is, ok := obj(bd, "issuer")
+	if !ok || !str(is, "id", &b.Badge.Issuer.ID) || !str(is, "name", &b.Badge.Issuer.Name) || !str(is, "revocationList", &b.Badge.Issuer.RevocationList) {
+		return false
+	}
+	rc, ok := obj(m, "recipient")
+	if !ok || !str(rc, "identity", &b.Recipient.Identity) {
+		return false
+	}
+	rp, ok := obj(m, "recipientProfile")
+	if !ok || !str(rp, "name", &b.RecipientProfile.Name) {
+		return false
+	}
+	vf, ok := obj(m, "verification")
+	return ok && str(vf, "publicKey", &b.Verification.PublicKey)
+}
+
 // verifyBlockcertsV2 checks a Blockcerts v2 certificate: there is no
 // signature, its integrity rests on the MerkleProof2017 receipt and its
 // anchor.
-func (v *Verifier) verifyBlockcertsV2(ctx context.Context, bud *budget.Budget, data []byte) *Report {
-	lim := v.cfg.limits
-	if lim.MaxBytes == 0 {
-		lim.MaxBytes = blockcertsMaxBytes
+func (v *Verifier) verifyBlockcertsV2(ctx context.Context, bud *budget.Budget, d *blockcertsV2Doc) *Report {
+	dec, err := d.decode()
+	if err != nil {
+		return formatFailure(err)
 	}
-	c, b, err := parseBlockcertsV2(data, lim)
+	c, b, err := readBlockcertsV2(d.data, dec)
 	if err != nil {
 		return formatFailure(err)
 	}
@@ -372,7 +584,15 @@ func (v *Verifier) verifyBlockcertsV2(ctx context.Context, bud *budget.Budget, d
 	st := &credState{cred: c, report: r, budget: bud}
 	r.set(Check{ID: CheckFormat, Status: StatusPassed, Message: fmt.Sprintf("well-formed Blockcerts v2 certificate (Open Badges 2.0 %s with a %s receipt)", strings.Join(b.Type, ", "), MerkleProof2017)})
 	r.set(Check{ID: CheckSignature, Status: StatusSkipped, Reason: ReasonNoSignatureProof, Message: "no signature proof: a Blockcerts v2 certificate's integrity and origin rest on its Merkle receipt and its anchor"})
-	res, err := blockcerts.VerifyV2Context(ctx, bud, data)
+	var res *blockcerts.Result
+	if depth := d.lim.MaxDepth; len(d.data) <= blockcerts.MaxDocumentSize && depth <= jsonx.DefaultMaxDepth {
+		// The decoding passed limits no looser than the receipt check's:
+		// it is handed on (and prepared for hashing there in place).
+		res, err = blockcerts.VerifyV2Decoded(ctx, bud, dec)
+	} else {
+		// Looser limits than the receipt check's: it applies its own.
+		res, err = blockcerts.VerifyV2Context(ctx, bud, d.data)
+	}
 	if err != nil {
 		v.blockcertsMerkleFailure(st, 0, err)
 	} else {

@@ -134,15 +134,16 @@ func (v *Verifier) Verify(ctx context.Context, data []byte, b Binding) *Report {
 	if r := v.verifyEncoded(ctx, data, b); r != nil {
 		return r // a baked image, a JWT or an SD-JWT (jose.go, sdjwt.go)
 	}
-	lim, err := v.limitsFor(data)
+	v2 := v.blockcertsV2Candidate(data)
+	lim, err := v.limitsForDoc(data, v2)
 	if err != nil {
 		return formatFailure(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, v.cfg.timeout)
 	defer cancel()
 	bud := budget.New(v.cfg.workBudget)
-	if isBlockcertsV2(data) {
-		return ldp(v.verifyBlockcertsV2(ctx, bud, data))
+	if v2.isV2() {
+		return ldp(v.verifyBlockcertsV2(ctx, bud, v2))
 	}
 	c, p, err := badge.Parse(data, lim)
 	switch {

@@ -222,6 +222,23 @@ func VerifyV2Context(ctx context.Context, b *budget.Budget, doc []byte) (*Result
 	if err != nil {
 		return nil, err
 	}
+	return verifyV2(ctx, b, d, members)
+}
+
+// VerifyV2Decoded is VerifyV2Context on a certificate the caller has
+// already checked and decoded with jsonx.Decode, under limits no looser
+// than this package's (MaxDocumentSize bytes, jsonx.DefaultMaxDepth
+// levels), so that the certificate is read once. It prepares dec.Value for
+// hashing in place: the caller reads what it needs of it first.
+func VerifyV2Decoded(ctx context.Context, b *budget.Budget, dec *jsonx.Decoded) (*Result, error) {
+	d, members, err := decoded(dec)
+	if err != nil {
+		return nil, err
+	}
+	return verifyV2(ctx, b, d, members)
+}
+
+func verifyV2(ctx context.Context, b *budget.Budget, d map[string]any, members map[string]json.RawMessage) (*Result, error) {
 	rb, ok := members["signature"]
 	if !ok {
 		return nil, fmt.Errorf("%w: no signature receipt", ErrNotMerkleProof)
@@ -343,6 +360,11 @@ func decode(doc []byte) (d map[string]any, members map[string]json.RawMessage, e
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
+	return decoded(dec)
+}
+
+// decoded is decode's second half, on a document jsonx.Decode accepted.
+func decoded(dec *jsonx.Decoded) (d map[string]any, members map[string]json.RawMessage, err error) {
 	d, ok := dec.Value.(map[string]any)
 	if !ok {
 		return nil, nil, fmt.Errorf("%w: want a JSON object", ErrMalformed)
