@@ -18,7 +18,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/badgeproof/badgeproof/internal/cputime"
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
 )
@@ -86,12 +85,12 @@ func TestLoadHostile(t *testing.T) {
 	var cleanCPU, underCPU time.Duration
 	rounds := envInt(t, "LOADTEST_ROUNDS", 2)
 	for round := 0; round < rounds; round++ {
-		c0 := cputime.Process()
+		c0 := processCPU()
 		ok, errs := genuine(phase)
-		c1 := cputime.Process()
+		c1 := processCPU()
 		clean, cleanErrs, cleanCPU = clean+ok, cleanErrs+errs, cleanCPU+c1-c0
 		ok, errs = attacked(t, base, phase, hostile, hostileClient, genuine, &answered, &fiveXX, &lastHostile, codes, &mu)
-		under, underErrs, underCPU = under+ok, underErrs+errs, underCPU+cputime.Process()-c1
+		under, underErrs, underCPU = under+ok, underErrs+errs, underCPU+processCPU()-c1
 		t.Logf("round %d: clean %.0f requests/s, under attack %.0f requests/s", round+1, float64(clean)/phase.Seconds()/float64(round+1), float64(under)/phase.Seconds()/float64(round+1))
 	}
 	for k, n := range codes {
