@@ -64,14 +64,7 @@ func BenchmarkBlockcertsV2(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				v.Verify(context.Background(), doc, Binding{})
 			}
-			full := m(b.N)
-			b.ReportMetric(full.cpu, "cpu-ns/op")
-			if primitives.wall > 0 {
-				b.ReportMetric(full.wall/primitives.wall, "x-primitives")
-			}
-			if primitives.cpu > 0 {
-				b.ReportMetric(full.cpu/primitives.cpu, "x-primitives-cpu")
-			}
+			reportRatios(b, m(b.N), primitives, cost{})
 		})
 	}
 }

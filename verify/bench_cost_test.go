@@ -3,6 +3,8 @@ package verify
 import (
 	"testing"
 	"time"
+
+	"github.com/badgeproof/badgeproof/internal/cputime"
 )
 
 // cost is what a benchmark spent per operation: wall time and the
@@ -12,9 +14,9 @@ type cost struct{ wall, cpu float64 }
 // meter starts measuring; its result gives the cost per operation of n
 // operations done since.
 func meter() func(n int) cost {
-	w, c := time.Now(), processCPU()
+	w, c := time.Now(), cputime.Process()
 	return func(n int) cost {
-		return cost{wall: float64(time.Since(w).Nanoseconds()) / float64(n), cpu: float64((processCPU() - c).Nanoseconds()) / float64(n)}
+		return cost{wall: float64(time.Since(w).Nanoseconds()) / float64(n), cpu: float64((cputime.Process() - c).Nanoseconds()) / float64(n)}
 	}
 }
 
