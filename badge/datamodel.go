@@ -125,14 +125,36 @@ func (c *dmCheck) add(ptr, format string, args ...any) {
 	c.v = append(c.v, Violation{ptr, fmt.Sprintf(format, args...)})
 }
 
-// uriScheme is the scheme of an absolute URL (RFC 3986).
-var uriScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$`)
-
 // IsURL reports whether s is an absolute URL as the data model means it: a
-// scheme, a colon and no white space (https://..., did:..., urn:uuid:...).
+// scheme (RFC 3986: a letter, then letters, digits, "+", "-" and "."), a
+// colon and at least one more character, with no white space and no control
+// character anywhere (https://..., did:..., urn:uuid:...).
+//
+// It reads bytes: every byte it refuses after the colon (space, tab, line
+// feed, form feed, carriage return, the other C0 controls and DEL) is
+// ASCII, so a byte of a multi-byte or invalid UTF-8 sequence never is one.
 func IsURL(s string) bool {
-	return uriScheme.MatchString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+	if len(s) == 0 || !isAlpha(s[0]) {
+		return false
+	}
+	i := 1
+	for ; i < len(s) && s[i] != ':'; i++ {
+		if c := s[i]; !isAlpha(c) && !('0' <= c && c <= '9') && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	if i+1 >= len(s) { // no colon, or nothing after it
+		return false
+	}
+	for _, c := range []byte(s[i+1:]) {
+		if c <= ' ' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
+
+func isAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // dateTimeStamp is an XML Schema dateTimeStamp: a date-time with a zone.
 var dateTimeStamp = regexp.MustCompile(`^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`)
