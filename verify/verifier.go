@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/badgeproof/badgeproof/anchor"
@@ -237,29 +238,23 @@ func (v *Verifier) credentialReport(ctx context.Context, bud *budget.Budget, c *
 // indeterminate report (code canceled).
 func (v *Verifier) VerifyBatch(ctx context.Context, docs [][]byte) []*Report {
 	out := make([]*Report, len(docs))
-	next := make(chan int)
+	// Each worker takes the next document itself: no goroutine hands them
+	// out, so no core waits for one to be scheduled.
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < v.cfg.workers; w++ {
+	for w := 0; w < min(v.cfg.workers, len(docs)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				if ctx.Err() != nil {
-					continue // left for the cancellation report below
+			for ctx.Err() == nil {
+				i := next.Add(1) - 1
+				if i >= int64(len(docs)) {
+					return
 				}
 				out[i] = v.Verify(ctx, docs[i], Binding{})
 			}
 		}()
 	}
-dispatch:
-	for i := range docs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break dispatch
-		}
-	}
-	close(next)
 	wg.Wait()
 	for i := range out {
 		if out[i] == nil {
