@@ -4,7 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/cputime"
+	"github.com/badgeproof/badgeproof/internal/jsonx"
 )
 
 // cost is what a benchmark spent per operation: wall time and the
@@ -35,4 +37,18 @@ func reportRatios(b *testing.B, full, primitives, tight cost) {
 	if tight.cpu > 0 {
 		b.ReportMetric(full.cpu/tight.cpu, "x-tight-cpu")
 	}
+}
+
+// tightJCS is JCS of data done as the verifier does it: the strict
+// decoding (jsonx.Decode), then canon.AppendJCS from it.
+func tightJCS(b *testing.B, data []byte) []byte {
+	d, err := jsonx.Decode(data, jsonx.Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := canon.AppendJCS(nil, d.Value)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
-	"github.com/badgeproof/badgeproof/internal/jsonx"
 	"github.com/badgeproof/badgeproof/keys"
 )
 
@@ -91,23 +90,7 @@ func BenchmarkSignature(b *testing.B) {
 			b.ReportAllocs()
 			m := meter()
 			for i := 0; i < b.N; i++ {
-				dd, err := jsonx.Decode(docJSON, jsonx.Limits{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				d, err := canon.AppendJCS(nil, dd.Value)
-				if err != nil {
-					b.Fatal(err)
-				}
-				pd, err := jsonx.Decode(configJSON, jsonx.Limits{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				p, err := canon.AppendJCS(nil, pd.Value)
-				if err != nil {
-					b.Fatal(err)
-				}
-				verifyHashed(b, p, d)
+				verifyHashed(b, tightJCS(b, configJSON), tightJCS(b, docJSON))
 			}
 			tight = m(b.N)
 			b.ReportMetric(tight.cpu, "cpu-ns/op")
