@@ -61,3 +61,19 @@ func TestCheckRelatedResources(t *testing.T) {
 		t.Errorf("truncated JSON: %v", err)
 	}
 }
+
+func FuzzCheckRelatedResources(f *testing.F) {
+	for _, d := range []string{
+		`{"relatedResource":{"id":"https://a.example/x","digestSRI":"sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}}`,
+		`{"relatedResource":[{"id":"https://a.example/x","digestMultibase":"uEiDjsMRCmPwcFJr79MiZb7kkJ65B5GSbk0yklZkbeFK4VQ"}]}`,
+		`{"type":"VerifiablePresentation","verifiableCredential":[{"relatedResource":{"id":"https://a.example/x","digestSRI":"sha384-x sha512-y?z"}}]}`,
+	} {
+		f.Add([]byte(d), []byte(""))
+	}
+	f.Fuzz(func(t *testing.T, doc, content []byte) {
+		err := CheckRelatedResources(doc, map[string][]byte{"https://a.example/x": content})
+		if err != nil && !errors.Is(err, ErrMalformed) {
+			t.Fatalf("error does not wrap ErrMalformed: %v", err)
+		}
+	})
+}
