@@ -3,6 +3,7 @@ package badge
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"regexp"
 	"slices"
 	"strings"
@@ -184,11 +185,21 @@ func list(v any) []any {
 	return []any{v}
 }
 
-func idx(ptr string, i, n int, arr bool) string {
-	if !arr && n == 1 {
-		return ptr
+// items yields the values of v (one value, or an array's items) with
+// their JSON pointers: ptr for a single value, ptr/i for an array's.
+func items(ptr string, v any) iter.Seq2[string, any] {
+	return func(yield func(string, any) bool) {
+		a, arr := v.([]any)
+		if !arr {
+			yield(ptr, v)
+			return
+		}
+		for i, it := range a {
+			if !yield(fmt.Sprintf("%s/%d", ptr, i), it) {
+				return
+			}
+		}
 	}
-	return fmt.Sprintf("%s/%d", ptr, i)
 }
 
 // context checks @context; it returns whether the document is VC 1.1.
@@ -198,16 +209,16 @@ func (c *dmCheck) context(ptr string, m map[string]any, base []string) bool {
 		c.add(ptr+"/@context", "missing: a credential or presentation MUST include @context")
 		return false
 	}
-	items := list(raw)
-	if len(items) == 0 {
+	vals := list(raw)
+	if len(vals) == 0 {
 		c.add(ptr+"/@context", "empty")
 		return false
 	}
-	first, _ := items[0].(string)
+	first, _ := vals[0].(string)
 	if !slices.Contains(base, first) {
-		c.add(ptr+"/@context/0", "the first context MUST be %s, got %v", base[0], items[0])
+		c.add(ptr+"/@context/0", "the first context MUST be %s, got %v", base[0], vals[0])
 	}
-	for i, it := range items {
+	for i, it := range vals {
 		switch x := it.(type) {
 		case string:
 			if !IsURL(x) {
@@ -227,11 +238,11 @@ func (c *dmCheck) types(ptr string, v any, present bool, want string) {
 		c.add(ptr+"/type", "missing: a type is REQUIRED")
 		return
 	}
-	items := list(v)
-	if len(items) == 0 {
+	vals := list(v)
+	if len(vals) == 0 {
 		c.add(ptr+"/type", "empty: at least one type is REQUIRED")
 	}
-	for i, it := range items {
+	for i, it := range vals {
 		if s, ok := it.(string); !ok || s == "" {
 			c.add(fmt.Sprintf("%s/type/%d", ptr, i), "a type is a non-empty string, got %v", it)
 		}
@@ -268,10 +279,7 @@ func (c *dmCheck) typedObjects(ptr string, m map[string]any, name string, needID
 	if !ok {
 		return
 	}
-	items := list(v)
-	_, arr := v.([]any)
-	for i, it := range items {
-		p := idx(ptr+"/"+name, i, len(items), arr)
+	for p, it := range items(ptr+"/"+name, v) {
 		o, ok := it.(map[string]any)
 		if !ok {
 			c.add(p, "a %s value MUST be an object, got %s", name, show(it))
@@ -293,10 +301,7 @@ func (c *dmCheck) text(ptr string, m map[string]any, name string) {
 	if !ok {
 		return
 	}
-	items := list(v)
-	_, arr := v.([]any)
-	for i, it := range items {
-		p := idx(ptr+"/"+name, i, len(items), arr)
+	for p, it := range items(ptr+"/"+name, v) {
 		switch x := it.(type) {
 		case string:
 		case map[string]any:
@@ -338,13 +343,10 @@ func (c *dmCheck) credential(ptr string, m map[string]any) {
 	if subj, ok := m["credentialSubject"]; !ok {
 		c.add(ptr+"/credentialSubject", "missing: a credential MUST have a credentialSubject")
 	} else {
-		items := list(subj)
-		_, arr := subj.([]any)
-		if len(items) == 0 {
+		if a, ok := subj.([]any); ok && len(a) == 0 {
 			c.add(ptr+"/credentialSubject", "empty")
 		}
-		for i, it := range items {
-			p := idx(ptr+"/credentialSubject", i, len(items), arr)
+		for p, it := range items(ptr+"/credentialSubject", subj) {
 			o, ok := it.(map[string]any)
 			switch {
 			case !ok:
@@ -386,11 +388,8 @@ func (c *dmCheck) proofDates(ptr string, m map[string]any) {
 	if !ok {
 		return
 	}
-	items := list(v)
-	_, arr := v.([]any)
-	for i, it := range items {
+	for p, it := range items(ptr+"/proof", v) {
 		if o, ok := it.(map[string]any); ok {
-			p := idx(ptr+"/proof", i, len(items), arr)
 			c.date(p, o, "created", false)
 			c.date(p, o, "expires", false)
 		}
@@ -442,11 +441,8 @@ func (c *dmCheck) relatedResource(ptr string, m map[string]any) {
 	if !ok {
 		return
 	}
-	items := list(v)
-	_, arr := v.([]any)
 	seen := map[string]bool{}
-	for i, it := range items {
-		p := idx(ptr+"/relatedResource", i, len(items), arr)
+	for p, it := range items(ptr+"/relatedResource", v) {
 		o, ok := it.(map[string]any)
 		if !ok {
 			c.add(p, "a relatedResource MUST be an object, got %s", show(it))
@@ -497,10 +493,7 @@ func (c *dmCheck) presentation(ptr string, m map[string]any) {
 	if !ok {
 		return // a presentation with no credential is a valid presentation
 	}
-	items := list(v)
-	_, arr := v.([]any)
-	for i, it := range items {
-		p := idx(ptr+"/verifiableCredential", i, len(items), arr)
+	for p, it := range items(ptr+"/verifiableCredential", v) {
 		o, ok := it.(map[string]any)
 		if !ok {
 			c.add(p, "a verifiableCredential value MUST be an object (a credential, or an EnvelopedVerifiableCredential), got %s", show(it))

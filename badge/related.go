@@ -129,10 +129,8 @@ func CheckRelatedResourcesDecoded(doc any, content map[string][]byte) error {
 	var c dmCheck
 	c.relatedDigests("", doc, content)
 	if m, ok := doc.(map[string]any); ok && hasType(m["type"], "VerifiablePresentation") {
-		items := list(m["verifiableCredential"])
-		_, arr := m["verifiableCredential"].([]any)
-		for i, it := range items {
-			c.relatedDigests(idx("/verifiableCredential", i, len(items), arr), it, content)
+		for p, it := range items("/verifiableCredential", m["verifiableCredential"]) {
+			c.relatedDigests(p, it, content)
 		}
 	}
 	if len(c.v) > 0 {
@@ -150,10 +148,7 @@ func (c *dmCheck) relatedDigests(ptr string, doc any, content map[string][]byte)
 	if !ok {
 		return
 	}
-	items := list(v)
-	_, arr := v.([]any)
-	for i, it := range items {
-		p := idx(ptr+"/relatedResource", i, len(items), arr)
+	for p, it := range items(ptr+"/relatedResource", v) {
 		o, _ := it.(map[string]any)
 		id, _ := o["id"].(string)
 		body, held := content[id]
