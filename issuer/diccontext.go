@@ -31,22 +31,34 @@ func injectDataIntegrityContext(members map[string]json.RawMessage) error {
 	if !ok {
 		return nil // the data model check reports it
 	}
-	var entries []json.RawMessage
-	if err := json.Unmarshal(raw, &entries); err != nil {
-		// A single context: a string or an object.
-		entries = []json.RawMessage{raw}
+	var ctx any
+	if err := json.Unmarshal(raw, &ctx); err != nil {
+		return fmt.Errorf("issuer: @context: %w", err)
 	}
-	for _, e := range entries {
-		var url string
-		if json.Unmarshal(e, &url) == nil && slices.Contains(contextsDefiningDataIntegrity, url) {
-			return nil
-		}
+	ctx, changed := withDataIntegrityContext(ctx)
+	if !changed {
+		return nil
 	}
-	entries = append(entries, json.RawMessage(`"`+DataIntegrityContext+`"`))
-	b, err := json.Marshal(entries)
+	b, err := json.Marshal(ctx)
 	if err != nil {
 		return fmt.Errorf("issuer: @context: %w", err)
 	}
 	members["@context"] = b
 	return nil
+}
+
+// withDataIntegrityContext returns a decoded @context value with
+// DataIntegrityContext appended, and true, when none of its entries
+// defines Data Integrity proofs; else ctx and false. ctx is not changed.
+func withDataIntegrityContext(ctx any) (any, bool) {
+	entries, isList := ctx.([]any)
+	if !isList {
+		entries = []any{ctx} // a single context: a string or an object
+	}
+	for _, e := range entries {
+		if url, ok := e.(string); ok && slices.Contains(contextsDefiningDataIntegrity, url) {
+			return ctx, false
+		}
+	}
+	return append(slices.Clip(entries), DataIntegrityContext), true
 }

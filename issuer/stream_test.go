@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -599,4 +600,35 @@ func TestStreamResumeFindsItsAnchor(t *testing.T) {
 	other := l.Publisher("did:example:other").(anchor.Finder)
 	_, err = other.Find(ctx, first.Root)
 	require.ErrorIs(t, err, anchor.ErrNotFound)
+}
+
+// A VC 1.1 credential streamed gets the Data Integrity context, as
+// Signer.SignCredential gives it, with the JCS suite and with an RDFC one;
+// its badge verifies.
+func TestStreamInjectsDataIntegrityContext(t *testing.T) {
+	ctx := context.Background()
+	k, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	for _, suite := range []string{issuer.EdDSAJCS2022, issuer.EdDSARDFC2022} {
+		t.Run(suite, func(t *testing.T) {
+			s, err := issuer.NewSigner(k, issuer.WithCryptosuite(suite), issuer.WithClock(batchClock))
+			require.NoError(t, err)
+			doc := []byte(`{"@context":["https://www.w3.org/2018/credentials/v1"],"id":"urn:uuid:vc11-stream","type":["VerifiableCredential"],"issuer":"` + s.DID() + `","issuanceDate":"2020-03-16T22:37:26Z","credentialSubject":{"id":"did:example:subject"}}`)
+			l := streamLedger(t)
+			st, err := issuer.NewStream(s, l.Publisher(s.DID()), t.TempDir())
+			require.NoError(t, err)
+			sink := newMemSink()
+			_, err = st.Run(ctx, &sliceSource{items: []issuer.Item{{Name: "vc11", Data: doc}}}, sink)
+			require.NoError(t, err)
+			var got struct {
+				Context []string `json:"@context"`
+			}
+			require.NoError(t, json.Unmarshal(sink.docs["urn:uuid:vc11-stream"], &got))
+			require.Equal(t, []string{badge.ContextV1, issuer.DataIntegrityContext}, got.Context)
+			v, err := verify.New(verify.WithTrustedKey(s.DID()), verify.WithAnchorResolver(l), verify.WithClock(batchClock))
+			require.NoError(t, err)
+			r := v.Verify(ctx, sink.docs["urn:uuid:vc11-stream"], verify.Binding{})
+			require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
+		})
+	}
 }

@@ -142,6 +142,14 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 		withMarker[k] = x
 	}
 	withMarker["proof"] = bs.marker
+	// As Signer.SignCredential does, a document with no proof whose
+	// context does not define Data Integrity proofs gets
+	// DataIntegrityContext.
+	if ctx, present := m["@context"]; present && m["proof"] == nil {
+		if ctx, changed := withDataIntegrityContext(ctx); changed {
+			withMarker["@context"] = ctx
+		}
+	}
 	full, err := canon.AppendJCS(getBuffer(len(raw)+2048), withMarker)
 	if err != nil {
 		return signed{}, fmt.Errorf("%w: %v", ErrDataModel, err)
@@ -171,8 +179,8 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 	// The new proof, in JCS form.
 	var sig []byte
 	if s.signer.jcsSuite() {
-		docContext, err := canon.AppendJCS(nil, m["@context"])
-		if _, present := m["@context"]; !present || err != nil {
+		docContext, err := canon.AppendJCS(nil, withMarker["@context"])
+		if _, present := withMarker["@context"]; !present || err != nil {
 			docContext = nil
 		}
 		cfg, err := bs.config(s.signer, docContext)
@@ -204,6 +212,9 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 		sig = append(sig, cfg.tail...)
 	} else {
 		members := c.Members()
+		if err := injectDataIntegrityContext(members); err != nil {
+			return signed{}, err
+		}
 		delete(members, "proof")
 		p, err := s.signer.proofAt(members, dataintegrity.Options{}, bs.created)
 		if err != nil {
