@@ -110,12 +110,13 @@ func Compute(ctx context.Context, env disuite.Env, t keys.Type, document, config
 // cover it (data loss). In a VC 2.0 document the data model check already
 // requires every type to be defined.
 func checkTypes(ctx context.Context, o rdfc.Options, document map[string]json.RawMessage) error {
-	var first []string
-	if json.Unmarshal(document["@context"], &first) == nil && len(first) > 0 && first[0] == rdfc.ContextV2 {
-		return nil
+	first := document["@context"]
+	var entries []json.RawMessage
+	if json.Unmarshal(first, &entries) == nil && len(entries) > 0 {
+		first = entries[0]
 	}
-	var single string
-	if json.Unmarshal(document["@context"], &single) == nil && single == rdfc.ContextV2 {
+	var url string
+	if json.Unmarshal(first, &url) == nil && url == rdfc.ContextV2 {
 		return nil
 	}
 	b, err := json.Marshal(document)

@@ -201,4 +201,14 @@ func TestUndefinedTypeIsDataLoss(t *testing.T) {
 	require.ErrorIs(t, EdDSA.Verify(ctx, disuite.Env{}, k.PublicKey(), doc(`"VerifiableCredential","InvalidType"`), proof), rdfc.ErrUndefinedTerm)
 	_, err = EdDSA.Sign(ctx, disuite.Env{}, k, k.PublicKey(), doc(`"VerifiableCredential","InvalidType"`), cfg)
 	require.ErrorIs(t, err, rdfc.ErrUndefinedTerm)
+
+	// A VC 2.0 document is left to the data model check (which maps an
+	// undefined type to the issuer-dependent vocabulary), inline contexts
+	// and all.
+	v2 := members(t, []byte(`{"@context":["https://www.w3.org/ns/credentials/v2",{"Badge":"https://example.org/#Badge"}],"type":["VerifiableCredential","Undefined"],"issuer":"did:example:i","credentialSubject":{"id":"did:example:s"}}`))
+	require.NoError(t, checkTypes(ctx, rdfc.Options{}, v2))
+	v2["@context"] = json.RawMessage(`"https://www.w3.org/ns/credentials/v2"`)
+	require.NoError(t, checkTypes(ctx, rdfc.Options{}, v2))
+	v1 := doc(`"VerifiableCredential","InvalidType"`)
+	require.ErrorIs(t, checkTypes(ctx, rdfc.Options{}, v1), rdfc.ErrUndefinedTerm)
 }
