@@ -102,9 +102,9 @@ func TestSignVC11InjectsDataIntegrityContext(t *testing.T) {
 			r = v.Verify(context.Background(), twice, verify.Binding{})
 			require.Equal(t, verify.StatusVerified, r.Status, "%+v", r.Checks)
 
-			// An undefined type or term would be dropped by JSON-LD
-			// processing, so the RDFC suites refuse it (data loss); the
-			// JCS suites sign the bytes, all of them.
+			// JSON-LD processing would drop an undefined term and leave an
+			// undefined type a relative IRI, so the RDFC suites refuse
+			// both; the JCS suites sign the bytes, all of them.
 			rdfcSuite := tc.suite == issuer.EdDSARDFC2022 || tc.suite == issuer.ECDSARDFC2019
 			for _, bad := range []string{
 				strings.Replace(fmt.Sprintf(v11, s.DID()), `"type":["VerifiableCredential"]`, `"type":["VerifiableCredential","InvalidType"]`, 1),

@@ -105,10 +105,11 @@ func Compute(ctx context.Context, env disuite.Env, t keys.Type, document, config
 }
 
 // checkTypes fails with rdfc.ErrUndefinedTerm when a type of a document
-// whose context is not VC 2.0 expands to no absolute IRI: RDF has no
-// triple for it, so the canonical form, and the signature, would not
-// cover it (data loss). In a VC 2.0 document the data model check already
-// requires every type to be defined.
+// whose context is not VC 2.0 expands to no absolute IRI. The canonical
+// form would hold it as a relative IRI, which is not RDF: other JSON-LD
+// processors drop it or refuse the document, so Data Integrity requires
+// an error (DATA_LOSS_DETECTION_ERROR). In a VC 2.0 document the data
+// model check already requires every type to be defined.
 func checkTypes(ctx context.Context, o rdfc.Options, document map[string]json.RawMessage) error {
 	first := document["@context"]
 	var entries []json.RawMessage
