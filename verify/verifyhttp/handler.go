@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -290,10 +291,13 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 		// Reports and the other answers always marshal; this is a bug.
 		panic(fmt.Sprintf("verifyhttp: encoding the answer: %v", err))
 	}
+	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// The length is known: the answer is not sent in chunks.
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(code)
-	w.Write(append(b, '\n'))
+	w.Write(b)
 }
 
 // demoPresentation signs b's presentation for a fresh challenge.

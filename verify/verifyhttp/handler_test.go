@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ func TestVerifyCredential(t *testing.T) {
 	require.NotNil(t, r.Credential)
 	assert.Equal(t, "urn:uuid:7d1c0b8e-2f3a-4c5d-8e9f-0a1b2c3d4e5f", r.Credential.ID)
 	assert.NotEmpty(t, rec.Header().Get("X-Request-Id"))
+	assert.Equal(t, strconv.Itoa(rec.Body.Len()), rec.Header().Get("Content-Length"), "the answer's length is announced")
 
 	// A tampered badge is an answer too: 200 with a failed report.
 	rec = do(h, "POST", "/v1/verify", f.tampered)
