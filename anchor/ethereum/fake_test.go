@@ -16,6 +16,9 @@ import (
 type fakeNode struct {
 	mu      sync.Mutex
 	results map[string]string // method -> raw JSON result
+	// byParams answers a method called with given parameters: method, a
+	// space and the parameters' JSON as sent -> raw JSON result.
+	byParams map[string]string
 	// raw, when set for a method, is the whole HTTP reply: status and body
 	// (with %s standing for the request id).
 	raw   map[string]rawReply
@@ -47,12 +50,19 @@ func newFakeNode() *fakeNode {
 			"eth_getBlockByNumber": `{"hash":"` + cannedBlock + `","number":"0x10","timestamp":"0x6553f100","baseFeePerGas":"0x7"}`,
 			"eth_blockNumber":      `"0x14"`,
 		},
-		raw:   map[string]rawReply{},
-		calls: map[string]int{},
+		raw:      map[string]rawReply{},
+		calls:    map[string]int{},
+		byParams: map[string]string{},
 	}
 }
 
 func (f *fakeNode) set(method, result string) { f.mu.Lock(); f.results[method] = result; f.mu.Unlock() }
+
+func (f *fakeNode) setFor(method, params, result string) {
+	f.mu.Lock()
+	f.byParams[method+" "+params] = result
+	f.mu.Unlock()
+}
 
 func (f *fakeNode) setRaw(method string, r rawReply) { f.mu.Lock(); f.raw[method] = r; f.mu.Unlock() }
 
@@ -63,6 +73,7 @@ func (f *fakeNode) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		ID     json.RawMessage `json:"id"`
 		Method string          `json:"method"`
+		Params json.RawMessage `json:"params"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -72,7 +83,10 @@ func (f *fakeNode) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.calls[req.Method]++
 	n := f.calls[req.Method]
 	raw, hasRaw := f.raw[req.Method]
-	result, ok := f.results[req.Method]
+	result, ok := f.byParams[req.Method+" "+string(req.Params)]
+	if !ok {
+		result, ok = f.results[req.Method]
+	}
 	f.mu.Unlock()
 	if hasRaw && (raw.times == 0 || n <= raw.times) {
 		if raw.status == -1 { // hang until the client gives up

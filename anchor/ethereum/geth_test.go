@@ -393,3 +393,54 @@ func TestResolveFailedTransaction(t *testing.T) {
 		t.Fatalf("failed transaction: got %v, want ErrNotFound and ErrTxFailed", err)
 	}
 }
+
+func TestFindPublishedRoot(t *testing.T) {
+	n := devNode.Get(t)
+	ctx := testContext(t)
+	key, addr := fundedKey(t, n)
+	p := newTestPublisher(t, n.URL, WithKey(key))
+
+	// A key that has sent nothing: nothing is found.
+	if _, err := p.Find(ctx, randomRoot(t)); !errors.Is(err, anchor.ErrNotFound) || errors.Is(err, anchor.ErrUnavailable) {
+		t.Fatalf("before any anchor: got %v, want ErrNotFound", err)
+	}
+
+	first, second := randomRoot(t), randomRoot(t)
+	rec1, err := p.Publish(ctx, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Other senders' transactions and a later anchor of ours lie between
+	// the head and the first anchor.
+	publishOn(t, n)
+	rec2, err := p.Publish(ctx, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.MineBlocks(t, 2)
+
+	for _, c := range []struct {
+		root []byte
+		want anchor.Record
+	}{{first, rec1}, {second, rec2}} {
+		got, err := p.Find(ctx, c.root)
+		if err != nil {
+			t.Fatalf("root %x: %v", c.root, err)
+		}
+		if got.Ref != c.want.Ref || !bytes.Equal(got.Root, c.root) || got.Sender != addr || !got.Time.Equal(c.want.Time) {
+			t.Errorf("root %x: found %+v, published %+v", c.root, got, c.want)
+		}
+		if got.Confirmations <= c.want.Confirmations {
+			t.Errorf("root %x: %d confirmations, had %d when published and blocks were mined since", c.root, got.Confirmations, c.want.Confirmations)
+		}
+	}
+
+	// Another root, and the same root from another sender, are not ours.
+	if _, err := p.Find(ctx, randomRoot(t)); !errors.Is(err, anchor.ErrNotFound) {
+		t.Errorf("a root never sent: got %v, want ErrNotFound", err)
+	}
+	other := newTestPublisher(t, n.URL)
+	if _, err := other.Find(ctx, first); !errors.Is(err, anchor.ErrNotFound) {
+		t.Errorf("a root another sender anchored: got %v, want ErrNotFound", err)
+	}
+}

@@ -97,13 +97,9 @@ func (p *Publisher) Publish(ctx context.Context, root []byte) (anchor.Record, er
 	if len(root) == 0 || len(root) > MaxRootBytes {
 		return anchor.Record{}, fmt.Errorf("ethereum: Publish: root of %d bytes; want 1 to %d", len(root), MaxRootBytes)
 	}
-	chainID, err := p.c.chainID(ctx)
+	chainID, err := p.checkChain(ctx)
 	if err != nil {
-		return anchor.Record{}, unavailable(err)
-	}
-	if p.chainID != 0 && chainID != p.chainID {
-		return anchor.Record{}, fmt.Errorf("%w: %s serves chain %d, the publisher is for chain %d",
-			anchor.ErrChainMismatch, p.c.label, chainID, p.chainID)
+		return anchor.Record{}, err
 	}
 	from, err := p.Sender(ctx)
 	if err != nil {

@@ -3,6 +3,7 @@ package ethereum
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +106,69 @@ func TestPublishSendNotRetried(t *testing.T) {
 	}
 	if n := f.count("eth_sendTransaction"); n != 1 {
 		t.Fatalf("eth_sendTransaction sent %d times, want 1", n)
+	}
+}
+
+// findNode is a fake node whose only account is cannedFrom, with count
+// transactions from it mined and pending transactions more in its pool.
+func findNode(count, pending int) *fakeNode {
+	f := newFakeNode()
+	from := strings.ToLower(cannedFrom)
+	f.set("eth_accounts", `["`+from+`"]`)
+	f.set("eth_getTransactionCount", fmt.Sprintf(`"0x%x"`, count))
+	f.setFor("eth_getTransactionCount", `["`+from+`","pending"]`, fmt.Sprintf(`"0x%x"`, count+pending))
+	return f
+}
+
+func TestFindWaitsForPendingTransactions(t *testing.T) {
+	// A stopped run's transaction still waits in the pool: Find does not
+	// answer "not found" (which would anchor the root again) while it
+	// may yet be mined.
+	f := findNode(3, 1)
+	p, err := NewPublisher("1337", f.serve(t), WithPollInterval(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = p.Find(ctx, []byte{1, 2, 3})
+	if !errors.Is(err, anchor.ErrUnavailable) || errors.Is(err, anchor.ErrNotFound) {
+		t.Fatalf("got %v, want ErrUnavailable", err)
+	}
+	if n := f.count("eth_getBlockByNumber"); n != 0 {
+		t.Errorf("read %d blocks while a transaction was pending, want none", n)
+	}
+	if f.count("eth_getTransactionCount") < 4 {
+		t.Errorf("transaction count asked %d times, want polling", f.count("eth_getTransactionCount"))
+	}
+}
+
+func TestFindReadsNoBlockWhenTheSenderSentNothing(t *testing.T) {
+	// The sender's count is the same before the window and at its head
+	// (the fake answers 3 for every block): no block is read.
+	f := findNode(3, 0)
+	f.set("eth_blockNumber", `"0x1000"`)
+	p, err := NewPublisher("1337", f.serve(t), WithPollInterval(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Find(context.Background(), []byte{1, 2, 3})
+	if !errors.Is(err, anchor.ErrNotFound) || errors.Is(err, anchor.ErrUnavailable) {
+		t.Fatalf("got %v, want ErrNotFound", err)
+	}
+	if n := f.count("eth_getBlockByNumber"); n != 0 {
+		t.Errorf("read %d blocks, want none", n)
+	}
+}
+
+func TestFindRootSize(t *testing.T) {
+	p, err := NewPublisher("1337", findNode(0, 0).serve(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, root := range [][]byte{nil, make([]byte, MaxRootBytes+1)} {
+		if _, err := p.Find(context.Background(), root); err == nil || errors.Is(err, anchor.ErrNotFound) {
+			t.Errorf("root of %d bytes: got %v, want a refusal", len(root), err)
+		}
 	}
 }
