@@ -1,10 +1,13 @@
 package ethereum
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +86,43 @@ func FuzzResolveReplies(f *testing.F) {
 		}
 		if len(rec.Sender) != 42 || rec.Confirmations == 0 || rec.Ref != cannedRef {
 			t.Fatalf("implausible record %+v", rec)
+		}
+	})
+}
+
+// FuzzFindReplies feeds arbitrary blocks and receipts to Publisher.Find:
+// it returns a record of the root it was asked for, from its sender, or a
+// categorised error, and never panics.
+func FuzzFindReplies(f *testing.F) {
+	from := strings.ToLower(cannedFrom)
+	mined := `{"hash":"` + cannedBlock + `","number":"0x1","timestamp":"0x6553f100","transactions":[{"hash":"` + cannedHash +
+		`","from":"` + from + `","to":"` + from + `","input":"` + cannedRoot + `"}]}`
+	f.Add(mined, newFakeNode().results["eth_getTransactionReceipt"], "0x1")
+	f.Add(`{"hash":"`+cannedBlock+`","transactions":[{"hash":"`+cannedHash+`","from":"`+from+`","to":null,"input":"0x"}]}`, `null`, "0x1")
+	f.Add(`{"transactions":[1]}`, `{"status":"0x0"}`, "0x0")
+	f.Add(`null`, `[]`, "0x2")
+	f.Fuzz(func(t *testing.T, block, receipt, count string) {
+		fn := newFakeNode()
+		fn.set("eth_accounts", `["`+from+`"]`)
+		fn.set("eth_blockNumber", `"0x3"`)
+		fn.set("eth_getBlockByNumber", block)
+		fn.set("eth_getTransactionReceipt", receipt)
+		fn.set("eth_getTransactionCount", strconv.Quote(count))
+		p, err := NewPublisher("1337", "http://fuzz.invalid",
+			WithHTTPClient(&http.Client{Transport: handlerTransport{fn}}), WithRetries(0, 0), WithTimeout(time.Second), WithPollInterval(time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, _ := parseData(cannedRoot)
+		rec, err := p.Find(context.Background(), root)
+		if err != nil {
+			if !errors.Is(err, anchor.ErrUnavailable) && !errors.Is(err, anchor.ErrNotFound) {
+				t.Fatalf("uncategorised error: %v", err)
+			}
+			return
+		}
+		if !bytes.Equal(rec.Root, root) || rec.Sender != from {
+			t.Fatalf("found root %x from %s, asked for %x from %s", rec.Root, rec.Sender, root, from)
 		}
 	})
 }
