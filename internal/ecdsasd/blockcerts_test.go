@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/badgeproof/badgeproof/internal/disuite"
+	"github.com/badgeproof/badgeproof/internal/rdfc"
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/stretchr/testify/require"
 )
@@ -116,4 +117,29 @@ func TestSignDeriveVerify(t *testing.T) {
 			require.NotContains(t, string(rb), `"Kim"`)
 		}
 	}
+}
+
+// As with the other RDFC suites, a type no context defines would be a
+// relative IRI in the canonical form: signing a VC 1.1 credential that
+// carries one is refused, and so is verifying one.
+func TestUndefinedTypeIsRefused(t *testing.T) {
+	ctx := context.Background()
+	k, err := keys.Generate(keys.P256)
+	require.NoError(t, err)
+	doc := func(types string) map[string]json.RawMessage {
+		return map[string]json.RawMessage{
+			"@context":          json.RawMessage(`["https://www.w3.org/2018/credentials/v1","https://w3id.org/security/data-integrity/v2"]`),
+			"type":              json.RawMessage(`[` + types + `]`),
+			"issuer":            json.RawMessage(`"did:example:i"`),
+			"issuanceDate":      json.RawMessage(`"2020-03-16T22:37:26Z"`),
+			"credentialSubject": json.RawMessage(`{"id":"did:example:s"}`),
+		}
+	}
+	config := disuite.Config("DataIntegrityProof", Cryptosuite, k.PublicKey().VerificationMethod(), "assertionMethod", fixedTime, "", "")
+	proof, err := Sign(ctx, disuite.Env{}, k, k.PublicKey(), doc(`"VerifiableCredential"`), config, nil)
+	require.NoError(t, err)
+	require.NoError(t, Suite{AcceptBase: true}.Verify(ctx, disuite.Env{}, k.PublicKey(), doc(`"VerifiableCredential"`), proof))
+	require.ErrorIs(t, Suite{AcceptBase: true}.Verify(ctx, disuite.Env{}, k.PublicKey(), doc(`"VerifiableCredential","InvalidType"`), proof), rdfc.ErrUndefinedTerm)
+	_, err = Sign(ctx, disuite.Env{}, k, k.PublicKey(), doc(`"VerifiableCredential","InvalidType"`), config, nil)
+	require.ErrorIs(t, err, rdfc.ErrUndefinedTerm)
 }

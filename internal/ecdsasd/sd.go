@@ -35,6 +35,7 @@ import (
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/disuite"
 	"github.com/badgeproof/badgeproof/internal/rdfc"
+	"github.com/badgeproof/badgeproof/internal/rdfcsuite"
 	"github.com/badgeproof/badgeproof/keys"
 )
 
@@ -104,6 +105,9 @@ func (s Suite) Verify(ctx context.Context, env disuite.Env, pk *keys.PublicKey, 
 	}
 	config, err := disuite.ProofConfig(document, proof)
 	if err != nil {
+		return err
+	}
+	if err := rdfcsuite.CheckTypes(ctx, env.Canon(), document); err != nil {
 		return err
 	}
 	proofHash, err := canonHash(ctx, env, pk.Type(), config)
@@ -485,6 +489,9 @@ func Sign(ctx context.Context, env disuite.Env, signer crypto.Signer, pub *keys.
 	proof["cryptosuite"] = disuite.JSON(Cryptosuite)
 	full, err := disuite.ProofConfig(document, proof)
 	if err != nil {
+		return nil, err
+	}
+	if err := rdfcsuite.CheckTypes(ctx, env.Canon(), document); err != nil {
 		return nil, err
 	}
 	proofHash, err := canonHash(ctx, env, pub.Type(), full)

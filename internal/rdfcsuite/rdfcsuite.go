@@ -88,7 +88,7 @@ func Compute(ctx context.Context, env disuite.Env, t keys.Type, document, config
 	if in.CanonProof, err = canonMembers(ctx, canon, config); err != nil {
 		return nil, err
 	}
-	if err := checkTypes(ctx, canon, document); err != nil {
+	if err := CheckTypes(ctx, canon, document); err != nil {
 		return nil, err
 	}
 	if in.CanonDocument, err = canonMembers(ctx, canon, document); err != nil {
@@ -104,13 +104,15 @@ func Compute(ctx context.Context, env disuite.Env, t keys.Type, document, config
 	return &in, nil
 }
 
-// checkTypes fails with rdfc.ErrUndefinedTerm when a type of a document
+// CheckTypes fails with rdfc.ErrUndefinedTerm when a type of a document
 // whose context is not VC 2.0 expands to no absolute IRI. The canonical
 // form would hold it as a relative IRI, which is not RDF: other JSON-LD
 // processors drop it or refuse the document, so Data Integrity requires
 // an error (DATA_LOSS_DETECTION_ERROR). In a VC 2.0 document the data
-// model check already requires every type to be defined.
-func checkTypes(ctx context.Context, o rdfc.Options, document map[string]json.RawMessage) error {
+// model check already requires every type to be defined. Every suite that
+// canonicalizes with RDFC-1.0 applies it, to the document it signs and to
+// the document it verifies.
+func CheckTypes(ctx context.Context, o rdfc.Options, document map[string]json.RawMessage) error {
 	first := document["@context"]
 	var entries []json.RawMessage
 	if json.Unmarshal(first, &entries) == nil && len(entries) > 0 {

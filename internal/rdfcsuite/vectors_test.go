@@ -206,9 +206,9 @@ func TestUndefinedTypeIsRefused(t *testing.T) {
 	// undefined type to the issuer-dependent vocabulary), inline contexts
 	// and all.
 	v2 := members(t, []byte(`{"@context":["https://www.w3.org/ns/credentials/v2",{"Badge":"https://example.org/#Badge"}],"type":["VerifiableCredential","Undefined"],"issuer":"did:example:i","credentialSubject":{"id":"did:example:s"}}`))
-	require.NoError(t, checkTypes(ctx, rdfc.Options{}, v2))
+	require.NoError(t, CheckTypes(ctx, rdfc.Options{}, v2))
 	v2["@context"] = json.RawMessage(`"https://www.w3.org/ns/credentials/v2"`)
-	require.NoError(t, checkTypes(ctx, rdfc.Options{}, v2))
+	require.NoError(t, CheckTypes(ctx, rdfc.Options{}, v2))
 	v1 := doc(`"VerifiableCredential","InvalidType"`)
-	require.ErrorIs(t, checkTypes(ctx, rdfc.Options{}, v1), rdfc.ErrUndefinedTerm)
+	require.ErrorIs(t, CheckTypes(ctx, rdfc.Options{}, v1), rdfc.ErrUndefinedTerm)
 }
