@@ -82,9 +82,10 @@ type Sink interface {
 // written are skipped, a batch already signed or anchored is finished from
 // its spool, and no badge is issued twice. A batch the stopped run
 // anchored but had not yet recorded as anchored is looked up first when
-// the publisher can find its roots (anchor.Finder: the embedded ledger),
-// so it is not anchored twice; with a publisher that cannot (Ethereum),
-// such a batch gets a second anchor, which its badges then name.
+// the publisher can find its roots (anchor.Finder: the embedded ledger,
+// and Ethereum among its latest blocks), so it is not anchored twice; with
+// a publisher that cannot, such a batch gets a second anchor, which its
+// badges then name.
 type Stream struct {
 	signer    *Signer
 	pub       anchor.Publisher
@@ -471,14 +472,6 @@ func (s *Stream) finishBatch(ctx context.Context, j *journal, b *loadedBatch, si
 	return nil
 }
 
-// signed is one credential signed by a worker, waiting to be spooled.
-type signed struct {
-	id   string
-	doc  []byte // the badge in JCS form, its proof set open where the batch proof goes
-	at   int    // where the batch proof goes in doc
-	leaf [32]byte
-}
-
 // signBatch reads up to batchSize items, signs them on the workers in a
 // bounded window, writes them in order to the spool and builds the batch's
 // Merkle tree. It returns nil when src had no item left.
@@ -496,37 +489,36 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 	}
 	h := sha256.New()
 	read := 0
-	next := func() (Item, bool, error) {
+	next := func(it *Item) (bool, error) {
 		if s.batchSize > 0 && read == s.batchSize {
-			return Item{}, false, nil
+			return false, nil
 		}
-		it, err := src.Next()
+		var err error
+		*it, err = src.Next()
 		if err == io.EOF {
-			return Item{}, false, nil
+			return false, nil
 		}
 		if err != nil {
-			return Item{}, false, err
+			return false, err
 		}
 		read++
-		hashItem(h, it)
-		return it, true, nil
+		hashItem(h, *it)
+		return true, nil
 	}
 	// The tree grows as the badges are signed, in input order; it keeps
 	// the levels above the leaves (32 bytes per badge), the spool keeps
 	// the leaves.
 	var builder merkle.Builder
-	work := func(it Item) (signed, error) {
-		out, err := s.signItem(it, bs)
-		if err != nil {
-			return out, fmt.Errorf("issuer: %s: %w", it.Name, err)
+	work := func(it *Item, out *signed) error {
+		if err := s.signItem(*it, bs, out); err != nil {
+			return fmt.Errorf("issuer: %s: %w", it.Name, err)
 		}
-		return out, nil
+		return nil
 	}
-	emit := func(it Item, out signed) error {
-		if err := writeSpool(w, it.Name, &out); err != nil {
+	emit := func(it *Item, out *signed) error {
+		if err := writeSpool(w, it.Name, out); err != nil {
 			return err
 		}
-		putBuffer(out.doc)
 		builder.Add(out.leaf)
 		prog.signed()
 		return nil
@@ -555,71 +547,132 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 	return rec, tree, nil
 }
 
+// pipelineChunk is how many consecutive items a worker of a pipeline
+// takes at once: handing a chunk over then costs little beside the work
+// on its items, and a window still holds several chunks per worker.
+const pipelineChunk = 16
+
 // pipeline calls work on the items next yields, on up to workers
-// goroutines and with at most window items in flight, and hands each result
-// to emit in the order next yielded the items. It stops at the first
-// error, or when ctx ends.
-func pipeline[In, Out any](ctx context.Context, workers, window int, next func() (In, bool, error),
-	work func(In) (Out, error), emit func(In, Out) error) error {
-	type job struct {
-		in    In
-		out   Out
-		err   error
+// goroutines and with at most window items in flight, and hands each item
+// and its result to emit in the order next yielded the items. It stops at
+// the first error, or when ctx ends.
+//
+// The items go to the workers in chunks of consecutive items, and the In
+// and Out values are kept for later items once emit has had them: next and
+// work fill in every field they use, and may reuse the buffers the values
+// hold from an earlier item; what emit hands on to be kept must not be
+// reused.
+func pipeline[In, Out any](ctx context.Context, workers, window int, next func(*In) (bool, error),
+	work func(*In, *Out) error, emit func(*In, *Out) error) error {
+	type chunk struct {
+		in    []In
+		out   []Out
+		n     int   // items in the chunk
+		done  int   // items worked on without an error
+		err   error // the error of item done, if any
 		ready chan struct{}
 	}
+	size := max(1, min(pipelineChunk, window/(2*workers)))
+	count := max(2*workers, window/size) // chunks in flight
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan *job)
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	defer func() {
+		cancel() // stops the reader, which stops the workers
+		wg.Wait()
+	}()
+	jobs := make(chan *chunk)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
-				j.out, j.err = work(j.in)
-				close(j.ready)
+			for c := range jobs {
+				for c.done < c.n && ctx.Err() == nil {
+					if c.err = work(&c.in[c.done], &c.out[c.done]); c.err != nil {
+						break
+					}
+					c.done++
+				}
+				close(c.ready)
 			}
 		}()
 	}
-	pending := make(chan *job, window)
+	free := make(chan *chunk, count)
+	pending := make(chan *chunk, count)
 	readErr := make(chan error, 1)
+	// The reader is not waited for: a source may block in next.
 	go func() {
 		defer close(jobs)
 		defer close(pending)
+		made := 0
 		for {
-			in, ok, err := next()
-			if err != nil || !ok {
+			var c *chunk
+			select {
+			case c = <-free:
+			default:
+				if made < count {
+					c = &chunk{in: make([]In, size), out: make([]Out, size)}
+					made++
+					break
+				}
+				select {
+				case c = <-free:
+				case <-ctx.Done():
+					readErr <- nil
+					return
+				}
+			}
+			c.n, c.done, c.err, c.ready = 0, 0, nil, make(chan struct{})
+			var err error
+			more := true
+			for c.n < size && more && ctx.Err() == nil {
+				if more, err = next(&c.in[c.n]); more && err == nil {
+					c.n++
+				} else {
+					more = false
+				}
+			}
+			if ctx.Err() != nil {
+				readErr <- nil
+				return
+			}
+			if c.n > 0 {
+				select {
+				case pending <- c:
+				case <-ctx.Done():
+					readErr <- nil
+					return
+				}
+				select {
+				case jobs <- c:
+				case <-ctx.Done():
+					readErr <- nil
+					return
+				}
+			}
+			if !more {
 				readErr <- err
-				return
-			}
-			j := &job{in: in, ready: make(chan struct{})}
-			select {
-			case pending <- j:
-			case <-ctx.Done():
-				readErr <- nil
-				return
-			}
-			select {
-			case jobs <- j:
-			case <-ctx.Done():
-				readErr <- nil
 				return
 			}
 		}
 	}()
-	for j := range pending {
+	for c := range pending {
 		select {
-		case <-j.ready:
+		case <-c.ready:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if j.err != nil {
-			return j.err
+		for i := range c.done {
+			if err := emit(&c.in[i], &c.out[i]); err != nil {
+				return err
+			}
 		}
-		if err := emit(j.in, j.out); err != nil {
-			return err
+		if c.err != nil {
+			return c.err
 		}
+		if c.done < c.n { // ctx ended while the chunk was worked on
+			return ctx.Err()
+		}
+		free <- c // never blocks: free holds every chunk made
 	}
 	if err := <-readErr; err != nil {
 		return err
@@ -655,17 +708,22 @@ func writeSpool(w *bufio.Writer, name string, job *signed) error {
 	return err
 }
 
+// spoolEntry is one record of a spool, read back. Its buffers are used
+// again for a later record.
 type spoolEntry struct {
 	index    int
 	name, id string
 	at       int
 	doc      []byte
 	leaf     [32]byte
+	sibling  [32]byte      // the leaf's sibling leaf (zero when it has none)
 	path     []merkle.Step // from leaf to root
+	scratch  []byte
 }
 
+// readSpool reads the next record of a spool into e, reusing its buffers.
 func readSpool(r *bufio.Reader, e *spoolEntry) error {
-	get := func(spare int) ([]byte, error) {
+	get := func(b []byte) ([]byte, error) {
 		n, err := binary.ReadUvarint(r)
 		if err != nil {
 			return nil, err
@@ -673,39 +731,35 @@ func readSpool(r *bufio.Reader, e *spoolEntry) error {
 		if n > 64<<20 {
 			return nil, errors.New("spool record too large")
 		}
-		b := make([]byte, n, int(n)+spare)
+		b = slices.Grow(b[:0], int(n))[:n]
 		_, err = io.ReadFull(r, b)
 		return b, err
 	}
-	name, err := get(0)
-	if err != nil {
+	var err error
+	if e.scratch, err = get(e.scratch); err != nil {
 		return err
 	}
-	id, err := get(0)
-	if err != nil {
+	e.name = string(e.scratch)
+	if e.scratch, err = get(e.scratch); err != nil {
 		return err
 	}
+	e.id = string(e.scratch)
 	at, err := binary.ReadUvarint(r)
 	if err != nil {
 		return err
 	}
-	doc, err := get(spoolSpare) // room for the batch proof
-	if err != nil {
+	if e.doc, err = get(e.doc); err != nil {
 		return err
 	}
-	if at >= uint64(len(doc)) {
+	if at >= uint64(len(e.doc)) {
 		return errors.New("spool record's placeholder is outside its document")
 	}
 	if _, err := io.ReadFull(r, e.leaf[:]); err != nil {
 		return err
 	}
-	e.name, e.id, e.at, e.doc = string(name), string(id), int(at), doc
+	e.at = int(at)
 	return nil
 }
-
-// spoolSpare is the room left after a spooled badge for its batch proof:
-// enough for a path of 32 steps (four billion badges).
-const spoolSpare = 2560
 
 // spoolTree builds the Merkle tree of a complete spool of n badges.
 func spoolTree(path string, n int) (*merkle.Tree, error) {
@@ -741,45 +795,34 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 	root := tree.Root()
 	// The records are read in order, one ahead, so that each leaf's
 	// sibling leaf (the tree keeps none) is at hand for its path.
-	paths := tree.Paths(0)
 	i := 0
-	var ahead *spoolEntry
+	var ahead spoolEntry
+	haveAhead := false
 	var prevLeaf [32]byte
-	read := func(i int) (*spoolEntry, error) {
-		e := &spoolEntry{index: i}
-		if err := readSpool(r, e); err != nil {
-			return nil, fmt.Errorf("issuer: batch %d: spool record %d: %w", rec.Batch, i, err)
-		}
-		return e, nil
-	}
-	next := func() (*spoolEntry, bool, error) {
+	next := func(e *spoolEntry) (bool, error) {
 		if i == rec.Count {
-			return nil, false, nil
+			return false, nil
 		}
-		e := ahead
-		ahead = nil
-		if e == nil {
-			var err error
-			if e, err = read(i); err != nil {
-				return nil, false, err
-			}
+		if haveAhead {
+			*e, ahead = ahead, *e // ahead keeps e's buffers for the next read
+			haveAhead = false
+		} else if err := readSpool(r, e); err != nil {
+			return false, fmt.Errorf("issuer: batch %d: spool record %d: %w", rec.Batch, i, err)
 		}
-		var sibling [32]byte
+		e.index, e.sibling = i, [32]byte{}
 		switch {
 		case i%2 == 1:
-			sibling = prevLeaf
+			e.sibling = prevLeaf
 		case i+1 < rec.Count:
-			var err error
-			if ahead, err = read(i + 1); err != nil {
-				return nil, false, err
+			if err := readSpool(r, &ahead); err != nil {
+				return false, fmt.Errorf("issuer: batch %d: spool record %d: %w", rec.Batch, i+1, err)
 			}
-			sibling = ahead.leaf
+			haveAhead = true
+			e.sibling = ahead.leaf
 		}
-		_, path, _ := paths.NextSibling(sibling)
-		e.path = slices.Clone(path)
 		prevLeaf = e.leaf
 		i++
-		return e, true, nil
+		return true, nil
 	}
 	bp, err := newBatchProofJCS(rec, s.signer.vm)
 	if err != nil {
@@ -789,20 +832,29 @@ func (s *Stream) writeBatch(ctx context.Context, rec *BatchRecord, tree *merkle.
 	if err != nil {
 		return fmt.Errorf("issuer: batch %d: %w", rec.Batch, err)
 	}
-	work := func(e *spoolEntry) ([]byte, error) {
+	// Each badge is a new slice, of its exact size: the sink may keep it.
+	work := func(e *spoolEntry, doc *[]byte) error {
+		var err error
+		if e.path, err = tree.AppendPathSibling(e.path[:0], e.index, e.sibling); err != nil {
+			return err
+		}
 		pv, err := enc.Encode(e.leaf, e.path)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if e.doc[e.at] == '"' {
 			// A spool an earlier version wrote: a placeholder string
 			// stands where the batch proof goes.
-			return s.replacePlaceholder(rec, *e, pv)
+			*doc, err = s.replacePlaceholder(rec, *e, pv)
+			return err
 		}
-		return bp.insert(e.doc, e.at, pv), nil
+		*doc = bp.insert(e.doc, e.at, pv)
+		return nil
 	}
-	emit := func(e *spoolEntry, doc []byte) error {
-		if err := sink.Put(Issued{Seq: rec.First + int64(e.index), Name: e.name, ID: e.id, Doc: doc}); err != nil {
+	emit := func(e *spoolEntry, doc *[]byte) error {
+		b := *doc
+		*doc = nil
+		if err := sink.Put(Issued{Seq: rec.First + int64(e.index), Name: e.name, ID: e.id, Doc: b}); err != nil {
 			return err
 		}
 		prog.written()

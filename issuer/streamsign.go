@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"maps"
 	"sync"
 	"time"
 
@@ -97,19 +98,32 @@ func (b *batchSigning) config(s *Signer, docContext []byte) (*proofConfig, error
 	return c, nil
 }
 
-// signItem prepares, checks and signs one credential. It returns the
-// badge in JCS form with its proof set open where the batch proof goes
-// (at), and the Merkle leaf: the hash of the JCS form of the badge with
-// the proofs before the batch proof.
-func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
+// signed is one credential signed by a worker, waiting to be spooled. Its
+// buffers are used again for a later credential once it is spooled.
+type signed struct {
+	id   string
+	doc  []byte // the badge in JCS form, its proof set open where the batch proof goes
+	at   int    // where the batch proof goes in doc
+	leaf [32]byte
+
+	member   []byte                   // the badge's proof member, while it is assembled
+	context  []byte                   // the JCS form of the document's @context
+	hashData [2 * sha512.Size384]byte // the hash data signed (two hashes)
+}
+
+// signItem prepares, checks and signs one credential into out: the badge
+// in JCS form with its proof set open where the batch proof goes (at), and
+// the Merkle leaf: the hash of the JCS form of the badge with the proofs
+// before the batch proof. It reuses the buffers out holds.
+func (s *Stream) signItem(it Item, bs *batchSigning, out *signed) error {
 	c, err := s.prepare(it)
 	if err != nil {
-		return signed{}, err
+		return err
 	}
 	raw := c.Raw()
 	if len(raw) == 0 { // a credential not parsed from bytes
 		if raw, err = json.Marshal(c.Members()); err != nil {
-			return signed{}, fmt.Errorf("%w: %v", ErrDataModel, err)
+			return fmt.Errorf("%w: %v", ErrDataModel, err)
 		}
 	}
 	// The decoding parsing kept, or else one of our own; either way it is
@@ -121,165 +135,151 @@ func (s *Stream) signItem(it Item, bs *batchSigning) (signed, error) {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		if err := dec.Decode(&v); err != nil {
-			return signed{}, fmt.Errorf("%w: %v", ErrDataModel, err)
+			return fmt.Errorf("%w: %v", ErrDataModel, err)
 		}
 	}
 	// The same refusals as Signer.SignCredential: nothing that breaks the
 	// data model is signed (the JSON-LD terms are checked once per shape
 	// of credential, see rdfc.TermCache).
 	if err := s.signer.checkDecoded(raw, v); err != nil {
-		return signed{}, err
+		return err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return signed{}, fmt.Errorf("%w: not a JSON object", ErrDataModel)
+		return fmt.Errorf("%w: not a JSON object", ErrDataModel)
 	}
-
-	// The badge in JCS form is a + the proof member + b; the document
-	// without its proof is a + b with one comma less.
-	withMarker := make(map[string]any, len(m)+1)
-	for k, x := range m {
-		withMarker[k] = x
-	}
-	withMarker["proof"] = bs.marker
 	// As Signer.SignCredential does, a document with no proof whose
 	// context does not define Data Integrity proofs gets
-	// DataIntegrityContext.
+	// DataIntegrityContext (in a copy: the decoding is shared).
+	doc := m
 	if ctx, present := m["@context"]; present && m["proof"] == nil {
 		if ctx, changed := withDataIntegrityContext(ctx); changed {
-			withMarker["@context"] = ctx
+			doc = maps.Clone(m)
+			doc["@context"] = ctx
 		}
 	}
-	full, err := canon.AppendJCS(getBuffer(len(raw)+2048), withMarker)
-	if err != nil {
-		return signed{}, fmt.Errorf("%w: %v", ErrDataModel, err)
-	}
-	// The marker's value, searched for on its own: a needle of at most 63
-	// bytes is found by the vector search.
-	placeholder := `"proof":"` + bs.marker + `"`
-	i := bytes.Index(full, []byte(placeholder[len(`"proof"`):])) - len(`"proof"`)
-	if i < 0 || string(full[i:i+len(placeholder)]) != placeholder {
-		return signed{}, errors.New("issuer: proof placeholder not found")
-	}
-	a, b := full[:i], full[i+len(placeholder):]
-	// Both documents begin with a (less its comma, if it ends with one):
-	// its hash is computed once for the two when the suite hashes with
-	// SHA-256 too.
-	shared, comma := a, ""
-	if a[len(a)-1] == ',' {
-		shared, comma = a[:len(a)-1], ","
-	}
-	rest := b // the document without its proof, after shared
-	if comma == "" && b[0] == ',' {
-		rest = b[1:]
-	}
-	lh := sha256.New()
-	lh.Write(shared)
 
-	// The new proof, in JCS form.
-	var sig []byte
-	if s.signer.jcsSuite() {
-		docContext, err := canon.AppendJCS(nil, withMarker["@context"])
-		if _, present := withMarker["@context"]; !present || err != nil {
-			docContext = nil
-		}
-		cfg, err := bs.config(s.signer, docContext)
-		if err != nil {
-			return signed{}, err
-		}
-		var h hash.Hash
-		if s.signer.pub.Type() == keys.P384 {
-			h = sha512.New384()
-			h.Write(shared)
-		} else if h, err = lh.(hash.Cloner).Clone(); err != nil {
-			return signed{}, err
-		}
-		h.Write(rest)
-		hashData := h.Sum(bytes.Clone(cfg.hash))
-		raw, err := dataintegrity.SignHashData(s.signer.key, s.signer.pub.Type(), hashData)
-		if err != nil {
-			return signed{}, fmt.Errorf("issuer: signing: %w", err)
-		}
-		if s.signer.external {
-			if err := dataintegrity.VerifyHashData(s.signer.pub, hashData, raw); err != nil {
-				return signed{}, fmt.Errorf("issuer: signing: the signing key returned a signature that does not verify with its public key %s: %w", s.signer.pub.Multibase(), err)
-			}
-		}
-		sig = append(sig, cfg.head...)
-		sig = append(sig, '"')
-		sig = append(sig, dataintegrity.EncodeProofValue(raw)...)
-		sig = append(sig, '"')
-		sig = append(sig, cfg.tail...)
-	} else {
-		members := c.Members()
-		if err := injectDataIntegrityContext(members); err != nil {
-			return signed{}, err
-		}
-		delete(members, "proof")
-		p, err := s.signer.proofAt(members, dataintegrity.Options{}, bs.created)
-		if err != nil {
-			return signed{}, err
-		}
-		if sig, err = canon.JCS(p); err != nil {
-			return signed{}, err
-		}
+	// The document without its proof in JCS form; the badge is the same
+	// bytes with the proof member inserted at off, followed by a comma
+	// when other members follow it, else preceded by one (unless the
+	// object is otherwise empty).
+	full, off, err := canon.AppendJCSAt(out.doc[:0], doc, "proof")
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrDataModel, err)
 	}
+	out.doc = full
+	last := full[off] == '}'
+	commaBefore := last && off > 1
+	// Both the document and the badge begin with full[:off]: its hash is
+	// computed once for the two when the suite hashes with SHA-256 too.
+	lh := sha256.New()
+	lh.Write(full[:off])
 
 	// The proof member: the proofs the credential had, the new one, and
 	// (in the badge, not in the leaf) the batch proof.
-	member := []byte(`"proof":[`)
+	member := append(out.member[:0], `"proof":[`...)
 	switch p := m["proof"].(type) {
 	case nil:
 	case []any:
 		for _, e := range p {
 			if member, err = canon.AppendJCS(member, e); err != nil {
-				return signed{}, fmt.Errorf("%w: proof: %v", ErrDataModel, err)
+				return fmt.Errorf("%w: proof: %v", ErrDataModel, err)
 			}
 			member = append(member, ',')
 		}
 	default:
 		if member, err = canon.AppendJCS(member, p); err != nil {
-			return signed{}, fmt.Errorf("%w: proof: %v", ErrDataModel, err)
+			return fmt.Errorf("%w: proof: %v", ErrDataModel, err)
 		}
 		member = append(member, ',')
 	}
-	member = append(member, sig...)
 
-	lh.Write([]byte(comma))
+	// The new proof, in JCS form.
+	if s.signer.jcsSuite() {
+		var docContext []byte
+		if ctx, present := doc["@context"]; present {
+			if b, err := canon.AppendJCS(out.context[:0], ctx); err == nil {
+				out.context, docContext = b, b
+			}
+		}
+		cfg, err := bs.config(s.signer, docContext)
+		if err != nil {
+			return err
+		}
+		var h hash.Hash
+		if s.signer.pub.Type() == keys.P384 {
+			h = sha512.New384()
+			h.Write(full[:off])
+		} else if h, err = lh.(hash.Cloner).Clone(); err != nil {
+			return err
+		}
+		h.Write(full[off:])
+		hashData := h.Sum(append(out.hashData[:0], cfg.hash...))
+		sig, err := dataintegrity.SignHashData(s.signer.key, s.signer.pub.Type(), hashData)
+		if err != nil {
+			return fmt.Errorf("issuer: signing: %w", err)
+		}
+		if s.signer.external {
+			if err := dataintegrity.VerifyHashData(s.signer.pub, hashData, sig); err != nil {
+				return fmt.Errorf("issuer: signing: the signing key returned a signature that does not verify with its public key %s: %w", s.signer.pub.Multibase(), err)
+			}
+		}
+		member = append(member, cfg.head...)
+		member = append(member, '"')
+		member = append(member, dataintegrity.EncodeProofValue(sig)...)
+		member = append(member, '"')
+		member = append(member, cfg.tail...)
+	} else {
+		members := c.Members()
+		if err := injectDataIntegrityContext(members); err != nil {
+			return err
+		}
+		delete(members, "proof")
+		p, err := s.signer.proofAt(members, dataintegrity.Options{}, bs.created)
+		if err != nil {
+			return err
+		}
+		proof, err := canon.JCS(p)
+		if err != nil {
+			return err
+		}
+		member = append(member, proof...)
+	}
+	out.member = member
+
+	if commaBefore {
+		lh.Write([]byte{','})
+	}
 	lh.Write(member)
 	lh.Write([]byte{']'})
-	lh.Write(b)
-	var leaf [32]byte
-	lh.Sum(leaf[:0])
-
-	// The badge: the placeholder member becomes member + ",]", in place.
-	tail := len(b)
-	out := splice(full, i, len(placeholder), len(member)+2)
-	copy(out[i:], member)
-	at := i + len(member) + 1
-	out[at-1], out[at] = ',', ']'
-	if len(out) != i+len(member)+2+tail {
-		return signed{}, errors.New("issuer: badge assembled to the wrong length")
+	if !last {
+		lh.Write([]byte{','})
 	}
-	return signed{id: c.ID, doc: out, at: at, leaf: leaf}, nil
-}
+	lh.Write(full[off:])
+	lh.Sum(out.leaf[:0])
 
-// buffers holds the buffers badges are assembled in while they are signed,
-// given back once a badge is in the spool.
-var buffers sync.Pool
-
-// getBuffer returns an empty buffer of at least size bytes' capacity.
-func getBuffer(size int) []byte {
-	if b, ok := buffers.Get().(*[]byte); ok && cap(*b) >= size {
-		return (*b)[:0]
+	// The badge: member + ",]" goes in at off, with its comma; the batch
+	// proof goes in before the ']'.
+	n := len(member) + 3
+	if last && !commaBefore {
+		n--
 	}
-	return make([]byte, 0, size)
-}
-
-// putBuffer gives b back for another badge; b must not be used afterwards.
-func putBuffer(b []byte) {
-	b = b[:0]
-	buffers.Put(&b)
+	badge := splice(full, off, 0, n)
+	w := badge[off:off]
+	if commaBefore {
+		w = append(w, ',')
+	}
+	w = append(w, member...)
+	w = append(w, ',', ']')
+	if !last {
+		w = append(w, ',')
+	}
+	out.at = off + len(w) - 1
+	if !last {
+		out.at--
+	}
+	out.doc, out.id = badge, c.ID
+	return nil
 }
 
 // batchProofJCS is a batch proof in JCS form, cut around its proofValue's
@@ -307,17 +307,17 @@ func newBatchProofJCS(rec *BatchRecord, vm string) (*batchProofJCS, error) {
 	return &batchProofJCS{head: p[:at], tail: p[at+len(quoted):]}, nil
 }
 
-// insert puts the batch proof whose proofValue is pv into doc at offset
-// at, in doc's spare capacity when it has enough.
+// insert returns a new slice of its exact size holding doc with the batch
+// proof whose proofValue is pv inserted at offset at.
 func (b *batchProofJCS) insert(doc []byte, at int, pv string) []byte {
-	out := splice(doc, at, 0, len(b.head)+len(pv)+2+len(b.tail))
-	w := out[at:at]
-	w = append(w, b.head...)
-	w = append(w, '"')
-	w = append(w, pv...)
-	w = append(w, '"')
-	_ = append(w, b.tail...)
-	return out
+	out := make([]byte, 0, len(doc)+len(b.head)+len(pv)+2+len(b.tail))
+	out = append(out, doc[:at]...)
+	out = append(out, b.head...)
+	out = append(out, '"')
+	out = append(out, pv...)
+	out = append(out, '"')
+	out = append(out, b.tail...)
+	return append(out, doc[at:]...)
 }
 
 // splice returns buf with its n bytes at offset at replaced by room for m
