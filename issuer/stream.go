@@ -482,7 +482,7 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 		return nil, nil, err
 	}
 	defer f.Close()
-	w := bufio.NewWriterSize(f, 1<<20)
+	w := bufio.NewWriterSize(&spoolWriter{f: f}, 1<<20)
 	bs, err := newBatchSigning(created)
 	if err != nil {
 		return nil, nil, err
@@ -706,6 +706,24 @@ func writeSpool(w *bufio.Writer, name string, job *signed) error {
 	put(job.doc)
 	_, err := w.Write(job.leaf[:])
 	return err
+}
+
+// spoolWriter writes a spool file, having the kernel write what it holds
+// to disk every few megabytes while the batch is signed, so that the sync
+// once the batch is signed does not wait for all of it.
+type spoolWriter struct {
+	f             *os.File
+	written, sent int64 // bytes written, and those sent to disk
+}
+
+func (w *spoolWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.written += int64(n)
+	if w.written-w.sent >= 4<<20 {
+		startWriteback(w.f, w.sent, w.written-w.sent)
+		w.sent = w.written
+	}
+	return n, err
 }
 
 // spoolEntry is one record of a spool, read back. Its buffers are used

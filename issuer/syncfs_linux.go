@@ -20,3 +20,10 @@ func syncFS(dir string) error {
 	defer f.Close()
 	return unix.Syncfs(int(f.Fd()))
 }
+
+// startWriteback has the kernel start writing n bytes of f from off to
+// disk, without waiting: the sync that makes them durable then has less
+// left to do. Errors are left to that sync.
+func startWriteback(f *os.File, off, n int64) {
+	_ = unix.SyncFileRange(int(f.Fd()), off, n, unix.SYNC_FILE_RANGE_WRITE)
+}
