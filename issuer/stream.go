@@ -585,7 +585,16 @@ func pipeline[In, Out any](ctx context.Context, workers, window int, next func(*
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := range jobs {
+			for {
+				var c *chunk
+				select {
+				case c = <-jobs:
+				case <-ctx.Done():
+					return
+				}
+				if c == nil { // the reader is done
+					return
+				}
 				for c.done < c.n && ctx.Err() == nil {
 					if c.err = work(&c.in[c.done], &c.out[c.done]); c.err != nil {
 						break
@@ -599,7 +608,8 @@ func pipeline[In, Out any](ctx context.Context, workers, window int, next func(*
 	free := make(chan *chunk, count)
 	pending := make(chan *chunk, count)
 	readErr := make(chan error, 1)
-	// The reader is not waited for: a source may block in next.
+	// The reader is not waited for, nor are the workers waiting for it
+	// once ctx ends: a source may block in next.
 	go func() {
 		defer close(jobs)
 		defer close(pending)
@@ -655,7 +665,16 @@ func pipeline[In, Out any](ctx context.Context, workers, window int, next func(*
 			}
 		}
 	}()
-	for c := range pending {
+	for {
+		var c *chunk
+		select {
+		case c = <-pending:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if c == nil { // the reader is done
+			break
+		}
 		select {
 		case <-c.ready:
 		case <-ctx.Done():
