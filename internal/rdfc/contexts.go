@@ -26,6 +26,11 @@ var contextFiles = map[string]string{
 	// contexts/credentials/examples/v1), which Blockcerts' 3.0-alpha
 	// certificate names; not in the vectors' index.
 	"https://www.w3.org/2018/credentials/examples/v1": "credentials-examples-v1.jsonld",
+	// The context a VC 2.0 document names last when it uses terms no other
+	// context defines, mapping them to
+	// https://www.w3.org/ns/credentials/undefined-term# (w3c/vc-data-model
+	// @979c4af1 : contexts/credentials/undefined-terms/v2).
+	"https://www.w3.org/ns/credentials/undefined-terms/v2": "credentials-undefined-terms-v2.jsonld",
 
 	// Blockcerts v2 and v2.1 (three URLs each, as published by cert-schema).
 	"https://w3id.org/blockcerts/v2":                      "2.0_context.json",

@@ -215,6 +215,8 @@ func TestEmbeddedContexts(t *testing.T) {
 		// Not in the vectors' index: the VC 1.1 examples context, which
 		// Blockcerts' 3.0-alpha certificate names.
 		"credentials-examples-v1.jsonld": "contexts/credentials-examples-v1.jsonld",
+		// Nor the VC 2.0 undefined-terms context.
+		"credentials-undefined-terms-v2.jsonld": "contexts/credentials-undefined-terms-v2.jsonld",
 	}
 	entries, err := contextFS.ReadDir("contexts")
 	if err != nil {
