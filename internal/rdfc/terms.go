@@ -96,17 +96,21 @@ func toList(v any) []any {
 // ContextV2 is the W3C VC 2.0 base context.
 const ContextV2 = "https://www.w3.org/ns/credentials/v2"
 
-// IssuerDependent is the VC 2.0 context's vocabulary for undefined terms.
+// IssuerDependent is the vocabulary for undefined terms the VC 2.0 base
+// context held until July 2024.
 const IssuerDependent = "https://www.w3.org/ns/credentials/issuer-dependent#"
 
 // CheckCredentialTerms is CheckTerms for a credential or presentation
 // (JSON): its proofs are left out (their suites read them), and a VC 2.0
-// document is read as the final VC 2.0 context reads it, mapping undefined
-// terms to IssuerDependent (the embedded copy of the context predates that
-// @vocab) unless a later context undoes it ({"@vocab": null}), in which
-// case an undefined type fails, as the data model requires. VC 1.1 has no
-// such vocabulary and does not require types to be defined, so types are
-// checked only in VC 2.0 documents.
+// document is read with the vocabulary the VC 2.0 base context held from
+// 2023 until July 2024, mapping undefined terms to IssuerDependent, so that
+// credentials issued against it keep passing; a later context can undo it
+// ({"@vocab": null}), and then an undefined type fails, as the data model
+// requires. (The context as published today, which is the embedded one,
+// has no @vocab: a credential that uses undefined terms names
+// https://www.w3.org/ns/credentials/undefined-terms/v2 last instead.) VC
+// 1.1 has no such vocabulary and does not require types to be defined, so
+// types are checked only in VC 2.0 documents.
 func (o Options) CheckCredentialTerms(ctx context.Context, raw []byte) error {
 	var m map[string]any
 	if err := json.Unmarshal(raw, &m); err != nil {
