@@ -715,14 +715,14 @@ func newMarker() (string, error) {
 // has a placeholder string at that offset; writeBatch reads both.)
 func writeSpool(w *bufio.Writer, name string, job *signed) error {
 	var buf [binary.MaxVarintLen64]byte
-	put := func(b []byte) {
-		w.Write(buf[:binary.PutUvarint(buf[:], uint64(len(b)))])
-		w.Write(b)
-	}
-	put([]byte(name))
-	put([]byte(job.id))
-	w.Write(buf[:binary.PutUvarint(buf[:], uint64(job.at))])
-	put(job.doc)
+	length := func(n int) { w.Write(buf[:binary.PutUvarint(buf[:], uint64(n))]) }
+	length(len(name))
+	w.WriteString(name)
+	length(len(job.id))
+	w.WriteString(job.id)
+	length(job.at)
+	length(len(job.doc))
+	w.Write(job.doc)
 	_, err := w.Write(job.leaf[:])
 	return err
 }
