@@ -41,12 +41,13 @@ func (d *discardSink) Commit(int) error        { return nil }
 //     MerkleProof2019 batch badge avoids that encoding, and it costs about
 //     as much as the signature.
 //
-// It reports the rates per wall second and their ratios to the stream's
-// (efficiency against the signing floor, efficiency-with-proof against the
-// proof floor; 1 means the stream costs no more than the floor), and the
-// same per CPU second of the process (cpu-efficiency,
-// cpu-efficiency-with-proof), which other load on a shared machine does
-// not skew.
+// It reports the three rates per wall second and the stream's rate as a
+// fraction of each floor's (efficiency against the signing floor,
+// efficiency-with-proof against the proof floor; 1 means the stream costs
+// no more than that floor), and the same per CPU second of the process
+// (cpu-efficiency, cpu-efficiency-with-proof, and the CPU time per badge of
+// each: stream-, floor- and proof-floor-cpu-µs/badge), which other load on
+// a shared machine does not skew.
 func BenchmarkStreamVsSigningFloor(b *testing.B) {
 	const n = 5000
 	k, err := keys.Generate(keys.Ed25519)
