@@ -553,9 +553,9 @@ func (s *Stream) signBatch(ctx context.Context, batch int, first int64, created 
 const pipelineChunk = 16
 
 // pipeline calls work on the items next yields, on up to workers
-// goroutines and with at most window items in flight, and hands each item
-// and its result to emit in the order next yielded the items. It stops at
-// the first error, or when ctx ends.
+// goroutines and with about window items in flight (never fewer than two
+// per worker), and hands each item and its result to emit in the order
+// next yielded the items. It stops at the first error, or when ctx ends.
 //
 // The items go to the workers in chunks of consecutive items, and the In
 // and Out values are kept for later items once emit has had them: next and
