@@ -30,14 +30,7 @@ var _ anchor.Finder = (*Publisher)(nil)
 // of the sender's transactions the window holds: none means no block is
 // read, and the search ends once all are seen.
 func (p *Publisher) Find(ctx context.Context, root []byte) (anchor.Record, error) {
-	if len(root) == 0 || len(root) > MaxRootBytes {
-		return anchor.Record{}, fmt.Errorf("ethereum: Find: root of %d bytes; want 1 to %d", len(root), MaxRootBytes)
-	}
-	chainID, err := p.checkChain(ctx)
-	if err != nil {
-		return anchor.Record{}, err
-	}
-	from, err := p.Sender(ctx)
+	chainID, from, err := p.prepare(ctx, "Find", root)
 	if err != nil {
 		return anchor.Record{}, err
 	}
@@ -99,18 +92,24 @@ func (p *Publisher) Find(ctx context.Context, root []byte) (anchor.Record, error
 	return anchor.Record{}, fmt.Errorf("%w: no transaction from %s carries root 0x%x in blocks %d to %d", anchor.ErrNotFound, from, root, low, head)
 }
 
-// checkChain returns the node's chain id, refusing another chain than the
-// publisher's.
-func (p *Publisher) checkChain(ctx context.Context) (uint64, error) {
-	chainID, err := p.c.chainID(ctx)
-	if err != nil {
-		return 0, unavailable(err)
+// prepare checks root's size for op (Publish or Find) and returns the
+// node's chain id, refusing another chain than the publisher's, and the
+// sender.
+func (p *Publisher) prepare(ctx context.Context, op string, root []byte) (chainID uint64, from string, err error) {
+	if len(root) == 0 || len(root) > MaxRootBytes {
+		return 0, "", fmt.Errorf("ethereum: %s: root of %d bytes; want 1 to %d", op, len(root), MaxRootBytes)
+	}
+	if chainID, err = p.c.chainID(ctx); err != nil {
+		return 0, "", unavailable(err)
 	}
 	if p.chainID != 0 && chainID != p.chainID {
-		return 0, fmt.Errorf("%w: %s serves chain %d, the publisher is for chain %d",
+		return 0, "", fmt.Errorf("%w: %s serves chain %d, the publisher is for chain %d",
 			anchor.ErrChainMismatch, p.c.label, chainID, p.chainID)
 	}
-	return chainID, nil
+	if from, err = p.Sender(ctx); err != nil {
+		return 0, "", err
+	}
+	return chainID, from, nil
 }
 
 // transactionCount is the sender's transaction count at block ("latest",

@@ -94,14 +94,7 @@ func (p *Publisher) Sender(ctx context.Context) (string, error) {
 // error wraps anchor.ErrUnavailable and names the transaction's Ref, which
 // a Resolver can look up later.
 func (p *Publisher) Publish(ctx context.Context, root []byte) (anchor.Record, error) {
-	if len(root) == 0 || len(root) > MaxRootBytes {
-		return anchor.Record{}, fmt.Errorf("ethereum: Publish: root of %d bytes; want 1 to %d", len(root), MaxRootBytes)
-	}
-	chainID, err := p.checkChain(ctx)
-	if err != nil {
-		return anchor.Record{}, err
-	}
-	from, err := p.Sender(ctx)
+	chainID, from, err := p.prepare(ctx, "Publish", root)
 	if err != nil {
 		return anchor.Record{}, err
 	}
