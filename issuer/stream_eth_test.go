@@ -11,7 +11,6 @@ import (
 	"github.com/badgeproof/badgeproof/anchor"
 	"github.com/badgeproof/badgeproof/anchor/ethereum"
 	"github.com/badgeproof/badgeproof/anchor/ethereum/gethtest"
-	"github.com/badgeproof/badgeproof/issuer"
 	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
 )
@@ -27,23 +26,8 @@ func TestStreamResumeFindsItsEthereumAnchor(t *testing.T) {
 	items := itemsOf(t, batchCreds(t, s.DID(), 10))
 	eth, err := ethereum.NewPublisher("", n.URL, ethereum.WithPollInterval(20*time.Millisecond))
 	require.NoError(t, err)
-	pub := &lostAnchorPublisher{inner: eth}
-	pub.lose.Store(true)
-	state := t.TempDir()
-	sink := newMemSink()
 	before := n.TransactionCount(t, n.Account)
-
-	st, err := issuer.NewStream(s, pub, state, issuer.WithStreamBatchSize(5))
-	require.NoError(t, err)
-	_, err = st.Run(ctx, &sliceSource{items: items}, sink)
-	require.ErrorContains(t, err, "stopped before recording")
-
-	st, err = issuer.NewStream(s, pub, state, issuer.WithStreamBatchSize(5))
-	require.NoError(t, err)
-	res, err := st.Run(ctx, &sliceSource{items: items}, sink)
-	require.NoError(t, err)
-	require.Len(t, res.Batches, 2)
-	require.EqualValues(t, 2, pub.published.Load(), "batch 1 was found, not anchored again")
+	res, sink := resumeAfterLostAnchor(ctx, t, s, &lostAnchorPublisher{inner: eth}, items)
 	require.EqualValues(t, before+2, n.TransactionCount(t, n.Account), "one transaction per batch")
 
 	r, err := ethereum.NewResolver(strconv.Itoa(gethtest.ChainID), []string{n.URL})

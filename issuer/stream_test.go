@@ -562,19 +562,11 @@ func (p *lostAnchorPublisher) Find(ctx context.Context, root []byte) (anchor.Rec
 	return p.inner.Find(ctx, root)
 }
 
-// A batch anchored by a run that stopped before recording the anchor is
-// not anchored again on resume: the publisher finds its root.
-func TestStreamResumeFindsItsAnchor(t *testing.T) {
-	ctx := context.Background()
-	s := batchSigner(t, keys.Ed25519)
-	items := itemsOf(t, batchCreds(t, s.DID(), 10))
-	l := streamLedger(t)
-	inner, ok := l.Publisher(s.DID()).(interface {
-		anchor.Publisher
-		anchor.Finder
-	})
-	require.True(t, ok, "a ledger publisher finds its roots")
-	pub := &lostAnchorPublisher{inner: inner}
+// resumeAfterLostAnchor issues items in batches of five through pub, which
+// loses the first batch's anchor as a run stopped just after anchoring
+// would, then resumes the run: each batch must be anchored once.
+func resumeAfterLostAnchor(ctx context.Context, t *testing.T, s *issuer.Signer, pub *lostAnchorPublisher, items []issuer.Item) (*issuer.StreamResult, *memSink) {
+	t.Helper()
 	pub.lose.Store(true)
 	state := t.TempDir()
 	sink := newMemSink()
@@ -589,6 +581,23 @@ func TestStreamResumeFindsItsAnchor(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, res.Batches, 2)
 	require.EqualValues(t, 2, pub.published.Load(), "batch 1 was found, not anchored again")
+	return res, sink
+}
+
+// A batch anchored by a run that stopped before recording the anchor is
+// not anchored again on resume: the publisher finds its root.
+func TestStreamResumeFindsItsAnchor(t *testing.T) {
+	ctx := context.Background()
+	s := batchSigner(t, keys.Ed25519)
+	items := itemsOf(t, batchCreds(t, s.DID(), 10))
+	l := streamLedger(t)
+	inner, ok := l.Publisher(s.DID()).(interface {
+		anchor.Publisher
+		anchor.Finder
+	})
+	require.True(t, ok, "a ledger publisher finds its roots")
+	pub := &lostAnchorPublisher{inner: inner}
+	res, _ := resumeAfterLostAnchor(ctx, t, s, pub, items)
 	n, err := l.Len()
 	require.NoError(t, err)
 	require.EqualValues(t, 2, n, "one ledger record per batch")
