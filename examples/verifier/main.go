@@ -67,8 +67,5 @@ SERVER FLAGS: [--addr ADDR] [--public-url URL] [--domain D] [--cors-origin ORIGI
   [--read-timeout D] [--write-timeout D] [--idle-timeout D] [--shutdown-grace D] [--drain-delay D]
   [--metrics=false] [--log-format text|json]
 
-The server sets Go's garbage collector for many small verifications: GOGC 400 and a soft
-memory limit (GOMEMLIMIT) of 256 MiB, unless the environment sets GOGC or GOMEMLIMIT.
-
 "verifier COMMAND --help" lists a command's flags with their defaults.
 `

@@ -11,8 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"runtime/debug"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -211,47 +209,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return serveOn(ctx, l, v, &sf, m, nil, stdout, stderr, nil)
 }
 
-// The garbage collector's settings for the server. A verification
-// allocates some 15 KB and keeps almost nothing, so with Go's default
-// target (GOGC 100) the collector runs every few megabytes of requests;
-// a target of 400 serves about a fifth more requests per second for some
-// 14 MB more memory (README, "Operating the verifier server"). The soft
-// memory limit has the heap collected as often as before once it grows
-// that large, as it does while many large bodies are in flight.
-const (
-	serverGCPercent   = 400
-	serverMemoryLimit = 256 << 20
-)
-
-// gcSettings returns the GC target and soft memory limit the server sets,
-// each -1 where the environment (getenv) already sets it.
-func gcSettings(getenv func(string) string) (percent int, limit int64) {
-	percent, limit = serverGCPercent, serverMemoryLimit
-	if getenv("GOGC") != "" {
-		percent = -1
-	}
-	if getenv("GOMEMLIMIT") != "" {
-		limit = -1
-	}
-	return percent, limit
-}
-
-// tuneGC applies gcSettings for this process.
-func tuneGC() {
-	percent, limit := gcSettings(os.Getenv)
-	if percent >= 0 {
-		debug.SetGCPercent(percent)
-	}
-	if limit >= 0 {
-		debug.SetMemoryLimit(limit)
-	}
-}
-
 // serveOn serves the verifier (and extra's routes, when given) on l until
 // ctx ends, then shuts down gracefully.
 func serveOn(ctx context.Context, l *listener, v *verify.Verifier, sf *serverFlags, m *serverMetrics, demos []verifyhttp.DemoBadge,
 	stdout, stderr io.Writer, extra *http.ServeMux) int {
-	tuneGC()
 	fail := func(err error) int {
 		l.ln.Close()
 		fmt.Fprintln(stderr, "serve:", err)
