@@ -19,6 +19,11 @@ const (
 	ContextV1 = "https://www.w3.org/2018/credentials/v1"
 	// ContextOB3 is the Open Badges 3.0 context this package writes.
 	ContextOB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+	// ContextUndefinedTerms is the context a VC 2.0 document names last
+	// when it uses terms that none of its other contexts defines, as the
+	// data model requires: it maps them into
+	// https://www.w3.org/ns/credentials/undefined-term#.
+	ContextUndefinedTerms = "https://www.w3.org/ns/credentials/undefined-terms/v2"
 )
 
 // DefaultMaxBytes is the default size limit of one credential or presentation.

@@ -25,7 +25,7 @@ func TestUndefinedTermsContext(t *testing.T) {
 		t.Run(suite, func(t *testing.T) {
 			s, err := issuer.NewSigner(k, issuer.WithCryptosuite(suite))
 			require.NoError(t, err)
-			doc := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/undefined-terms/v2"],` +
+			doc := []byte(`{"@context":["` + badge.ContextV2 + `","` + badge.ContextUndefinedTerms + `"],` +
 				`"id":"urn:uuid:5b0c1d2e-0000-4000-8000-000000000001","type":["VerifiableCredential","TrainingRecord"],"issuer":"` + s.DID() + `",` +
 				`"validFrom":"2026-01-02T00:00:00Z","credentialSubject":{"id":"did:example:trainee","hoursCompleted":"40"}}`)
 			c, err := badge.ParseCredential(doc, badge.Limits{})

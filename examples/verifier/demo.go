@@ -130,7 +130,9 @@ func (d *demo) buildTrustList() error {
 		})
 	}
 	doc := map[string]any{
-		"@context":  []string{badge.ContextV2},
+		// The list's own terms (issuers, nameKo, ...) are defined by no
+		// context: the undefined-terms context comes last.
+		"@context":  []string{badge.ContextV2, badge.ContextUndefinedTerms},
 		"id":        "urn:badgeproof:demo:trust-list:2026",
 		"type":      []string{"VerifiableCredential"},
 		"issuer":    map[string]any{"id": d.ministry.did(), "type": []string{"Profile"}, "name": d.ministry.name},

@@ -18,6 +18,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/badgeproof/badgeproof/anchor/ledger"
+	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/issuer"
+	"github.com/badgeproof/badgeproof/keys"
 	"github.com/badgeproof/badgeproof/verify"
 )
 
@@ -236,4 +239,22 @@ func TestServeCmdRunsAndStops(t *testing.T) {
 	cancel()
 	assert.Equal(t, 0, <-exit, errOut.String())
 	assert.Contains(t, errOut.String(), "path=/v1/challenge")
+}
+
+// The demo's trust list is a conforming VC 2.0 document: its own terms
+// are defined by no context, so it names the undefined-terms context last,
+// and an RDFC suite, which refuses to sign a term it would drop, signs it.
+func TestDemoTrustListDefinesItsTerms(t *testing.T) {
+	d, err := newDemo(context.Background(), t.TempDir(), "")
+	require.NoError(t, err)
+	defer d.Close()
+	c, err := badge.ParseCredential(d.trustDoc, badge.Limits{})
+	require.NoError(t, err)
+	require.JSONEq(t, `"`+badge.ContextUndefinedTerms+`"`, string(c.Context[len(c.Context)-1]))
+	k, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	s, err := issuer.NewSigner(k, issuer.WithCryptosuite(issuer.EdDSARDFC2022))
+	require.NoError(t, err)
+	_, err = s.SignCredential(c)
+	require.NoError(t, err, "every term of the trust list is defined")
 }
