@@ -33,7 +33,9 @@
 // node signs with one of its own unlocked accounts (eth_sendTransaction;
 // [WithFrom] names which). Publish waits until the transaction is mined.
 // The address of a key is [AddressFromPublicKey]; list it in the trust list
-// as the issuer's anchoring address.
+// as the issuer's anchoring address. [Publisher.Find] looks for a root the
+// publisher's sender anchored among the latest [FindDepth] blocks: a
+// resumed issuance (issuer.Stream) asks it before anchoring a batch again.
 //
 // # Pointing it at a real chain
 //
