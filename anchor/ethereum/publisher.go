@@ -149,14 +149,11 @@ func (p *Publisher) Publish(ctx context.Context, root []byte) (anchor.Record, er
 func (p *Publisher) sendSigned(ctx context.Context, chainID uint64, from string, root []byte) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var s string
-	if err := p.c.call(ctx, &s, "eth_getTransactionCount", from, "pending"); err != nil {
+	nonce, err := p.transactionCount(ctx, from, "pending")
+	if err != nil {
 		return "", err
 	}
-	nonce, err := parseUint64(s)
-	if err != nil {
-		return "", fmt.Errorf("eth_getTransactionCount: %v", err)
-	}
+	var s string
 	if err := p.c.call(ctx, &s, "eth_maxPriorityFeePerGas"); err != nil {
 		return "", err
 	}
