@@ -89,27 +89,16 @@ func Map(vc map[string]json.RawMessage, c Claims) error {
 		case json.Unmarshal(raw, &profile) != nil || profile == nil:
 			return fmt.Errorf("%w: vc.issuer: not a string or profile", jws.ErrMalformed)
 		default:
-			_ = json.Unmarshal(profile["id"], &id)
-			switch {
-			case id == "":
-				profile["id"], _ = json.Marshal(c.Iss)
-				vc["issuer"], _ = json.Marshal(profile)
-			case id != c.Iss:
-				return fmt.Errorf("%w: iss %q is not vc.issuer %q", jws.ErrMalformed, c.Iss, id)
+			if err := claimID(vc, "issuer", profile, "iss", c.Iss); err != nil {
+				return err
 			}
 		}
 	}
 	if c.Sub != "" {
 		var subj map[string]json.RawMessage
 		if err := json.Unmarshal(vc["credentialSubject"], &subj); err == nil && subj != nil {
-			var id string
-			_ = json.Unmarshal(subj["id"], &id)
-			switch {
-			case id == "":
-				subj["id"], _ = json.Marshal(c.Sub)
-				vc["credentialSubject"], _ = json.Marshal(subj)
-			case id != c.Sub:
-				return fmt.Errorf("%w: sub %q is not credentialSubject.id %q", jws.ErrMalformed, c.Sub, id)
+			if err := claimID(vc, "credentialSubject", subj, "sub", c.Sub); err != nil {
+				return err
 			}
 		}
 	}
@@ -181,4 +170,20 @@ func Decode(token string, maxPayload int) (*Credential, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// claimID reconciles the id of obj, vc's member member, with the JWT claim
+// named claim: an object without an id takes the claim's value (written
+// back into vc), and one with another id is an error.
+func claimID(vc map[string]json.RawMessage, member string, obj map[string]json.RawMessage, claim, value string) error {
+	var id string
+	_ = json.Unmarshal(obj["id"], &id)
+	switch {
+	case id == "":
+		obj["id"], _ = json.Marshal(value)
+		vc[member], _ = json.Marshal(obj)
+	case id != value:
+		return fmt.Errorf("%w: %s %q is not %s.id %q", jws.ErrMalformed, claim, value, member, id)
+	}
+	return nil
 }
