@@ -364,13 +364,23 @@ func TestStreamSignsAsTheSigner(t *testing.T) {
 	items := itemsOf(t, creds)
 	items[1].Data = bytes.Replace(items[1].Data, []byte(`"id": "`+creds[1].ID+`"`), []byte(`"id": "not a url"`), 1)
 	require.Contains(t, string(items[1].Data), "not a url")
+	requireRefusedUnanchored(t, s, l, items, "in.jsonl:2")
+}
+
+// requireRefusedUnanchored runs items through a new Stream anchoring on
+// l and requires the run to refuse an input as breaking the data model,
+// with an error that says each of want, before anything is anchored.
+func requireRefusedUnanchored(t *testing.T, s *issuer.Signer, l *ledger.Ledger, items []issuer.Item, want ...string) {
+	t.Helper()
 	pub := &countingPublisher{inner: l.Publisher(s.DID())}
-	st, err = issuer.NewStream(s, pub, t.TempDir())
+	st, err := issuer.NewStream(s, pub, t.TempDir())
 	require.NoError(t, err)
-	_, err = st.Run(ctx, &sliceSource{items: items}, newMemSink())
+	_, err = st.Run(context.Background(), &sliceSource{items: items}, newMemSink())
 	require.ErrorIs(t, err, issuer.ErrDataModel)
-	require.ErrorContains(t, err, "in.jsonl:2")
-	require.Zero(t, pub.n.Load())
+	for _, w := range want {
+		require.ErrorContains(t, err, w)
+	}
+	require.Zero(t, pub.n.Load(), "nothing is anchored")
 }
 
 // The JSON-LD terms are checked once per shape of credential, and a
@@ -495,14 +505,7 @@ func TestStreamChecksRelatedResources(t *testing.T) {
 	items[2].Data = bytes.Replace(items[2].Data, []byte("{"),
 		[]byte(`{"relatedResource":{"id":"https://example.org/ctx.json","digestMultibase":"uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"},`), 1)
 	l := streamLedger(t)
-	pub := &countingPublisher{inner: l.Publisher(s.DID())}
-	st, err := issuer.NewStream(s, pub, t.TempDir())
-	require.NoError(t, err)
-	_, err = st.Run(context.Background(), &sliceSource{items: items}, newMemSink())
-	require.ErrorIs(t, err, issuer.ErrDataModel)
-	require.ErrorContains(t, err, "in.jsonl:3")
-	require.ErrorContains(t, err, "does not match the content of https://example.org/ctx.json")
-	require.Zero(t, pub.n.Load())
+	requireRefusedUnanchored(t, s, l, items, "in.jsonl:3", "does not match the content of https://example.org/ctx.json")
 }
 
 // An input that breaks the data model stops the run at its batch; the
