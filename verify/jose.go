@@ -186,13 +186,10 @@ func noBatch(r *Report) {
 	r.set(Check{ID: CheckAnchor, Status: StatusSkipped, Reason: ReasonNoBatchProof, Message: "JOSE-secured: nothing to look up on a chain"})
 }
 
-// jwtClaims are the registered claims a credential JWT may carry.
+// jwtClaims are the registered claims a credential JWT may carry: those
+// that stand for properties of the credential, and iat.
 type jwtClaims struct {
-	Iss string `json:"iss"`
-	Sub string `json:"sub"`
-	Jti string `json:"jti"`
-	Nbf *int64 `json:"nbf"`
-	Exp *int64 `json:"exp"`
+	vcjwt.Claims
 	Iat *int64 `json:"iat"`
 }
 
@@ -217,7 +214,7 @@ func jwtCredential(t *jws.Token) (string, []byte, jwtClaims, error) {
 		if err := json.Unmarshal(vc, &cred); err != nil || cred == nil {
 			return FormatVCJWT, nil, claims, fmt.Errorf("%w: the vc claim is not an object", jws.ErrMalformed)
 		}
-		if err := vcjwt.Map(cred, vcjwt.Claims{Iss: claims.Iss, Sub: claims.Sub, Jti: claims.Jti, Nbf: claims.Nbf, Exp: claims.Exp}); err != nil {
+		if err := vcjwt.Map(cred, claims.Claims); err != nil {
 			return FormatVCJWT, nil, claims, err
 		}
 		out, err := json.Marshal(cred)

@@ -12,6 +12,7 @@ import (
 	"github.com/badgeproof/badgeproof/badge"
 	"github.com/badgeproof/badgeproof/internal/jws"
 	"github.com/badgeproof/badgeproof/internal/sdjwt"
+	"github.com/badgeproof/badgeproof/internal/vcjwt"
 )
 
 // sdjwtTypes are the typ values of an SD-JWT VC: dc+sd-jwt today,
@@ -82,7 +83,7 @@ func (v *Verifier) verifySDJWT(ctx context.Context, s string, b Binding) *Report
 	v.checkIssuer(st)
 	v.checkTokenStatus(ctx, st, head.Iss, head.Status)
 	v.checkValidity(st)
-	v.checkJWTTimes(st, jwtClaims{Nbf: head.Nbf, Exp: head.Exp})
+	v.checkJWTTimes(st, jwtClaims{Claims: vcjwt.Claims{Nbf: head.Nbf, Exp: head.Exp}})
 	r.set(v.checkKeyBinding(sd, head.Cnf, b))
 	r.finish()
 	return r
