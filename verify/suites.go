@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/bufpool"
 	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/dataintegrity"
 	"github.com/badgeproof/badgeproof/internal/decoded"
@@ -141,8 +141,8 @@ func verifySuite(ctx context.Context, env disuite.Env, s disuite.Suite, key *Key
 			// copies what it changes).
 			members, proof := decoded.RawMembers(c), decoded.RawMembers(&c.Proofs[i])
 			err := js.VerifyCanonical(key.Public, members["@context"], proof, *cj)
-			putCanonBuf(cj.Document) // hashed, not kept
-			putCanonBuf(cj.ProofConfig)
+			bufpool.Put(cj.Document) // hashed, not kept
+			bufpool.Put(cj.ProofConfig)
 			return err
 		}
 	}
@@ -171,38 +171,15 @@ func canonicalJCS(c *badge.Credential, i int) *dataintegrity.Canonical {
 		return nil
 	}
 	// The JCS form is about as long as the bytes.
-	d, err := canon.AppendJCS(getCanonBuf(len(c.Raw())), doc, "proof")
+	d, err := canon.AppendJCS(bufpool.Get(len(c.Raw())), doc, "proof")
 	if err != nil {
 		return nil
 	}
-	p, err := canon.AppendJCS(getCanonBuf(len(c.Proofs[i].Raw())), proof, "proofValue")
+	p, err := canon.AppendJCS(bufpool.Get(len(c.Proofs[i].Raw())), proof, "proofValue")
 	if err != nil {
 		return nil
 	}
 	return &dataintegrity.Canonical{Document: d, ProofConfig: p}
-}
-
-// canonBufs holds buffers for JCS forms that are hashed and dropped, so
-// that verifying many badges does not allocate one per badge.
-var canonBufs sync.Pool
-
-// maxPooledCanonBuf bounds the buffers kept: a rare large document does
-// not pin its buffer.
-const maxPooledCanonBuf = 64 << 10
-
-// getCanonBuf returns an empty buffer of at least size bytes (the JCS form
-// is about as long as the bytes).
-func getCanonBuf(size int) []byte {
-	if b, ok := canonBufs.Get().(*[]byte); ok && cap(*b) >= size {
-		return (*b)[:0]
-	}
-	return make([]byte, 0, size)
-}
-
-func putCanonBuf(b []byte) {
-	if cap(b) <= maxPooledCanonBuf {
-		canonBufs.Put(&b)
-	}
 }
 
 // nthProof is proof i of a decoded proof member holding n proofs (one

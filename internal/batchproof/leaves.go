@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"hash"
 	"slices"
-	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/badgeproof/badgeproof/badge"
+	"github.com/badgeproof/badgeproof/internal/bufpool"
 	"github.com/badgeproof/badgeproof/internal/canon"
 	"github.com/badgeproof/badgeproof/internal/decoded"
 )
@@ -42,8 +42,8 @@ func Leaves(c *badge.Credential, idx []int) (map[int][32]byte, error) {
 	var ins int
 	var err error
 	if proofs != nil {
-		base, ins, err = canon.AppendJCSAt(getBuf(len(c.Raw())), doc, "proof")
-		defer putBuf(base) // hashed below, not kept
+		base, ins, err = canon.AppendJCSAt(bufpool.Get(len(c.Raw())), doc, "proof")
+		defer bufpool.Put(base) // hashed below, not kept
 		if err != nil {
 			return nil, fmt.Errorf("batchproof: %w", err)
 		}
@@ -97,26 +97,6 @@ func Leaves(c *badge.Credential, idx []int) (map[int][32]byte, error) {
 		}
 	}
 	return out, nil
-}
-
-// bufs holds buffers for canonical documents that are hashed and dropped.
-var bufs sync.Pool
-
-// maxPooledBuf bounds the buffers kept: a rare large document does not pin
-// its buffer.
-const maxPooledBuf = 64 << 10
-
-func getBuf(size int) []byte {
-	if b, ok := bufs.Get().(*[]byte); ok && cap(*b) >= size {
-		return (*b)[:0]
-	}
-	return make([]byte, 0, size)
-}
-
-func putBuf(b []byte) {
-	if cap(b) <= maxPooledBuf {
-		bufs.Put(&b)
-	}
 }
 
 // decodedProofs are the n proofs of a decoded document, or nil when there
