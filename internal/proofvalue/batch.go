@@ -2,13 +2,11 @@ package proofvalue
 
 import (
 	"bytes"
-	"slices"
-	"sync"
 
 	"github.com/fxamacker/cbor/v2"
-	"github.com/multiformats/go-multibase"
 
 	"github.com/badgeproof/badgeproof/anchor"
+	"github.com/badgeproof/badgeproof/internal/bufpool"
 	"github.com/badgeproof/badgeproof/internal/merkle"
 )
 
@@ -22,7 +20,6 @@ type BatchEncoder struct {
 	middle []byte    // from after the target hash to the path's array header
 	array  [][]byte  // the array header of a path of n steps, by n
 	step   [2][]byte // a step up to its hash's 32 bytes, by side (0: left)
-	items  sync.Pool // *[]byte: buffers for the CBOR items being encoded
 }
 
 // NewBatchEncoder prepares the proofValues of a batch with root and
@@ -104,13 +101,7 @@ func (e *BatchEncoder) Encode(target [32]byte, path []merkle.Step) (string, erro
 		return "", malformed("path: %d steps, at most %d", len(path), merkle.MaxPathLen)
 	}
 	size := len(e.head) + 32 + len(e.middle) + len(e.array[len(path)]) + len(path)*(len(e.step[0])+32)
-	buf, _ := e.items.Get().(*[]byte)
-	if buf == nil {
-		buf = new([]byte)
-	}
-	defer e.items.Put(buf)
-	raw := slices.Grow((*buf)[:0], size)
-	raw = append(raw, e.head...)
+	raw := append(bufpool.Get(size), e.head...)
 	raw = append(raw, target[:]...)
 	raw = append(raw, e.middle...)
 	raw = append(raw, e.array[len(path)]...)
@@ -122,13 +113,6 @@ func (e *BatchEncoder) Encode(target [32]byte, path []merkle.Step) (string, erro
 		}
 		raw = append(raw, s.Hash[:]...)
 	}
-	*buf = raw
-	out, err := multibase.Encode(multibase.Base58BTC, raw)
-	if err != nil {
-		return "", malformed("multibase: %v", err)
-	}
-	if len(out) > MaxLen {
-		return "", malformed("encoded value of %d characters exceeds %d", len(out), MaxLen)
-	}
-	return out, nil
+	defer bufpool.Put(raw) // encoded, not kept
+	return encodeMultibase(raw)
 }

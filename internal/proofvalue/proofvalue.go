@@ -415,6 +415,12 @@ func Encode(p *MerkleProof) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return encodeMultibase(raw)
+}
+
+// encodeMultibase writes a CBOR item as a proofValue: multibase base58btc,
+// at most MaxLen characters.
+func encodeMultibase(raw []byte) (string, error) {
 	s, err := multibase.Encode(multibase.Base58BTC, raw)
 	if err != nil {
 		return "", malformed("multibase: %v", err)
