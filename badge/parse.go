@@ -135,16 +135,9 @@ func parseContext(m map[string]json.RawMessage, doc map[string]any) ([]json.RawM
 	if !ok {
 		return nil, fieldErr("@context", "missing")
 	}
-	var ctx []json.RawMessage
-	if doc != nil && len(raw) > 0 && raw[0] == '[' {
-		ctx = jsonx.Elements(raw) // the parse checked it
-	} else if doc != nil && len(raw) > 0 {
-		ctx = []json.RawMessage{raw}
-	}
-	if ctx == nil {
-		if err := oneOrMany(raw, &ctx); err != nil {
-			return nil, fieldErr("@context", "%v", err)
-		}
+	ctx, err := rawItems(raw, doc != nil)
+	if err != nil {
+		return nil, fieldErr("@context", "%v", err)
 	}
 	if len(ctx) == 0 {
 		return nil, fieldErr("@context", "empty")
@@ -161,16 +154,9 @@ func parseProofs(m map[string]json.RawMessage, doc map[string]any) ([]Proof, err
 	if !ok {
 		return nil, nil
 	}
-	var items []json.RawMessage
-	if doc != nil && len(raw) > 0 && raw[0] == '[' {
-		items = jsonx.Elements(raw) // the parse checked it
-	} else if doc != nil && len(raw) > 0 {
-		items = []json.RawMessage{raw}
-	}
-	if items == nil {
-		if err := oneOrMany(raw, &items); err != nil {
-			return nil, fieldErr("proof", "%v", err)
-		}
+	items, err := rawItems(raw, doc != nil)
+	if err != nil {
+		return nil, fieldErr("proof", "%v", err)
 	}
 	proofs := make([]Proof, len(items))
 	for i, it := range items {
@@ -435,4 +421,20 @@ func Sniff(data []byte) Kind {
 		return KindCredential
 	}
 	return KindUnknown
+}
+
+// rawItems splits a one-or-many member into its values. When checked, the
+// strict parse has checked raw, so an array is split without decoding it.
+func rawItems(raw json.RawMessage, checked bool) ([]json.RawMessage, error) {
+	if checked && len(raw) > 0 {
+		if raw[0] != '[' {
+			return []json.RawMessage{raw}, nil
+		}
+		if items := jsonx.Elements(raw); items != nil {
+			return items, nil
+		}
+	}
+	var items []json.RawMessage
+	err := oneOrMany(raw, &items)
+	return items, err
 }
