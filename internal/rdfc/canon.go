@@ -134,18 +134,7 @@ func canonicalLines(ctx context.Context, b *budget.Budget, ds *ld.RDFDataset) ([
 	copies := make([]ld.Quad, 0, n)
 	s.quads = make([]*ld.Quad, 0, n)
 	for _, g := range graphs {
-		name := g
-		if name == "@default" {
-			name = ""
-		}
-		var graph ld.Node
-		switch {
-		case name == "":
-		case strings.HasPrefix(name, "_:"):
-			graph = ld.NewBlankNode(name)
-		default:
-			graph = ld.NewIRI(name)
-		}
+		graph := graphNode(g)
 		for _, q := range ds.Graphs[g] {
 			copies = append(copies, *q)
 			q := &copies[len(copies)-1]

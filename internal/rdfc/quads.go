@@ -31,14 +31,7 @@ func (o Options) ToNQuads(ctx context.Context, v map[string]any) ([]string, erro
 	}
 	sort.Strings(graphs)
 	for _, g := range graphs {
-		var graph ld.Node
-		switch {
-		case g == "@default":
-		case strings.HasPrefix(g, "_:"):
-			graph = ld.NewBlankNode(g)
-		default:
-			graph = ld.NewIRI(g)
-		}
+		graph := graphNode(g)
 		for _, q := range dataset.Graphs[g] {
 			lines = append(lines, nquad(q.Subject, q.Predicate, q.Object, graph))
 		}
@@ -86,4 +79,17 @@ func SplitLines(nq string) []string {
 		nq = nq[i+1:]
 	}
 	return out
+}
+
+// graphNode is the graph name of a dataset's graph g: nil for the default
+// graph, else a blank node or an IRI.
+func graphNode(g string) ld.Node {
+	switch {
+	case g == "@default" || g == "":
+		return nil
+	case strings.HasPrefix(g, "_:"):
+		return ld.NewBlankNode(g)
+	default:
+		return ld.NewIRI(g)
+	}
 }
